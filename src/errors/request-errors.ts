@@ -1,0 +1,65 @@
+import type { ErrorSpec } from './error-spec.ts';
+
+/** Errors about the HTTP request itself and its parameters. */
+export const requestErrors = {
+  request_body_invalid_json: {
+    status: 400, businessCode: 40003, retryable: false,
+    message: 'Failed to unmarshal request body: {reason}',
+    description: 'The body is not valid JSON, or not a JSON object.',
+    howToFix: 'Send a JSON object with Content-Type: application/json.',
+  },
+  request_content_type_unsupported: {
+    status: 415, businessCode: 40004, retryable: false,
+    message: 'Unsupported content type "{contentType}": send application/json',
+    description: 'The route reads JSON and the request declared another content type.',
+    howToFix: 'Set Content-Type: application/json.',
+  },
+  request_body_too_large: {
+    status: 413, businessCode: 150001, retryable: false,
+    message: 'Request body is larger than the limit of {limitBytes} bytes',
+    description: 'The request body exceeds the configured body limit (large enough for a 10 MB image in base64 by default).',
+    howToFix: 'Send a smaller image, or pass it by path or url instead of base64.',
+  },
+  parameter_invalid: {
+    status: 400, businessCode: 40061, retryable: false,
+    message: 'Expected {expected} for {parameter} but received {received}',
+    description: 'A request field has the wrong type or is out of its documented range; Atelier never clamps values silently.',
+    howToFix: 'Send a value in the range the message gives (see docs/api.md).',
+  },
+  parameter_missing: {
+    status: 400, businessCode: 40061, retryable: false,
+    message: '{parameter} request param lost',
+    description: 'A required field is absent (the message keeps the text AOG uses for image and image_type).',
+    howToFix: 'Add the field named in the message.',
+  },
+  image_type_invalid: {
+    status: 400, businessCode: 40061, retryable: false,
+    message: 'unsupported image type: {parameter} must be one of path, url, base64 but received {received}',
+    description: 'image_type (or mask_type) is not one of path, url, base64.',
+    howToFix: 'Use "path" for a local file, "url" for http(s) links, "base64" for inline data.',
+  },
+  hybrid_policy_invalid: {
+    status: 400, businessCode: 10016, retryable: false,
+    message: 'unsupport hybrid policy: hybrid_policy must be one of default, always_local, always_remote but received {received}',
+    description: 'hybrid_policy has a value AOG does not define.',
+    howToFix: 'Use default, always_local or always_remote.',
+  },
+  remote_service_provider_invalid: {
+    status: 400, businessCode: 40061, retryable: false,
+    message: 'remote_service_provider must be a provider name string; the object form is refused because it could inject URLs and credentials',
+    description: 'remote_service_provider was sent as an object (AOG metadata form).',
+    howToFix: 'Send the provider name as a string, e.g. "aliyun", or configure providers through the control plane.',
+  },
+  route_not_found: {
+    status: 404, businessCode: 150002, retryable: false,
+    message: 'No route for {method} {path}',
+    description: 'Nothing is served at this method and path.',
+    howToFix: 'Check the path against GET /openapi.json.',
+  },
+  service_not_found: {
+    status: 404, businessCode: 10011, retryable: false,
+    message: 'service not found: {service} is not served by Atelier (image-to-image and image-to-video are)',
+    description: 'An AOG service route other than image-to-image or image-to-video was called.',
+    howToFix: 'Use /aog/v0.2/services/image-to-image or /aog/v0.2/services/image-to-video.',
+  },
+} as const satisfies Record<string, ErrorSpec>;

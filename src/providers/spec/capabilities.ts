@@ -1,0 +1,58 @@
+import type { ServiceName } from './generation-call.ts';
+
+/**
+ * What a provider can do, declared as data: routing, `GET /v1/providers`, `GET /v1/models`, the CLI and the
+ * conformance suite read it; nothing here runs.
+ */
+export interface ParameterSpec {
+  type: 'integer' | 'number' | 'string' | 'boolean' | 'enum';
+  minimum?: number;
+  maximum?: number;
+  /** Whether the bounds themselves are excluded, e.g. strength in (0, 1]. */
+  exclusiveMinimum?: boolean;
+  values?: readonly string[];
+  maxLength?: number;
+  description: string;
+}
+
+export interface InputLimits {
+  formats: readonly string[];
+  maxBytes: number;
+  minSide?: number;
+  maxSide?: number;
+  alpha: 'allowed' | 'flattened';
+}
+
+export interface ModelCapabilities {
+  /** Canonical id sent upstream. */
+  id: string;
+  service: ServiceName;
+  /** Other names clients send (e.g. `wanx2.1-i2i-turbo`); never sent upstream. */
+  aliases?: readonly string[];
+  description: string;
+  /** Unified parameters this model honours, with their ranges (out of range → 400, never clamped). */
+  parameters: Readonly<Record<string, ParameterSpec>>;
+  input: InputLimits;
+  /** `white` = white marks the area to edit; `alpha` = transparent marks it; `none` = no mask support. */
+  maskConvention: 'white' | 'alpha' | 'none';
+  callModel: 'sync' | 'async';
+  maxOutputsPerCall: number;
+  /** Seconds a provider result URL stays valid (informational: Atelier copies results at once). */
+  resultUrlLifetimeSeconds?: number;
+  /** Set when the provider announced an end date for this model or endpoint. */
+  retiredOn?: string;
+}
+
+export interface ProviderCapabilities {
+  /** Provider id, e.g. `aliyun`, `tencent`, `stepfun`, `openai`, `local`. */
+  id: string;
+  /** Other ids accepted in `remote_service_provider` (e.g. `dashscope`, AOG's `remote_aliyun_image-to-image`). */
+  aliases: readonly string[];
+  displayName: string;
+  kind: 'cloud' | 'local';
+  /** Default number of jobs in flight at this provider (the scheduler's per-provider limit). */
+  defaultConcurrency: number;
+  /** Environment variables that configure it (documented in docs/configuration.md). */
+  environment: readonly string[];
+  models: readonly ModelCapabilities[];
+}

@@ -1,0 +1,55 @@
+import type { GatewayError } from '../../errors/gateway-error.ts';
+import type { GenerationCall, GenerationOutput } from './generation-call.ts';
+import type { Warning } from './warning.ts';
+
+/** JSON-serialisable value: provider operation handles are persisted with the task. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Billable usage, recorded on the task. */
+export interface Usage {
+  images?: number;
+  videoSeconds?: number;
+}
+
+export interface GenerationResult {
+  /** Results already downloaded (provider URLs expire; adapters fetch them before reporting success). */
+  outputs: GenerationOutput[];
+  warnings: Warning[];
+  usage: Usage;
+}
+
+/** What the task scheduler passes to every provider call. */
+export interface CallContext {
+  signal: AbortSignal;
+  /** Minted once per billable submission, reused across retries (sent upstream where the provider supports it). */
+  idempotencyKey: string;
+  /** 0–100. */
+  onProgress(percent: number): void;
+}
+
+/** `start` either finishes (sync providers, the embedded engine) or returns a handle to poll. */
+export type StartResult =
+  | { status: 'completed'; result: GenerationResult }
+  | { status: 'pending'; operation: JsonValue; progress?: number; warnings?: Warning[] };
+
+export type StatusResult =
+  | { status: 'pending'; progress?: number }
+  | { status: 'completed'; result: GenerationResult }
+  | { status: 'failed'; error: GatewayError };
+
+/**
+ * One model of one provider, ready to call. Long jobs are `start` + `status` with an opaque, JSON-serialisable
+ * operation handle, persisted by the scheduler so that a restarted Atelier resumes polling instead of resubmitting.
+ */
+export interface ProviderModel {
+  readonly providerId: string;
+  readonly modelId: string;
+  /** Submits the work. Throws a `GatewayError` on failure (retryable or not, as the error says). */
+  start(call: GenerationCall, context: CallContext): Promise<StartResult>;
+  /** Async providers only: polls a handle returned by `start`. */
+  status?(operation: JsonValue, context: CallContext): Promise<StatusResult>;
+  /** Cancels upstream where the provider allows it (DashScope: queued tasks only). */
+  cancel?(operation: JsonValue): Promise<void>;
+  /** Suggested delay before the next `status` call, in ms (the scheduler adds backoff and jitter). */
+  pollIntervalMs?(attempt: number): number;
+}
