@@ -1,3 +1,4 @@
+import type { Engine } from '../../engine/engine-types.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ProviderCapabilities } from './capabilities.ts';
 import type { ProviderModel } from './provider-model.ts';
@@ -15,6 +16,8 @@ export interface ProviderDependencies {
   logger: Logger;
   now(): Date;
   sleep(milliseconds: number, signal?: AbortSignal): Promise<void>;
+  /** The embedded engine (used by the `local` provider only). */
+  engine: Engine;
 }
 
 /**

@@ -1,0 +1,35 @@
+import type { Engine } from '../../engine/engine-types.ts';
+import type { GenerationCall } from '../spec/generation-call.ts';
+import type { CallContext, ProviderModel, StartResult } from '../spec/provider-model.ts';
+
+/** Adapts the embedded engine to the provider contract: always completes within `start`. */
+export class LocalEngineModel implements ProviderModel {
+  readonly providerId = 'local';
+
+  constructor(readonly modelId: string, private readonly engine: Engine) {}
+
+  async start(call: GenerationCall, context: CallContext): Promise<StartResult> {
+    if (call.service === 'image-to-video') {
+      const video = await this.engine.imageToVideo({
+        image: call.image, prompt: call.prompt, motion: call.motion, duration: call.duration,
+        resolution: call.resolution, seed: call.seed, signal: context.signal, onProgress: context.onProgress,
+      });
+      return {
+        status: 'completed',
+        result: { outputs: [video.output], warnings: video.warnings, usage: { videoSeconds: video.durationSeconds } },
+      };
+    }
+    const edited = await this.engine.editImage({
+      image: call.image, mask: call.mask, prompt: call.prompt, style: call.style, strength: call.strength,
+      seed: call.seed, n: call.n, outputFormat: call.outputFormat, signal: context.signal, onProgress: context.onProgress,
+    });
+    return {
+      status: 'completed',
+      result: {
+        outputs: edited.outputs.map(({ bytes, mediaType }) => ({ bytes, mediaType })),
+        warnings: edited.warnings,
+        usage: { images: edited.outputs.length },
+      },
+    };
+  }
+}

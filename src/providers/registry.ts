@@ -1,0 +1,10 @@
+import type { ProviderDefinition } from './spec/provider-definition.ts';
+import { localEngineProvider } from './local-engine/index.ts';
+
+/**
+ * Every provider Atelier knows, one line each. Routing, `GET /v1/providers`, `GET /v1/models` and the conformance
+ * suite all read this list.
+ */
+export const providerDefinitions: readonly ProviderDefinition[] = [
+  localEngineProvider,
+];
