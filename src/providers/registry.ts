@@ -1,4 +1,5 @@
 import type { ProviderDefinition } from './spec/provider-definition.ts';
+import { dashscopeProvider } from './dashscope/index.ts';
 import { localEngineProvider } from './local-engine/index.ts';
 
 /**
@@ -7,4 +8,5 @@ import { localEngineProvider } from './local-engine/index.ts';
  */
 export const providerDefinitions: readonly ProviderDefinition[] = [
   localEngineProvider,
+  dashscopeProvider,
 ];

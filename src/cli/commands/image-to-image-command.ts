@@ -1,0 +1,89 @@
+import { copyFile, mkdir } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readSettings } from '../../config/read-settings.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
+import { validateBody } from '../../http/parse-json-body.ts';
+import { imageToImageBodySchema, imageToImageRequest } from '../../http/schemas/generation-body-schema.ts';
+import { silentLogger } from '../../logging/logger.ts';
+import { createContext } from '../../server/create-context.ts';
+import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from '../command.ts';
+
+const flags: Record<string, FlagSpec> = {
+  image: { type: 'string', description: 'Input image: a file path or an http(s) URL' },
+  prompt: { type: 'string', description: 'What to do, e.g. "Convert to oil painting style" or 改为油画风格' },
+  n: { type: 'string', description: 'Number of variations, 1–4 (default 1)' },
+  out: { type: 'string', description: 'Directory for the results (default: current directory)' },
+  style: { type: 'string', description: 'Explicit style id (see GET /v1/styles), bypasses the prompt' },
+  strength: { type: 'string', description: 'How far to move from the original, (0, 1] (default 1)' },
+  seed: { type: 'string', description: 'Seed of the first variation' },
+  mask: { type: 'string', description: 'Mask image path or URL (white = edit, or transparent = edit)' },
+  'mask-convention': { type: 'string', description: 'white | alpha | auto (default auto)' },
+  model: { type: 'string', description: 'Model name (default: the embedded engine)' },
+  'output-format': { type: 'string', description: 'png | jpeg | webp' },
+  'data-dir': { type: 'string', description: 'Data directory for provider config and stored results (default ~/.atelier)' },
+};
+
+function numberOrUndefined(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : Number(value);
+}
+
+function inputType(value: string): 'url' | 'path' {
+  return /^https?:\/\//i.test(value) ? 'url' : 'path';
+}
+
+/** Runs image-to-image in-process (no server) and prints where the results were saved. */
+export const imageToImageCommand: Command = {
+  name: 'image-to-image',
+  summary: 'Transform an image in-process, without a server, and save the results',
+  usage: 'atelier image-to-image --image <path|url> --prompt "…" [--n 2] [--out <dir>]',
+  flags,
+  async run(argv) {
+    const { values } = parseArgs({ args: argv, options: parseOptionsFor(flags), strict: true }) as { values: Record<string, string | boolean | undefined> };
+    if (values.help) {
+      console.log(renderHelp(this));
+      return 0;
+    }
+    if (typeof values.image !== 'string') {
+      console.error('atelier image-to-image: --image is required (see --help)');
+      return 2;
+    }
+    const image = values.image;
+    const dataDirectory = values['data-dir'] as string | undefined;
+    // The CLI runs as the local user on their own files, so path inputs are not confined to roots here.
+    const settings = readSettings([...(dataDirectory ? ['--data-dir', dataDirectory] : []), '--input-root', '/', '--log-level', 'warn'], process.env);
+    const body = {
+      image: inputType(image) === 'path' ? resolve(image) : image,
+      image_type: inputType(image),
+      prompt: values.prompt, model: values.model, style: values.style,
+      n: numberOrUndefined(values.n as string | undefined), strength: numberOrUndefined(values.strength as string | undefined),
+      seed: numberOrUndefined(values.seed as string | undefined), output_format: values['output-format'],
+      mask: typeof values.mask === 'string' ? (inputType(values.mask) === 'path' ? resolve(values.mask) : values.mask) : undefined,
+      mask_type: typeof values.mask === 'string' ? inputType(values.mask) : undefined,
+      mask_convention: values['mask-convention'],
+    };
+    const context = await createContext(settings, { logger: silentLogger });
+    try {
+      const request = imageToImageRequest(validateBody(imageToImageBodySchema, JSON.parse(JSON.stringify(body))));
+      const { outcome } = await context.generation.run(request, {});
+      for (const warning of outcome.warnings) console.error(`warning: ${warning.details}`);
+      const outDirectory = resolve((values.out as string | undefined) ?? '.');
+      await mkdir(outDirectory, { recursive: true });
+      const stem = basename(image, extname(image)).replace(/[^\w.-]+/g, '_') || 'image';
+      for (const [index, file] of outcome.files.entries()) {
+        const target = join(outDirectory, `${stem}-atelier-${index + 1}${extname(file.id)}`);
+        await copyFile(file.path, target);
+        console.log(target);
+      }
+      return 0;
+    } catch (error) {
+      if (GatewayError.isInstance(error)) {
+        console.error(`atelier image-to-image: ${error.message} [${error.code}]`);
+        return 1;
+      }
+      throw error;
+    } finally {
+      await context.close();
+    }
+  },
+};

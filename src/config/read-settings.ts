@@ -1,0 +1,84 @@
+import { homedir, tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultHost, defaultPort, type Settings } from './settings.ts';
+
+/** The flags `atelier serve` understands; the CLI's help text is generated from the same list. */
+export const serveFlags = {
+  host: { type: 'string', description: 'Address to bind (env ATELIER_HOST, default 127.0.0.1)' },
+  port: { type: 'string', description: 'Port to bind (env ATELIER_PORT, default 16688)' },
+  'data-dir': { type: 'string', description: 'Data directory (env ATELIER_DATA_DIR, default ~/.atelier)' },
+  'input-root': { type: 'string', multiple: true, description: 'Directory path inputs may come from; repeatable (env ATELIER_INPUT_ROOTS, ":"-separated)' },
+  'allow-private-urls': { type: 'boolean', description: 'Allow url inputs on loopback/private addresses (env ATELIER_ALLOW_PRIVATE_URLS=1)' },
+  'public-url': { type: 'string', description: 'Base of returned URLs (env ATELIER_PUBLIC_URL, default http://<host>:<port>)' },
+  'log-level': { type: 'string', description: 'debug | info | warn | error | silent (env ATELIER_LOG_LEVEL, default info)' },
+} as const;
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+/**
+ * Builds the settings from flags and environment variables. Invalid values stop start-up with a message that
+ * names the flag or variable (never a silent fallback).
+ */
+export function readSettings(argv: string[], env: Readonly<Record<string, string | undefined>>): Settings {
+  const { values } = parseArgs({
+    args: argv,
+    options: Object.fromEntries(Object.entries(serveFlags).map(([name, flag]) => [name, { type: flag.type, multiple: 'multiple' in flag }])),
+    strict: true,
+    allowPositionals: false,
+  }) as { values: Record<string, string | string[] | boolean | undefined> };
+
+  const host = (values.host as string | undefined) ?? env.ATELIER_HOST ?? env.AOG_HOST ?? defaultHost;
+  const port = parsePort((values.port as string | undefined) ?? env.ATELIER_PORT, values.port !== undefined ? '--port' : 'ATELIER_PORT');
+  const dataDirectory = resolve((values['data-dir'] as string | undefined) ?? env.ATELIER_DATA_DIR ?? resolve(homedir(), '.atelier'));
+  const rootFlags = values['input-root'] as string[] | undefined;
+  const rootEnv = env.ATELIER_INPUT_ROOTS?.split(':').filter(Boolean);
+  const explicitRoots = rootFlags ?? rootEnv;
+  const roots = (explicitRoots ?? [homedir(), process.cwd(), tmpdir()]).map((root) => resolve(root));
+  const allowPrivateUrls = values['allow-private-urls'] === true || parseBooleanEnv(env.ATELIER_ALLOW_PRIVATE_URLS, 'ATELIER_ALLOW_PRIVATE_URLS');
+  const logLevel = (values['log-level'] as string | undefined) ?? env.ATELIER_LOG_LEVEL ?? 'info';
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
+    throw new SettingsError(`log level must be one of debug, info, warn, error, silent but received "${logLevel}"`);
+  }
+  const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const publicUrl = ((values['public-url'] as string | undefined) ?? env.ATELIER_PUBLIC_URL ?? `http://${publicHost}:${port}`).replace(/\/+$/, '');
+
+  return Object.freeze({
+    host,
+    port,
+    dataDirectory,
+    input: Object.freeze({
+      roots,
+      rootsExplicit: explicitRoots !== undefined,
+      allowPrivateUrls,
+      maxBytes: 20 * 1024 * 1024,
+      maxPixels: 64_000_000,
+      urlTimeoutMilliseconds: 30_000,
+      maxRedirects: 5,
+    }),
+    // 10 MB of image is 13.4 MB of base64; leave room for a mask and the JSON around them.
+    bodyLimitBytes: 32 * 1024 * 1024,
+    publicUrl,
+    imageToImageResponse: 'merged',
+    syncWaitMilliseconds: { image: 10 * 60_000, video: 10 * 60_000 },
+    logLevel: logLevel as Settings['logLevel'],
+  });
+}
+
+function parsePort(value: string | undefined, source: string): number {
+  if (value === undefined) return defaultPort;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 0 || port > 65535) {
+    throw new SettingsError(`${source} must be an integer between 0 and 65535 but received "${value}"`);
+  }
+  return port;
+}
+
+function parseBooleanEnv(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === '') return false;
+  if (['1', 'true', 'yes'].includes(value.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(value.toLowerCase())) return false;
+  throw new SettingsError(`${name} must be 1 or 0 but received "${value}"`);
+}

@@ -1,0 +1,61 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { GatewayError } from '../errors/gateway-error.ts';
+import { renderError } from '../errors/render-error.ts';
+import type { AppContext } from '../server/create-context.ts';
+import type { AtelierApp } from './define-route.ts';
+import { registerAogImageToImageRoute } from './routes/aog-image-to-image-route.ts';
+import { registerCatalogueRoutes } from './routes/catalogue-routes.ts';
+import { registerFileRoutes } from './routes/file-routes.ts';
+import { registerHealthRoutes } from './routes/health-routes.ts';
+import { registerOpenApiRoutes } from './routes/openapi-routes.ts';
+
+/** Lets the server refuse new work during shutdown while in-flight requests finish. */
+export interface AdmissionGate {
+  accepting: boolean;
+  inFlight: number;
+}
+
+/**
+ * Builds the HTTP application: middleware, every route module, and the one error handler that turns errors into
+ * responses. Route modules register themselves (definition + handler), one line each below.
+ */
+export function createApp(context: AppContext, gate: AdmissionGate = { accepting: true, inFlight: 0 }): AtelierApp {
+  const app: AtelierApp = new OpenAPIHono();
+
+  app.use('*', async (http, next) => {
+    if (!gate.accepting && http.req.method !== 'GET') throw new GatewayError('server_shutting_down');
+    gate.inFlight++;
+    try {
+      await next();
+    } finally {
+      gate.inFlight--;
+    }
+  });
+  app.use('*', bodyLimit({
+    maxSize: context.settings.bodyLimitBytes,
+    onError: () => {
+      throw new GatewayError('request_body_too_large', { limitBytes: context.settings.bodyLimitBytes });
+    },
+  }));
+
+  registerHealthRoutes(app);
+  registerAogImageToImageRoute(app, context);
+  registerFileRoutes(app, context);
+  registerCatalogueRoutes(app, context);
+  registerOpenApiRoutes(app);
+
+  app.all('/aog/v0.2/services/:service', (http) => {
+    throw new GatewayError('service_not_found', { service: http.req.param('service').slice(0, 60) });
+  });
+  app.notFound((http) => {
+    const { status, body } = renderError(new GatewayError('route_not_found', { method: http.req.method, path: http.req.path.slice(0, 200) }), context.logger);
+    return http.json(body, status as 404);
+  });
+  app.onError((error, http) => {
+    const { status, body } = renderError(error, context.logger);
+    if (status >= 500) context.logger.warn('request failed', { method: http.req.method, path: http.req.path, code: body.code });
+    return http.json(body, status as 400);
+  });
+  return app;
+}

@@ -1,0 +1,54 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { AppContext } from '../../server/create-context.ts';
+import type { JobOutcome } from '../../services/run-job.ts';
+import { defineRoute, type AtelierApp } from '../define-route.ts';
+import { readJsonObject, validateBody } from '../parse-json-body.ts';
+import { errorResponses, warningSchema } from '../schemas/response-schemas.ts';
+import { checkAogFields, dropEmptySelectors, imageToImageBodySchema, imageToImageRequest } from '../schemas/generation-body-schema.ts';
+import { fileUrl } from './file-routes.ts';
+
+const resultSchema = z.object({
+  id: z.string().openapi({ description: 'Task id.' }),
+  url: z.array(z.string()).openapi({ description: 'Result URLs served by Atelier (GET /v1/files/{id}); they do not expire.' }),
+  local_path: z.array(z.string()).openapi({ description: 'The same results as files on the Atelier machine (AOG\'s convention for local services).' }),
+});
+
+const successSchema = resultSchema.extend({
+  business_code: z.literal(200).openapi({ description: 'Read by the AOG notebook.' }),
+  message: z.literal('success'),
+  data: resultSchema.openapi({ description: 'Read by the AOG notebook (data.url) and the Node SDK (data).' }),
+  warnings: z.array(warningSchema).openapi({ description: 'Things Atelier did that the caller may not expect.' }),
+}).openapi('ImageToImageResponse');
+
+const definition = createRoute({
+  method: 'post',
+  path: '/aog/v0.2/services/image-to-image',
+  tags: ['AOG'],
+  summary: 'Transform an image (style transfer, edits, mask inpainting)',
+  description: 'AOG-compatible. The success body satisfies both AOG clients at once: the notebook reads business_code and data.url, the Node SDK reads top-level id and url.',
+  request: { body: { required: true, content: { 'application/json': { schema: imageToImageBodySchema } } } },
+  responses: {
+    200: { description: 'Images produced', content: { 'application/json': { schema: successSchema } } },
+    ...errorResponses(400, 403, 404, 413, 415, 429, 500, 502, 504),
+  },
+});
+
+/** Shapes an outcome as AOG's image-to-image response, in the configured compatibility mode. */
+export function imageToImageResponse(id: string, outcome: JobOutcome, context: AppContext): Record<string, unknown> {
+  const url = outcome.files.map((file) => fileUrl(context.settings.publicUrl, file.id));
+  const result = { id, url, local_path: outcome.files.map((file) => file.path) };
+  const wrapped = { business_code: 200, message: 'success', data: result };
+  const mode = context.settings.imageToImageResponse;
+  const body = mode === 'raw' ? result : mode === 'wrapped' ? wrapped : { ...wrapped, ...result };
+  return { ...body, warnings: outcome.warnings };
+}
+
+export function registerAogImageToImageRoute(app: AtelierApp, context: AppContext): void {
+  defineRoute(app, definition, async (http) => {
+    const raw = dropEmptySelectors(await readJsonObject(http));
+    checkAogFields(raw);
+    const request = imageToImageRequest(validateBody(imageToImageBodySchema, raw));
+    const { id, outcome } = await context.generation.run(request, { waitMilliseconds: context.settings.syncWaitMilliseconds.image });
+    return http.json(imageToImageResponse(id, outcome, context));
+  });
+}

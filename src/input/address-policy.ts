@@ -1,0 +1,76 @@
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+
+/** Why an address may not be fetched from; undefined means it is a public address. */
+export type ForbiddenAddressKind =
+  | 'loopback' | 'private' | 'link-local' | 'CGNAT' | 'cloud-metadata' | 'unspecified' | 'multicast' | 'reserved';
+
+interface Rule { kind: ForbiddenAddressKind; network: string; prefix: number; family: 'ipv4' | 'ipv6' }
+
+// Order matters: the first matching rule names the kind (metadata before link-local, which contains it).
+const rules: readonly Rule[] = [
+  { kind: 'cloud-metadata', network: '169.254.169.254', prefix: 32, family: 'ipv4' },
+  { kind: 'cloud-metadata', network: '100.100.100.200', prefix: 32, family: 'ipv4' }, // Alibaba Cloud
+  { kind: 'cloud-metadata', network: 'fd00:ec2::254', prefix: 128, family: 'ipv6' }, // AWS IPv6
+  { kind: 'unspecified', network: '0.0.0.0', prefix: 8, family: 'ipv4' },
+  { kind: 'private', network: '10.0.0.0', prefix: 8, family: 'ipv4' },
+  { kind: 'CGNAT', network: '100.64.0.0', prefix: 10, family: 'ipv4' },
+  { kind: 'loopback', network: '127.0.0.0', prefix: 8, family: 'ipv4' },
+  { kind: 'link-local', network: '169.254.0.0', prefix: 16, family: 'ipv4' },
+  { kind: 'private', network: '172.16.0.0', prefix: 12, family: 'ipv4' },
+  { kind: 'reserved', network: '192.0.0.0', prefix: 24, family: 'ipv4' },
+  { kind: 'reserved', network: '192.0.2.0', prefix: 24, family: 'ipv4' },
+  { kind: 'private', network: '192.168.0.0', prefix: 16, family: 'ipv4' },
+  { kind: 'reserved', network: '198.18.0.0', prefix: 15, family: 'ipv4' },
+  { kind: 'reserved', network: '198.51.100.0', prefix: 24, family: 'ipv4' },
+  { kind: 'reserved', network: '203.0.113.0', prefix: 24, family: 'ipv4' },
+  { kind: 'multicast', network: '224.0.0.0', prefix: 4, family: 'ipv4' },
+  { kind: 'reserved', network: '240.0.0.0', prefix: 4, family: 'ipv4' },
+  { kind: 'unspecified', network: '::', prefix: 128, family: 'ipv6' },
+  { kind: 'loopback', network: '::1', prefix: 128, family: 'ipv6' },
+  { kind: 'private', network: 'fc00::', prefix: 7, family: 'ipv6' },
+  { kind: 'link-local', network: 'fe80::', prefix: 10, family: 'ipv6' },
+  { kind: 'multicast', network: 'ff00::', prefix: 8, family: 'ipv6' },
+  { kind: 'reserved', network: '2001:db8::', prefix: 32, family: 'ipv6' },
+];
+
+const blockLists = rules.map((rule) => {
+  const list = new BlockList();
+  list.addSubnet(rule.network, rule.prefix, rule.family);
+  return { kind: rule.kind, list, family: rule.family };
+});
+
+/**
+ * Classifies an IP address. IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible and NAT64 (64:ff9b::/96) IPv6 addresses
+ * are judged by the IPv4 address inside them, so they cannot be used to reach a private host.
+ */
+export function classifyAddress(address: string): ForbiddenAddressKind | undefined {
+  const embedded = embeddedIPv4(address);
+  if (embedded) return classifyAddress(embedded);
+  const family = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : undefined;
+  if (!family) return 'reserved';
+  for (const entry of blockLists) {
+    if (entry.family === family && entry.list.check(address, family)) return entry.kind;
+  }
+  return undefined;
+}
+
+function embeddedIPv4(address: string): string | undefined {
+  if (!isIPv6(address)) return undefined;
+  const lower = address.toLowerCase();
+  const dotted = /^(?:::ffff:|::|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
+  if (dotted) return dotted[1];
+  const hex = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
+  if (hex) {
+    const high = parseInt(hex[1], 16);
+    const low = parseInt(hex[2], 16);
+    return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+  }
+  return undefined;
+}
+
+/** True for addresses and names that stay on this machine (used to decide whether the bind is loopback-only). */
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost') return true;
+  const bare = host.replace(/^\[|\]$/g, '');
+  return (isIPv4(bare) || isIPv6(bare)) && classifyAddress(bare) === 'loopback';
+}

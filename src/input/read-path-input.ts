@@ -1,0 +1,48 @@
+import { open, realpath } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
+import { GatewayError } from '../errors/gateway-error.ts';
+import { isLoopbackHost } from './address-policy.ts';
+import { describeLeadingBytes, sniffImageFormat, sniffLength } from './image-format.ts';
+
+export interface PathPolicy {
+  roots: readonly string[];
+  rootsExplicit: boolean;
+  /** The address the server is bound to: path inputs on a non-loopback bind need explicit roots. */
+  serverHost: string;
+  maxBytes: number;
+  parameter: string;
+}
+
+/**
+ * Reads an image file named by a caller. The path is resolved with realpath, so `..` and symlinks cannot leave
+ * the allowed roots; the magic bytes are checked before the rest of the file is read.
+ */
+export async function readPathInput(path: string, policy: PathPolicy): Promise<Buffer> {
+  if (!policy.rootsExplicit && !isLoopbackHost(policy.serverHost)) {
+    throw new GatewayError('input_path_roots_required', { host: policy.serverHost });
+  }
+  const requested = resolve(path);
+  const real = await realpath(requested).catch(() => {
+    throw new GatewayError('input_path_not_found', { path });
+  });
+  const realRoots = await Promise.all(policy.roots.map((root) => realpath(root).catch(() => undefined)));
+  const inside = realRoots.some((root) => root !== undefined && (real === root || real.startsWith(root.endsWith(sep) ? root : root + sep)));
+  if (!inside) throw new GatewayError('input_path_outside_roots', { path, roots: policy.roots.join(', ') });
+
+  const handle = await open(real, 'r').catch(() => {
+    throw new GatewayError('input_path_not_found', { path });
+  });
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new GatewayError('input_path_not_file', { path });
+    if (info.size > policy.maxBytes) throw new GatewayError('input_too_large', { parameter: policy.parameter, limitBytes: policy.maxBytes });
+    const head = Buffer.alloc(Math.min(sniffLength, info.size));
+    await handle.read(head, 0, head.length, 0);
+    if (!sniffImageFormat(head)) {
+      throw new GatewayError('input_format_unsupported', { parameter: policy.parameter, detail: describeLeadingBytes(head) });
+    }
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}

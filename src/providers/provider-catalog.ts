@@ -1,0 +1,95 @@
+import type { ModelCapabilities } from './spec/capabilities.ts';
+import type { ServiceName } from './spec/generation-call.ts';
+import type { ProviderDefinition, ProviderDependencies, ProviderSettingsSource } from './spec/provider-definition.ts';
+import type { ProviderModel } from './spec/provider-model.ts';
+import { registerSecret } from '../logging/logger.ts';
+
+/** A model name a client may send, resolved to the provider that serves it. */
+export interface ModelMatch {
+  provider: ProviderDefinition;
+  model: ModelCapabilities;
+  /** True when the client used an alias (e.g. `wanx2.1-i2i-turbo`). */
+  viaAlias: boolean;
+}
+
+/**
+ * The providers of this Atelier with their settings read once: which are configured, which models they serve, and
+ * ready-to-call model instances. Settings are re-read only by `reload` (after `atelier install` or the AOG
+ * control plane changed the config file).
+ */
+export class ProviderCatalog {
+  private settings = new Map<string, unknown>();
+  private models = new Map<string, ProviderModel>();
+
+  constructor(
+    readonly definitions: readonly ProviderDefinition[],
+    source: ProviderSettingsSource,
+    private readonly dependencies: ProviderDependencies,
+  ) {
+    this.reload(source);
+  }
+
+  reload(source: ProviderSettingsSource): void {
+    this.settings = new Map();
+    this.models = new Map();
+    for (const definition of this.definitions) {
+      const settings = definition.readSettings(source);
+      if (settings === undefined) continue;
+      this.settings.set(definition.capabilities.id, settings);
+      for (const secret of definition.secretsOf(settings)) registerSecret(secret);
+    }
+  }
+
+  isConfigured(providerId: string): boolean {
+    return this.settings.has(providerId);
+  }
+
+  /** Finds a provider by id or alias (case-insensitive), e.g. `aliyun`, `dashscope`, `remote_aliyun_image-to-image`. */
+  findProvider(name: string): ProviderDefinition | undefined {
+    const wanted = name.toLowerCase();
+    return this.definitions.find(
+      (definition) => definition.capabilities.id === wanted || definition.capabilities.aliases.some((alias) => alias.toLowerCase() === wanted),
+    );
+  }
+
+  /** Every provider that serves `modelName` (canonical id or alias) for `service`. */
+  findModel(service: ServiceName, modelName: string): ModelMatch[] {
+    const matches: ModelMatch[] = [];
+    for (const provider of this.definitions) {
+      for (const model of provider.capabilities.models) {
+        if (model.service !== service) continue;
+        if (model.id === modelName) matches.push({ provider, model, viaAlias: false });
+        else if (model.aliases?.includes(modelName)) matches.push({ provider, model, viaAlias: true });
+      }
+    }
+    return matches;
+  }
+
+  /** Model names (canonical and aliases) known for a service, for error messages and listings. */
+  knownModelNames(service: ServiceName): string[] {
+    return this.definitions.flatMap((provider) =>
+      provider.capabilities.models.filter((model) => model.service === service).flatMap((model) => [model.id, ...(model.aliases ?? [])]),
+    );
+  }
+
+  /** A callable model; created once per provider and model, and only for configured providers. */
+  modelFor(providerId: string, modelId: string): ProviderModel {
+    const key = `${providerId}/${modelId}`;
+    let model = this.models.get(key);
+    if (!model) {
+      const definition = this.findProvider(providerId);
+      if (!definition || !this.settings.has(definition.capabilities.id)) throw new Error(`provider ${providerId} is not configured`);
+      model = definition.createModel(modelId, this.settings.get(definition.capabilities.id), this.dependencies);
+      this.models.set(key, model);
+    }
+    return model;
+  }
+
+  /** Every configured secret (for the leak test and log redaction). */
+  secrets(): string[] {
+    return this.definitions.flatMap((definition) => {
+      const settings = this.settings.get(definition.capabilities.id);
+      return settings === undefined ? [] : definition.secretsOf(settings);
+    });
+  }
+}

@@ -1,0 +1,78 @@
+import { GatewayError } from '../../errors/gateway-error.ts';
+import type { GenerationOutput } from '../spec/generation-call.ts';
+import { createCallSignal } from './call-signal.ts';
+import { networkErrorKind } from './network-error-kind.ts';
+import { readBodyWithLimit } from './read-body-with-limit.ts';
+import { mediaKind, sniffMediaType } from './sniff-media-type.ts';
+import { UpstreamFailure } from './upstream-failure.ts';
+
+export interface DownloadOptions {
+  fetch: typeof fetch;
+  /** Largest accepted file, in bytes; a larger one fails without being read whole. */
+  maxBytes: number;
+  /** Timeout of the whole download, in ms. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** What the file must be, checked from its magic bytes (default: either). */
+  expect?: 'image' | 'video';
+  /** Display name in error messages (default `the provider`). */
+  provider?: string;
+}
+
+/**
+ * Downloads a result file the provider produced (its URLs expire, so adapters call this before reporting success).
+ * The URL comes from the provider's answer, not from a client, so it is not SSRF-guarded; it must still be http(s),
+ * is size-capped while streaming, and must be an image or video by magic bytes. Redirects are followed (signed
+ * storage links often redirect). No credentials are ever sent with it.
+ *
+ * @throws GatewayError `upstream_bad_response` (bad URL, too large, not media), `upstream_unavailable`
+ * (network error or error status), `upstream_timeout`.
+ */
+export async function downloadResult(url: string, options: DownloadOptions): Promise<GenerationOutput> {
+  const provider = options.provider ?? 'the provider';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw badResponse(provider, 'the result URL is not a valid URL');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw badResponse(provider, `the result URL uses ${parsed.protocol}`);
+
+  const callSignal = createCallSignal(options.timeoutMs, options.signal);
+  try {
+    let bytes: Buffer | undefined;
+    let status: number;
+    try {
+      const response = await options.fetch(parsed, { method: 'GET', signal: callSignal.signal, redirect: 'follow' });
+      status = response.status;
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new GatewayError('upstream_unavailable', { provider, reason: `result download answered HTTP ${status}` },
+          // 404/403 on a signed link means it expired or was never valid: retrying will not help.
+          { cause: new UpstreamFailure('http', { httpStatus: status }), retryable: status >= 500 || status === 429 });
+      }
+      bytes = await readBodyWithLimit(response, options.maxBytes);
+    } catch (error) {
+      if (GatewayError.isInstance(error)) throw error;
+      if (options.signal?.aborted) throw options.signal.reason ?? error;
+      if (callSignal.timedOut()) {
+        throw new GatewayError('upstream_timeout', { provider, timeoutMs: options.timeoutMs }, { cause: new UpstreamFailure('timeout') });
+      }
+      const { kind, reason } = networkErrorKind(error);
+      throw new GatewayError('upstream_unavailable', { provider, reason: `result download: ${reason}` }, { cause: new UpstreamFailure(kind) });
+    }
+    if (bytes === undefined) throw badResponse(provider, `the result is larger than ${options.maxBytes} bytes`);
+    const mediaType = sniffMediaType(bytes);
+    if (mediaType === undefined) throw badResponse(provider, 'the result is not an image or video file');
+    if (options.expect !== undefined && mediaKind(mediaType) !== options.expect) {
+      throw badResponse(provider, `expected a ${options.expect} result but received ${mediaType}`);
+    }
+    return { bytes, mediaType };
+  } finally {
+    callSignal.dispose();
+  }
+}
+
+function badResponse(provider: string, reason: string): GatewayError {
+  return new GatewayError('upstream_bad_response', { provider, reason }, { cause: new UpstreamFailure('malformed') });
+}

@@ -1,0 +1,39 @@
+import { redactSecrets } from '../../logging/logger.ts';
+import type { ErrorCode } from '../../errors/catalogue.ts';
+import type { ErrorParameters } from '../../errors/gateway-error.ts';
+
+/** What an error answer means in catalogue terms; built by an adapter's `<id>-error.ts` or by `httpStatusVerdict`. */
+export interface ErrorVerdict {
+  code: ErrorCode;
+  parameters: ErrorParameters;
+  /** Overrides the catalogue's `retryable` (e.g. a provider 5xx on a billable submit). */
+  retryable?: boolean;
+}
+
+/**
+ * The provider-agnostic meaning of an HTTP error status, for answers an adapter does not recognise.
+ * 401/403 → auth, 402 → quota, 404/410 → retired endpoint, 408 → timeout, 429 → throttled, 5xx → unavailable,
+ * other 4xx → invalid request.
+ */
+export function httpStatusVerdict(provider: string, status: number, providerCode: string, providerMessage: string, timeoutMs = 0): ErrorVerdict {
+  if (status === 401 || status === 403) return { code: 'upstream_auth_failed', parameters: { provider, providerCode } };
+  if (status === 402) return { code: 'upstream_quota_exceeded', parameters: { provider, providerCode, providerMessage } };
+  if (status === 404 || status === 410) return { code: 'upstream_endpoint_retired', parameters: { provider, detail: `HTTP ${status} ${providerCode}`.trim() } };
+  if (status === 408) return { code: 'upstream_timeout', parameters: { provider, timeoutMs } };
+  if (status === 429) return { code: 'upstream_rate_limited', parameters: { provider, providerCode, attempts: 0 } };
+  if (status >= 500) return { code: 'upstream_unavailable', parameters: { provider, reason: `HTTP ${status}${providerCode ? ` ${providerCode}` : ''}` } };
+  return { code: 'upstream_invalid_request', parameters: { provider, providerCode, providerMessage } };
+}
+
+/**
+ * Shortens a provider message for an error: secrets scrubbed, one line, at most 200 characters, so upstream bodies
+ * never reach a response whole (AOG leaked headers and bodies this way).
+ */
+export function truncateProviderMessage(message: unknown, secrets: readonly string[] = []): string {
+  if (typeof message !== 'string') return '';
+  // Providers sometimes echo the key they rejected; scrub it (and every registered secret) before anything else.
+  let scrubbed = redactSecrets(message);
+  for (const secret of secrets) if (secret.length > 0) scrubbed = scrubbed.split(secret).join('[redacted]');
+  const oneLine = scrubbed.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 200 ? `${oneLine.slice(0, 197)}...` : oneLine;
+}

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+
+/** Clock and timer a limiter uses; injected so tests run on a fake clock. */
+export interface LimiterClock {
+  /** Current time in ms. */
+  now(): number;
+  sleep(milliseconds: number, signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * A token bucket (as GCRA: one "theoretical arrival time" instead of a refill timer): `ratePerSecond` calls per
+ * second on average, bursts of up to `burst`. Callers are served in the order they call `acquire`, each reserving
+ * the next free slot, so a burst of polls spreads out instead of stampeding the provider.
+ */
+export class RateLimiter {
+  private theoreticalArrival = 0;
+  private readonly intervalMs: number;
+
+  /**
+   * @param ratePerSecond sustained calls per second, > 0
+   * @param burst calls allowed back to back when the limiter was idle, ≥ 1 (default 1)
+   */
+  constructor(readonly ratePerSecond: number, readonly burst: number, private readonly clock: LimiterClock) {
+    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) throw new RangeError(`ratePerSecond must be a positive number, received ${ratePerSecond}`);
+    if (!Number.isInteger(burst) || burst < 1) throw new RangeError(`burst must be an integer ≥ 1, received ${burst}`);
+    this.intervalMs = 1000 / ratePerSecond;
+  }
+
+  /** Waits until the call may go out. Rejects with the signal's reason when aborted while waiting. */
+  async acquire(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw signal.reason;
+    const waitMs = this.reserve();
+    if (waitMs > 0) await this.clock.sleep(waitMs, signal);
+  }
+
+  /** Reserves a slot and returns how long to wait for it, in ms (0 = go now). */
+  reserve(): number {
+    const now = this.clock.now();
+    const arrival = Math.max(this.theoreticalArrival, now);
+    const allowedAt = arrival - (this.burst - 1) * this.intervalMs;
+    this.theoreticalArrival = arrival + this.intervalMs;
+    return Math.max(0, Math.ceil(allowedAt - now));
+  }
+}
+
+const sharedLimiters = new Map<string, RateLimiter>();
+
+/**
+ * The one limiter for a budget shared across model instances, e.g. DashScope's 20 task queries per second per
+ * account. `scope` names the budget; `account` is hashed (a key is never kept as a map key or logged).
+ * The first caller's rate and clock win for the process lifetime.
+ */
+export function sharedRateLimiter(scope: string, account: string, create: () => RateLimiter): RateLimiter {
+  const key = `${scope}:${createHash('sha256').update(account).digest('hex').slice(0, 24)}`;
+  let limiter = sharedLimiters.get(key);
+  if (limiter === undefined) {
+    limiter = create();
+    sharedLimiters.set(key, limiter);
+  }
+  return limiter;
+}

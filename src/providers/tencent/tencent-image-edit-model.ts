@@ -1,0 +1,290 @@
+import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
+import { adaptInputImage } from '../shared/adapt-input-image.ts';
+import { retryWithBackoff } from '../shared/backoff.ts';
+import { downloadResult } from '../shared/download-result.ts';
+import { requestJson } from '../shared/request-json.ts';
+import { sniffMediaType } from '../shared/sniff-media-type.ts';
+import { UpstreamFailure, upstreamFailureOf } from '../shared/upstream-failure.ts';
+import type { GenerationCall, GenerationOutput } from '../spec/generation-call.ts';
+import type { ProviderDependencies } from '../spec/provider-definition.ts';
+import type { CallContext, ProviderModel, StartResult } from '../spec/provider-model.ts';
+import type { Warning } from '../spec/warning.ts';
+import { accountJobSlots, type JobSlots } from './account-job-slots.ts';
+import { reencodeOutput } from './reencode-output.ts';
+import { signTc3 } from './tc3-sign.ts';
+import {
+  sizeToTencentResolution, tencentInputLimits, tencentMaxRequestBytes, tencentPromptMaxLength, tencentStyles,
+  unifiedStyleToTencent, type TencentModelCapabilities,
+} from './tencent-capabilities.ts';
+import { tencentDisplayName, tencentErrorVerdict } from './tencent-error.ts';
+import { parseTencentOptions, tencentOptionsPrefix, type TencentOptions } from './tencent-options.ts';
+import type { TencentSettings } from './tencent-settings.ts';
+
+/** The ImageToImage body, keys in Tencent's spelling and documented order. */
+export interface ImageToImageBody {
+  InputImage?: string;
+  InputUrl?: string;
+  Prompt?: string;
+  NegativePrompt?: string;
+  Styles?: string[];
+  ResultConfig?: { Resolution: string };
+  LogoAdd?: number;
+  LogoParam?: TencentOptions['LogoParam'];
+  Strength?: number;
+  RspImgType?: 'base64' | 'url';
+  EnhanceImage?: number;
+  RestoreFace?: number;
+}
+
+/** The signing service name: the first label of `aiart.tencentcloudapi.com`, whatever host is configured. */
+const tencentService = 'aiart';
+
+/**
+ * Tencent Cloud aiart `ImageToImage`: one signed, synchronous POST per output image. `n` > 1 makes n calls, at
+ * most `settings.concurrency` at once per account; throttling answers (`RequestLimitExceeded*`) are retried with
+ * backoff. Masks and seeds have no Tencent equivalent and come back as `unsupported` warnings.
+ *
+ * @see /work/shared/specs/tencent-aiart.md
+ */
+export class TencentImageEditModel implements ProviderModel {
+  readonly providerId = 'tencent';
+  readonly modelId: string;
+  private readonly slots: JobSlots;
+
+  constructor(
+    private readonly model: TencentModelCapabilities,
+    private readonly settings: TencentSettings,
+    private readonly dependencies: ProviderDependencies,
+  ) {
+    this.modelId = model.id;
+    this.slots = accountJobSlots(settings.endpoint, settings.secretId, settings.concurrency);
+  }
+
+  async start(call: GenerationCall, context: CallContext): Promise<StartResult> {
+    const options = parseTencentOptions(call.providerOptions);
+    const warnings: Warning[] = [];
+    const body = await this.buildBody(call, options, warnings);
+    // The signature covers these exact bytes. `requestJson` serialises `body` with the same deterministic
+    // `JSON.stringify`, so the bytes sent are these bytes (the fake server recomputes the signature to prove it).
+    const payload = Buffer.from(JSON.stringify(body), 'utf8');
+    if (payload.length > tencentMaxRequestBytes) {
+      throw new GatewayError('parameter_invalid', {
+        parameter: options.LogoParam?.LogoImage ? `${tencentOptionsPrefix}.LogoParam.LogoImage` : 'image',
+        expected: `a request of at most ${tencentMaxRequestBytes} bytes in total (Tencent's limit for signed POSTs)`,
+        received: `${payload.length} bytes`,
+      });
+    }
+
+    let finished = 0;
+    const settled = await Promise.allSettled(Array.from({ length: call.n }, () =>
+      this.slots.run(async () => {
+        const output = await this.generateOnce(body, payload, call, context);
+        finished += 1;
+        context.onProgress(Math.round((finished / call.n) * 100));
+        return output;
+      }, context.signal)));
+
+    if (context.signal.aborted) throw context.signal.reason;
+    const outputs = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+    if (outputs.length === 0) throw failures[0];
+    if (failures.length > 0) {
+      // The successful calls are billed: keep their images rather than failing the whole job.
+      const first = failures[0];
+      warnings.push({
+        type: 'other',
+        feature: 'n',
+        details: `${failures.length} of ${call.n} Tencent calls failed, so ${outputs.length} image(s) are returned: ${first instanceof Error ? first.message : String(first)}`,
+      });
+    }
+    return { status: 'completed', result: { outputs, warnings, usage: { images: outputs.length } } };
+  }
+
+  /** Maps the unified call and the Tencent options onto the ImageToImage body, checking what Tencent would refuse. */
+  private async buildBody(call: GenerationCall, options: TencentOptions, warnings: Warning[]): Promise<ImageToImageBody> {
+    if (call.service !== 'image-to-image') {
+      throw new GatewayError('provider_cannot_serve', { provider: tencentDisplayName, reason: `ImageToImage makes images, not ${call.service}` });
+    }
+    if (!Number.isInteger(call.n) || call.n < 1 || call.n > 4) {
+      throw new GatewayError('parameter_invalid', { parameter: 'n', expected: 'an integer between 1 and 4', received: describeReceived(call.n) });
+    }
+    checkText('prompt', call.prompt);
+    checkText('negative_prompt', call.negativePrompt);
+    if (call.strength !== undefined && !(call.strength > 0 && call.strength <= 1)) {
+      throw new GatewayError('parameter_invalid', { parameter: 'strength', expected: 'a number greater than 0 and at most 1', received: describeReceived(call.strength) });
+    }
+
+    if (call.mask) {
+      warnings.push({ type: 'unsupported', feature: 'mask', details: 'Tencent ImageToImage takes no mask: the mask was not sent and the whole image was restyled.' });
+    }
+    if (call.seed !== undefined) {
+      warnings.push({ type: 'unsupported', feature: 'seed', details: 'Tencent ImageToImage takes no seed: results are not reproducible.' });
+    }
+
+    const body: ImageToImageBody = {};
+    if (options.InputUrl !== undefined) {
+      // Tencent prefers InputUrl when both are present; send only the URL so the request means one thing.
+      body.InputUrl = options.InputUrl;
+    } else {
+      const adapted = await adaptInputImage(call.image, undefined, tencentInputLimits, {
+        target: `${tencentDisplayName} ImageToImage`, allowChanges: true, base64Budget: true,
+      });
+      warnings.push(...adapted.warnings);
+      body.InputImage = adapted.image.bytes.toString('base64');
+    }
+    if (call.prompt !== undefined && call.prompt !== '') body.Prompt = call.prompt;
+    if (call.negativePrompt !== undefined && call.negativePrompt !== '') body.NegativePrompt = call.negativePrompt;
+    const style = resolveStyle(call.style, options.Styles);
+    if (style !== undefined) body.Styles = [style];
+    const resolution = resolveResolution(call.size, options.ResultConfig?.Resolution);
+    if (resolution !== undefined) body.ResultConfig = { Resolution: resolution };
+    if (options.LogoAdd !== undefined) body.LogoAdd = options.LogoAdd;
+    if (options.LogoParam !== undefined) body.LogoParam = options.LogoParam;
+    // Both scales put "more change" at the larger number, so strength passes through unchanged (spec §3).
+    if (call.strength !== undefined) body.Strength = call.strength;
+    if (options.RspImgType !== undefined) body.RspImgType = options.RspImgType;
+    if (options.EnhanceImage !== undefined) body.EnhanceImage = options.EnhanceImage;
+    if (options.RestoreFace !== undefined) body.RestoreFace = options.RestoreFace;
+    return body;
+  }
+
+  /** One ImageToImage call, retried while Tencent throttles, and its result read into memory. */
+  private async generateOnce(body: ImageToImageBody, payload: Buffer, call: GenerationCall, context: CallContext): Promise<GenerationOutput> {
+    const answer = await retryWithBackoff(() => this.post(body, payload, context.signal), {
+      attempts: this.settings.throttleAttempts,
+      // Throttled answers (and refused connections) mean no job was created, so resending cannot double-bill.
+      shouldRetry: (error) => {
+        const failure = upstreamFailureOf(error);
+        return failure?.kind === 'connection-refused' || (GatewayError.isInstance(error) && error.code === 'upstream_rate_limited');
+      },
+      sleep: this.dependencies.sleep,
+      signal: context.signal,
+      backoff: { baseMs: this.settings.throttleBaseDelayMs, maxMs: 30_000 },
+      onRetry: (error, attempt, delayMs) => this.dependencies.logger.info('Tencent throttled the call; retrying', {
+        provider: 'tencent', attempt: attempt + 1, delayMs, code: GatewayError.isInstance(error) ? error.code : 'unknown',
+      }),
+    });
+    const output = body.RspImgType === 'url'
+      ? await downloadResult(answer, {
+        fetch: this.dependencies.fetch, maxBytes: this.settings.maxResponseBytes, timeoutMs: this.settings.downloadTimeoutMs,
+        signal: context.signal, expect: 'image', provider: tencentDisplayName,
+      })
+      : decodeResultImage(answer);
+    try {
+      return await reencodeOutput(output, call.outputFormat);
+    } catch (error) {
+      throw new GatewayError('upstream_bad_response', { provider: tencentDisplayName, reason: 'the result image could not be decoded' }, { cause: error });
+    }
+  }
+
+  /** Signs and sends one request; returns `Response.ResultImage` (base64 or URL) or throws the mapped error. */
+  private async post(body: ImageToImageBody, payload: Buffer, signal: AbortSignal): Promise<string> {
+    const url = new URL('/', this.settings.endpoint);
+    const timestamp = Math.floor(this.dependencies.now().getTime() / 1000);
+    const contentType = 'application/json';
+    // fetch sends `Host` from the URL (with the port when it is not the default); sign exactly that value.
+    const { authorization } = signTc3({
+      secretId: this.settings.secretId, secretKey: this.settings.secretKey, service: tencentService, timestamp,
+      method: 'POST', headers: { 'Content-Type': contentType, Host: url.host }, payload,
+    });
+    const response = await requestJson({
+      provider: tencentDisplayName,
+      fetch: this.dependencies.fetch,
+      url: url.href,
+      method: 'POST',
+      headers: {
+        Authorization: authorization,
+        'Content-Type': contentType,
+        'X-TC-Action': this.model.action,
+        'X-TC-Version': this.model.version,
+        'X-TC-Timestamp': String(timestamp),
+        'X-TC-Region': this.settings.region,
+      },
+      body,
+      timeoutMs: this.settings.requestTimeoutMs,
+      signal,
+      maxResponseBytes: this.settings.maxResponseBytes,
+      now: this.dependencies.now,
+      logger: this.dependencies.logger,
+    });
+    return readImageToImageAnswer(response.body, [this.settings.secretKey, this.settings.secretId]);
+  }
+}
+
+/**
+ * Reads `{"Response": {...}}`. Tencent reports errors inside a 200 answer (`Response.Error`), so the HTTP status
+ * says nothing: the body decides.
+ */
+export function readImageToImageAnswer(body: unknown, secrets: readonly string[]): string {
+  const response = isRecord(body) && isRecord(body.Response) ? body.Response : undefined;
+  if (response === undefined) throw badResponse('the answer has no Response object');
+  const error = response.Error;
+  if (isRecord(error) && typeof error.Code === 'string') {
+    const verdict = tencentErrorVerdict({ Code: error.Code, Message: typeof error.Message === 'string' ? error.Message : undefined }, secrets);
+    throw new GatewayError(verdict.code, verdict.parameters, {
+      retryable: verdict.retryable,
+      cause: new UpstreamFailure('http', { httpStatus: 200, providerCode: error.Code }),
+    });
+  }
+  if (typeof response.ResultImage !== 'string' || response.ResultImage === '') throw badResponse('Response.ResultImage is missing');
+  return response.ResultImage;
+}
+
+function decodeResultImage(base64: string): GenerationOutput {
+  const bytes = Buffer.from(base64.replace(/^data:[^,]*,/, ''), 'base64');
+  const mediaType = sniffMediaType(bytes);
+  if (mediaType === undefined || !mediaType.startsWith('image/')) throw badResponse('Response.ResultImage is not a base64 image');
+  return { bytes, mediaType };
+}
+
+function resolveStyle(style: string | undefined, optionStyles: readonly string[] | undefined): string | undefined {
+  if (style !== undefined && optionStyles !== undefined) {
+    throw new GatewayError('parameter_invalid', {
+      parameter: 'style', expected: `either style or ${tencentOptionsPrefix}.Styles, not both`, received: describeReceived(style),
+    });
+  }
+  if (optionStyles !== undefined) return optionStyles[0];
+  if (style === undefined) return undefined;
+  if (Object.hasOwn(tencentStyles, style)) return style;
+  const mapped = unifiedStyleToTencent[style];
+  if (mapped !== undefined) return mapped;
+  throw new GatewayError('parameter_invalid', {
+    parameter: 'style',
+    expected: `a Tencent style id (${Object.keys(tencentStyles).join(', ')}) or one of ${Object.keys(unifiedStyleToTencent).join(', ')}`,
+    received: describeReceived(style),
+  });
+}
+
+function resolveResolution(size: GenerationCall['size'], optionResolution: string | undefined): string | undefined {
+  if (size === undefined) return optionResolution;
+  const written = `${size.width}x${size.height}`;
+  if (optionResolution !== undefined) {
+    throw new GatewayError('parameter_invalid', {
+      parameter: 'size', expected: `either size or ${tencentOptionsPrefix}.ResultConfig, not both`, received: describeReceived(written),
+    });
+  }
+  const resolution = sizeToTencentResolution[written];
+  if (resolution === undefined) {
+    throw new GatewayError('parameter_invalid', {
+      parameter: 'size', expected: `one of: ${Object.keys(sizeToTencentResolution).join(', ')} (Tencent output sizes; omit size to keep the input size)`, received: describeReceived(written),
+    });
+  }
+  return resolution;
+}
+
+function checkText(parameter: string, value: string | undefined): void {
+  // Tencent counts UTF-8 characters (code points), not UTF-16 units.
+  if (value !== undefined && [...value].length > tencentPromptMaxLength) {
+    throw new GatewayError('parameter_invalid', {
+      parameter, expected: `a string of at most ${tencentPromptMaxLength} characters (Tencent's limit)`, received: describeReceived(value),
+    });
+  }
+}
+
+function badResponse(reason: string): GatewayError {
+  return new GatewayError('upstream_bad_response', { provider: tencentDisplayName, reason }, { cause: new UpstreamFailure('malformed') });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,92 @@
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { ProviderCatalog } from '../providers/provider-catalog.ts';
+import type { ServiceName } from '../providers/spec/generation-call.ts';
+import type { Warning } from '../providers/spec/warning.ts';
+import type { HybridPolicy } from './hybrid-policy.ts';
+
+/** Embedded-engine model per service. */
+export const localModelByService: Readonly<Record<ServiceName, string>> = {
+  'image-to-image': 'atelier-image',
+  'image-to-video': 'atelier-video',
+};
+
+export interface RouteRequest {
+  service: ServiceName;
+  model?: string;
+  hybridPolicy: HybridPolicy;
+  /** A provider name (id or alias), already checked to be a string. */
+  remoteServiceProvider?: string;
+}
+
+export interface ChosenRoute {
+  providerId: string;
+  modelId: string;
+  warnings: Warning[];
+}
+
+/**
+ * Picks the provider and model for a request (AOG §8 made real):
+ * - `always_local`: the embedded engine, whatever model was named (a cloud model gets a warning);
+ * - `always_remote`: a configured cloud provider serving the model, else `provider_not_configured`;
+ * - `default`: the model's configured provider, else the embedded engine with a warning; no model at all means
+ *   the embedded engine.
+ * `remote_service_provider` narrows the cloud candidates to one provider.
+ */
+export function chooseRoute(request: RouteRequest, catalog: ProviderCatalog): ChosenRoute {
+  const { service, hybridPolicy } = request;
+  const local: ChosenRoute = { providerId: 'local', modelId: localModelByService[service], warnings: [] };
+  const wantedProvider = request.remoteServiceProvider === undefined ? undefined : catalog.findProvider(request.remoteServiceProvider);
+  if (request.remoteServiceProvider !== undefined && !wantedProvider) {
+    throw new GatewayError('provider_not_found', { provider: request.remoteServiceProvider, known: catalog.definitions.map((definition) => definition.capabilities.id).join(', ') });
+  }
+  if (wantedProvider?.capabilities.kind === 'local' && hybridPolicy !== 'always_remote') return local;
+  // No model and no provider named: the embedded engine, unless the caller insists on the cloud.
+  if (request.model === undefined && !wantedProvider && hybridPolicy !== 'always_remote') return local;
+
+  const cloudCandidates = (request.model === undefined ? defaultCloudModels(service, catalog) : catalog.findModel(service, request.model))
+    .filter((match) => match.provider.capabilities.kind === 'cloud')
+    .filter((match) => !wantedProvider || match.provider === wantedProvider);
+
+  if (request.model !== undefined) {
+    const all = catalog.findModel(service, request.model);
+    if (all.length === 0) {
+      throw new GatewayError('model_not_found', { model: request.model, service, known: catalog.knownModelNames(service).join(', ') });
+    }
+    if (all.some((match) => match.provider.capabilities.kind === 'local')) {
+      if (hybridPolicy === 'always_remote') {
+        throw new GatewayError('provider_cannot_serve', { provider: 'hybrid_policy always_remote', reason: `${request.model} is the embedded engine's model, which is local` });
+      }
+      return local;
+    }
+  }
+
+  const configured = cloudCandidates.find((match) => catalog.isConfigured(match.provider.capabilities.id));
+  if (hybridPolicy !== 'always_local' && configured) {
+    return { providerId: configured.provider.capabilities.id, modelId: configured.model.id, warnings: [] };
+  }
+  if (hybridPolicy === 'always_remote') {
+    const names = [...new Set(cloudCandidates.map((match) => match.provider.capabilities.displayName))];
+    const hint = cloudCandidates.flatMap((match) => match.provider.capabilities.environment.slice(0, 1));
+    const reason = names.length > 0
+      ? `hybrid_policy is always_remote and ${request.model ?? `a ${service} model`} is served by ${names.join(' or ')}, which is not configured (set ${[...new Set(hint)].join(' or ')})`
+      : `hybrid_policy is always_remote and no configured cloud provider serves ${request.model ?? service}`;
+    throw new GatewayError('provider_not_configured', { reason });
+  }
+  if (request.model !== undefined) {
+    const why = hybridPolicy === 'always_local' ? 'hybrid_policy is always_local' : 'no cloud provider for it is configured';
+    local.warnings.push({
+      type: 'substituted',
+      feature: 'model',
+      details: `${request.model} is a cloud model; it was served by Atelier's embedded engine (${local.modelId}) because ${why}`,
+    });
+  }
+  return local;
+}
+
+/** When no model is named: each cloud provider's first model for the service (its default). */
+function defaultCloudModels(service: ServiceName, catalog: ProviderCatalog) {
+  return catalog.definitions.flatMap((provider) => {
+    const model = provider.capabilities.models.find((candidate) => candidate.service === service);
+    return model ? [{ provider, model, viaAlias: false }] : [];
+  });
+}

@@ -1,0 +1,69 @@
+import type { InputSettings } from '../config/settings.ts';
+import { loadImageInput, type LoadedImage } from '../input/load-image-input.ts';
+import { normalizeMask } from '../input/normalize-mask.ts';
+import type { ProviderCatalog } from '../providers/provider-catalog.ts';
+import type { Warning } from '../providers/spec/warning.ts';
+import { chooseRoute } from '../routing/choose-route.ts';
+import type { FileStore } from '../storage/file-store.ts';
+import type { GenerationRequest } from './generation-request.ts';
+import type { JobSpec, StoredInputReference } from './job-spec.ts';
+
+export interface PrepareContext {
+  catalog: ProviderCatalog;
+  fileStore: FileStore;
+  inputSettings: InputSettings;
+  serverHost: string;
+}
+
+/**
+ * Turns a validated request into a `JobSpec`: chooses the provider first (cheap, so model errors come before any
+ * download), then loads and checks the inputs through the input module and stores them by content, so the task row
+ * holds references instead of megabytes of base64.
+ */
+export async function prepareJob(request: GenerationRequest, context: PrepareContext): Promise<JobSpec> {
+  const route = chooseRoute(
+    { service: request.service, model: request.model, hybridPolicy: request.hybridPolicy, remoteServiceProvider: request.remoteServiceProvider },
+    context.catalog,
+  );
+  const inputContext = { settings: context.inputSettings, serverHost: context.serverHost };
+  const image = await loadImageInput(request.image.value, request.image.type, 'image', inputContext);
+  const warnings: Warning[] = [...route.warnings];
+
+  let mask: StoredInputReference | undefined;
+  if (request.mask) {
+    const loadedMask = await loadImageInput(request.mask.value, request.mask.type, 'mask', inputContext);
+    const canonical = await normalizeMask(loadedMask, {
+      convention: request.maskConvention,
+      imageWidth: image.width,
+      imageHeight: image.height,
+      maxInputPixels: context.inputSettings.maxPixels,
+    });
+    const stored = await context.fileStore.put(canonical.bytes, 'image/png');
+    mask = { fileId: stored.id, mediaType: 'image/png', width: canonical.width, height: canonical.height, hasAlpha: false };
+  }
+
+  const provider = context.catalog.findProvider(route.providerId)!;
+  const providerNames = [provider.capabilities.id, ...provider.capabilities.aliases];
+  const providerOptions: Record<string, unknown> = {};
+  for (const [name, options] of Object.entries(request.providerOptions)) {
+    if (providerNames.includes(name)) Object.assign(providerOptions, options);
+    else warnings.push({ type: 'unsupported', feature: `provider_options.${name}`, details: `ignored: the request was served by ${route.providerId}, not ${name}` });
+  }
+
+  return {
+    service: request.service,
+    providerId: route.providerId,
+    modelId: route.modelId,
+    requestedModel: request.model,
+    image: await storeInput(image, context.fileStore),
+    mask,
+    parameters: request.parameters,
+    providerOptions,
+    warnings,
+  };
+}
+
+async function storeInput(image: LoadedImage, fileStore: FileStore): Promise<StoredInputReference> {
+  const stored = await fileStore.put(image.bytes, image.mediaType);
+  return { fileId: stored.id, mediaType: image.mediaType, width: image.width, height: image.height, hasAlpha: image.hasAlpha };
+}

@@ -1,0 +1,64 @@
+import type { GenerationCall } from '../providers/spec/generation-call.ts';
+import type { CallContext, GenerationResult, JsonValue, ProviderModel, Usage } from '../providers/spec/provider-model.ts';
+import type { Warning } from '../providers/spec/warning.ts';
+import type { FileStore, StoredFile } from '../storage/file-store.ts';
+import type { JobSpec } from './job-spec.ts';
+
+/** What a finished job leaves behind: stored outputs, every warning, billable usage. */
+export interface JobOutcome {
+  files: StoredFile[];
+  warnings: Warning[];
+  usage: Usage;
+}
+
+/** Reads the stored inputs back and builds the provider's unified call. */
+export async function buildGenerationCall(spec: JobSpec, fileStore: FileStore): Promise<GenerationCall> {
+  const imageBytes = await fileStore.read(spec.image.fileId);
+  const maskBytes = spec.mask ? await fileStore.read(spec.mask.fileId) : undefined;
+  const { parameters } = spec;
+  return {
+    service: spec.service,
+    modelId: spec.modelId,
+    image: { bytes: imageBytes, mediaType: spec.image.mediaType, width: spec.image.width, height: spec.image.height, hasAlpha: spec.image.hasAlpha },
+    mask: maskBytes && spec.mask ? { bytes: maskBytes, width: spec.mask.width, height: spec.mask.height } : undefined,
+    prompt: parameters.prompt,
+    negativePrompt: parameters.negativePrompt,
+    n: parameters.n,
+    strength: parameters.strength,
+    seed: parameters.seed,
+    style: parameters.style,
+    size: parameters.size,
+    outputFormat: parameters.outputFormat,
+    duration: parameters.duration,
+    resolution: parameters.resolution,
+    motion: parameters.motion,
+    providerOptions: spec.providerOptions,
+  };
+}
+
+/** Writes every output into the store (results never depend on provider URLs that expire). */
+export async function storeResult(spec: JobSpec, result: GenerationResult, fileStore: FileStore): Promise<JobOutcome> {
+  const files: StoredFile[] = [];
+  for (const output of result.outputs) files.push(await fileStore.put(output.bytes, output.mediaType));
+  return { files, warnings: [...spec.warnings, ...result.warnings], usage: result.usage };
+}
+
+/**
+ * Polls an async provider's operation until it completes, fails or the signal aborts. The durable scheduler does
+ * the same thing with persistence between polls; this is the in-process form (CLI, tests).
+ */
+export async function pollUntilDone(
+  model: ProviderModel,
+  operation: JsonValue,
+  context: CallContext,
+  sleep: (milliseconds: number, signal?: AbortSignal) => Promise<void>,
+): Promise<GenerationResult> {
+  if (!model.status) throw new Error(`${model.providerId}/${model.modelId} returned a pending operation but cannot be polled`);
+  for (let attempt = 0; ; attempt++) {
+    await sleep(model.pollIntervalMs?.(attempt) ?? 2000, context.signal);
+    const status = await model.status(operation, context);
+    if (status.status === 'completed') return status.result;
+    if (status.status === 'failed') throw status.error;
+    if (status.progress !== undefined) context.onProgress(status.progress);
+  }
+}
