@@ -3,6 +3,7 @@ import type { InputSettings } from '../config/settings.ts';
 import { GatewayError, describeReceived } from '../errors/gateway-error.ts';
 import type { ImageInput } from '../providers/spec/generation-call.ts';
 import { decodeBase64Input } from './decode-base64-input.ts';
+import { decodeBmp, readBmpSize } from './decode-bmp.ts';
 import { guardedDownload } from './guarded-download.ts';
 import { describeLeadingBytes, mediaTypeByFormat, sniffImageFormat, type ImageFormat } from './image-format.ts';
 import { readPathInput } from './read-path-input.ts';
@@ -52,6 +53,7 @@ export async function loadImageInput(value: unknown, type: unknown, parameter: s
 export async function inspectImage(bytes: Buffer, parameter: string, maxPixels: number): Promise<LoadedImage> {
   const format = sniffImageFormat(bytes);
   if (!format) throw new GatewayError('input_format_unsupported', { parameter, detail: describeLeadingBytes(bytes) });
+  if (format === 'bmp') return convertBmp(bytes, parameter, maxPixels);
   let metadata: Metadata;
   try {
     metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -78,6 +80,24 @@ export async function inspectImage(bytes: Buffer, parameter: string, maxPixels: 
   } catch (error) {
     throw new GatewayError('input_image_corrupt', { parameter, reason: shortReason(error) });
   }
+}
+
+/** BMP has no loader in sharp's libvips: decode it here (after the pixel check) and carry on as PNG. */
+async function convertBmp(bytes: Buffer, parameter: string, maxPixels: number): Promise<LoadedImage> {
+  let size: { width: number; height: number };
+  try {
+    size = readBmpSize(bytes);
+  } catch (error) {
+    throw new GatewayError('input_image_corrupt', { parameter, reason: shortReason(error) });
+  }
+  if (size.width * size.height > maxPixels) {
+    throw new GatewayError('input_pixels_exceeded', { parameter, width: size.width, height: size.height, pixels: size.width * size.height, limit: maxPixels });
+  }
+  const decoded = decodeBmp(bytes, parameter);
+  const channels = decoded.hasAlpha ? 4 : 3;
+  const pixels = sharp(Buffer.from(decoded.rgba.buffer, decoded.rgba.byteOffset, decoded.rgba.byteLength), { raw: { width: decoded.width, height: decoded.height, channels: 4 } });
+  const png = await (channels === 4 ? pixels : pixels.removeAlpha()).png().toBuffer();
+  return { bytes: png, format: 'png', mediaType: 'image/png', width: decoded.width, height: decoded.height, hasAlpha: decoded.hasAlpha };
 }
 
 function shortReason(error: unknown): string {

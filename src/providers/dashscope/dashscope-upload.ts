@@ -56,7 +56,7 @@ export async function uploadTemporaryFile(
   form.set('key', key);
   form.set('success_action_status', '200');
   // OSS requires the file part last.
-  form.set('file', new Blob([file.bytes], { type: file.mediaType }), key.split('/').pop());
+  form.set('file', new Blob([new Uint8Array(file.bytes)], { type: file.mediaType }), key.split('/').pop());
 
   const callSignal = createCallSignal(settings.requestTimeoutMs, signal);
   try {

@@ -1,0 +1,284 @@
+import { createSeededRandom, type SeededRandom } from '../seeded-random.ts';
+import { holeIntegral, holePixelsInPatch } from './patch-match-pyramid.ts';
+
+/**
+ * One pyramid level of hole filling by PatchMatch with EM voting (Barnes et al., "PatchMatch", SIGGRAPH 2009;
+ * Wexler, Shechtman & Irani, "Space-Time Completion of Video", TPAMI 2007). Every patch that overlaps the hole (a
+ * "target") gets a nearest neighbour among the complete patches outside it (a "source"), found by PatchMatch
+ * (propagation from neighbours plus random search at shrinking radii); then every hole pixel becomes the mean of what
+ * the overlapping source patches say it should be (voting). Repeating both steps (EM) makes the fill coherent.
+ * Runs on a worker (`inpaint/patch-match-level.ts`, `solvePatchMatchLevel`); the caller checks for cancellation
+ * between levels.
+ */
+
+/** Nearest-neighbour field: for each target centre, the centre of its source patch (-1 where not a target). */
+export interface NearestNeighbourField {
+  sourceX: Int32Array;
+  sourceY: Int32Array;
+  width: number;
+  height: number;
+}
+
+export interface PatchMatchLevelInput {
+  /** Interleaved pixels of this level; hole pixels are rewritten. */
+  image: Uint8Array;
+  /** 1 = unknown. */
+  hole: Uint8Array;
+  width: number;
+  height: number;
+  channels: number;
+  /** Patch side, odd (7 is the usual). */
+  patchSize: number;
+  /** The coarser level's field, to start from (absent at the coarsest level). */
+  coarser?: NearestNeighbourField;
+  /** Drives every random choice of this level: same seed, same bytes. */
+  seed: number;
+  emIterations: number;
+  /** PatchMatch passes per EM iteration (alternating scan direction). */
+  searchIterations: number;
+}
+
+export interface PatchMatchLevelOutput extends NearestNeighbourField {
+  image: Uint8Array;
+}
+
+/** Kernel: fills the hole of one level; returns the level and its field for the next, finer level. */
+export function solvePatchMatchLevel(input: PatchMatchLevelInput): PatchMatchLevelOutput {
+  const { image, hole, width, height, channels, patchSize } = input;
+  const radius = patchSize >> 1;
+  const table = holeIntegral(hole, width, height);
+  const isSource = new Uint8Array(width * height);
+  const sourceList: number[] = [];
+  const targetList: number[] = [];
+  for (let y = radius; y < height - radius; y++) {
+    for (let x = radius; x < width - radius; x++) {
+      const index = y * width + x;
+      if (holePixelsInPatch(table, width, x, y, radius) === 0) {
+        isSource[index] = 1;
+        sourceList.push(index);
+      } else {
+        targetList.push(index);
+      }
+    }
+  }
+  if (sourceList.length === 0) throw new Error(`patch-match: no complete ${patchSize}×${patchSize} patch outside the hole at ${width}×${height}`);
+  const targets = Int32Array.from(targetList);
+  const sources = Int32Array.from(sourceList);
+  const random = createSeededRandom(input.seed);
+  const field: NearestNeighbourField = { sourceX: new Int32Array(width * height).fill(-1), sourceY: new Int32Array(width * height).fill(-1), width, height };
+  const context: LevelContext = { image, hole, width, height, channels, radius, isSource, sources, targets, field, distance: new Float64Array(width * height), random };
+
+  if (input.coarser) {
+    upsampleField(context, input.coarser);
+    vote(context);
+  } else {
+    fillByOnionPeeling(image, hole, width, height, channels);
+    for (const target of targets) assignRandomSource(context, target);
+  }
+  for (let iteration = 0; iteration < input.emIterations; iteration++) {
+    for (const target of targets) context.distance[target] = patchDistance(context, target, field.sourceX[target], field.sourceY[target], Infinity);
+    for (let pass = 0; pass < input.searchIterations; pass++) searchPass(context, pass % 2 === 1);
+    vote(context);
+  }
+  return { image, ...field };
+}
+
+interface LevelContext {
+  image: Uint8Array;
+  hole: Uint8Array;
+  width: number;
+  height: number;
+  channels: number;
+  radius: number;
+  isSource: Uint8Array;
+  sources: Int32Array;
+  targets: Int32Array;
+  field: NearestNeighbourField;
+  distance: Float64Array;
+  random: SeededRandom;
+}
+
+function assignRandomSource(context: LevelContext, target: number): void {
+  const source = context.sources[Math.floor(context.random.next() * context.sources.length)];
+  const x = source % context.width;
+  context.field.sourceX[target] = x;
+  context.field.sourceY[target] = (source - x) / context.width;
+}
+
+/** Doubles the coarser field's offsets; targets whose doubled offset lands on no source start at random. */
+function upsampleField(context: LevelContext, coarser: NearestNeighbourField): void {
+  const { width, radius, isSource, field } = context;
+  for (const target of context.targets) {
+    const x = target % width;
+    const y = (target - x) / width;
+    const coarseX = Math.min(x >> 1, coarser.width - 1);
+    const coarseY = Math.min(y >> 1, coarser.height - 1);
+    const coarseIndex = coarseY * coarser.width + coarseX;
+    const coarseSourceX = coarser.sourceX[coarseIndex];
+    if (coarseSourceX >= 0) {
+      const sourceX = x + 2 * (coarseSourceX - coarseX);
+      const sourceY = y + 2 * (coarser.sourceY[coarseIndex] - coarseY);
+      if (sourceX >= radius && sourceX < width - radius && sourceY >= radius && sourceY < context.height - radius && isSource[sourceY * width + sourceX] === 1) {
+        field.sourceX[target] = sourceX;
+        field.sourceY[target] = sourceY;
+        continue;
+      }
+    }
+    assignRandomSource(context, target);
+  }
+}
+
+/**
+ * Sum of squared differences between the patches centred on `target` and (sourceX, sourceY), over every channel.
+ * Stops as soon as a row takes the sum past `limit` (the best found so far): most candidates lose early.
+ */
+function patchDistance(context: LevelContext, target: number, sourceX: number, sourceY: number, limit: number): number {
+  const { image, width, channels, radius } = context;
+  const span = (2 * radius + 1) * channels;
+  const rowStride = width * channels;
+  let targetRow = (target - radius * width - radius) * channels;
+  let sourceRow = ((sourceY - radius) * width + sourceX - radius) * channels;
+  let sum = 0;
+  for (let row = -radius; row <= radius; row++) {
+    for (let offset = 0; offset < span; offset++) {
+      const difference = image[targetRow + offset] - image[sourceRow + offset];
+      sum += difference * difference;
+    }
+    if (sum >= limit) return sum;
+    targetRow += rowStride;
+    sourceRow += rowStride;
+  }
+  return sum;
+}
+
+/** One PatchMatch pass: propagation from the two already visited neighbours, then random search around the best. */
+function searchPass(context: LevelContext, backwards: boolean): void {
+  const { width, height, radius, isSource, targets, field, distance, random } = context;
+  const { sourceX, sourceY } = field;
+  const step = backwards ? -1 : 1;
+  const minimum = radius;
+  const maximumX = width - 1 - radius;
+  const maximumY = height - 1 - radius;
+  const searchStart = Math.max(width, height);
+  const count = targets.length;
+  for (let position = backwards ? count - 1 : 0; position >= 0 && position < count; position += step) {
+    const target = targets[position];
+    let bestX = sourceX[target];
+    let bestY = sourceY[target];
+    let best = distance[target];
+
+    // Propagation: a neighbour's match shifted by one pixel is often a good match here too.
+    const horizontal = target - step;
+    if (sourceX[horizontal] >= 0) {
+      const candidateX = sourceX[horizontal] + step;
+      const candidateY = sourceY[horizontal];
+      if (candidateX >= minimum && candidateX <= maximumX && (candidateX !== bestX || candidateY !== bestY) && isSource[candidateY * width + candidateX] === 1) {
+        const candidate = patchDistance(context, target, candidateX, candidateY, best);
+        if (candidate < best) {
+          best = candidate;
+          bestX = candidateX;
+          bestY = candidateY;
+        }
+      }
+    }
+    const vertical = target - step * width;
+    if (vertical >= 0 && vertical < sourceX.length && sourceX[vertical] >= 0) {
+      const candidateX = sourceX[vertical];
+      const candidateY = sourceY[vertical] + step;
+      if (candidateY >= minimum && candidateY <= maximumY && (candidateX !== bestX || candidateY !== bestY) && isSource[candidateY * width + candidateX] === 1) {
+        const candidate = patchDistance(context, target, candidateX, candidateY, best);
+        if (candidate < best) {
+          best = candidate;
+          bestX = candidateX;
+          bestY = candidateY;
+        }
+      }
+    }
+
+    // Random search in windows halving from the whole level down to one pixel.
+    for (let window = searchStart; window >= 1; window >>= 1) {
+      let candidateX = bestX + Math.floor((random.next() * 2 - 1) * window);
+      let candidateY = bestY + Math.floor((random.next() * 2 - 1) * window);
+      candidateX = candidateX < minimum ? minimum : candidateX > maximumX ? maximumX : candidateX;
+      candidateY = candidateY < minimum ? minimum : candidateY > maximumY ? maximumY : candidateY;
+      if ((candidateX === bestX && candidateY === bestY) || isSource[candidateY * width + candidateX] === 0) continue;
+      const candidate = patchDistance(context, target, candidateX, candidateY, best);
+      if (candidate < best) {
+        best = candidate;
+        bestX = candidateX;
+        bestY = candidateY;
+      }
+    }
+    sourceX[target] = bestX;
+    sourceY[target] = bestY;
+    distance[target] = best;
+  }
+}
+
+/** M-step: each hole pixel becomes the mean of the colours its overlapping source patches propose. */
+function vote(context: LevelContext): void {
+  const { image, hole, width, channels, radius, targets, field } = context;
+  const sums = new Float64Array(hole.length * channels);
+  const counts = new Uint16Array(hole.length);
+  for (const target of targets) {
+    const offsetToSource = field.sourceY[target] * width + field.sourceX[target] - target;
+    for (let dy = -radius; dy <= radius; dy++) {
+      for (let dx = -radius; dx <= radius; dx++) {
+        const pixel = target + dy * width + dx;
+        if (hole[pixel] === 0) continue;
+        const from = (pixel + offsetToSource) * channels;
+        const to = pixel * channels;
+        for (let channel = 0; channel < channels; channel++) sums[to + channel] += image[from + channel];
+        counts[pixel]++;
+      }
+    }
+  }
+  for (let pixel = 0; pixel < hole.length; pixel++) {
+    const count = counts[pixel];
+    if (count === 0) continue;
+    const to = pixel * channels;
+    for (let channel = 0; channel < channels; channel++) image[to + channel] = Math.round(sums[to + channel] / count);
+  }
+}
+
+/**
+ * First guess at the coarsest level: peel the hole layer by layer from its border, each pixel the mean of its known
+ * 8-neighbours. Crude, but at a few pixels across it only has to be right in the large.
+ */
+export function fillByOnionPeeling(image: Uint8Array, hole: Uint8Array, width: number, height: number, channels: number): void {
+  const unknown = Uint8Array.from(hole);
+  let remaining = unknown.reduce((total, value) => total + value, 0);
+  const layer: number[] = [];
+  const sums = new Float64Array(channels);
+  while (remaining > 0) {
+    layer.length = 0;
+    for (let index = 0; index < unknown.length; index++) {
+      if (unknown[index] === 0) continue;
+      const x = index % width;
+      const y = (index - x) / width;
+      sums.fill(0);
+      let count = 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const neighbourX = x + dx;
+          const neighbourY = y + dy;
+          if (neighbourX < 0 || neighbourX >= width || neighbourY < 0 || neighbourY >= height) continue;
+          const neighbour = neighbourY * width + neighbourX;
+          if (unknown[neighbour] !== 0) continue;
+          count++;
+          for (let channel = 0; channel < channels; channel++) sums[channel] += image[neighbour * channels + channel];
+        }
+      }
+      if (count === 0) continue;
+      layer.push(index, ...Array.from(sums, (sum) => Math.round(sum / count)));
+    }
+    if (layer.length === 0) return;
+    // Commit the whole layer at once so the result does not depend on scan order.
+    for (let position = 0; position < layer.length; position += channels + 1) {
+      const index = layer[position];
+      for (let channel = 0; channel < channels; channel++) image[index * channels + channel] = layer[position + 1 + channel];
+      unknown[index] = 0;
+      remaining--;
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import { GatewayError } from '../errors/gateway-error.ts';
+
+/** Decoded BMP pixels: RGBA, top row first. */
+export interface DecodedBmp {
+  width: number;
+  height: number;
+  hasAlpha: boolean;
+  rgba: Uint8Array;
+}
+
+/** Reads width and height from a BMP header without decoding (for the pixel limit). */
+export function readBmpSize(bytes: Buffer): { width: number; height: number } {
+  if (bytes.length < 26) throw new Error('the BMP header is truncated');
+  const headerSize = bytes.readUInt32LE(14);
+  if (headerSize === 12) return { width: bytes.readUInt16LE(18), height: bytes.readUInt16LE(20) };
+  return { width: Math.abs(bytes.readInt32LE(18)), height: Math.abs(bytes.readInt32LE(22)) };
+}
+
+/**
+ * Decodes uncompressed BMP (1/4/8-bit palette, 16/24/32-bit, BI_BITFIELDS), the forms Windows and browsers write.
+ * libvips as shipped with sharp has no BMP loader, so Atelier converts BMP to PNG at the input boundary.
+ * RLE-compressed BMPs are refused with a message that says so.
+ */
+export function decodeBmp(bytes: Buffer, parameter: string): DecodedBmp {
+  const fail = (reason: string) => new GatewayError('input_image_corrupt', { parameter, reason: `BMP: ${reason}` });
+  if (bytes.length < 26) throw fail('the header is truncated');
+  const dataOffset = bytes.readUInt32LE(10);
+  const headerSize = bytes.readUInt32LE(14);
+  const core = headerSize === 12;
+  if (!core && bytes.length < 54) throw fail('the header is truncated');
+  const width = core ? bytes.readUInt16LE(18) : bytes.readInt32LE(18);
+  const rawHeight = core ? bytes.readUInt16LE(20) : bytes.readInt32LE(22);
+  const bitsPerPixel = core ? bytes.readUInt16LE(24) : bytes.readUInt16LE(28);
+  const compression = core ? 0 : bytes.readUInt32LE(30);
+  const topDown = rawHeight < 0;
+  const height = Math.abs(rawHeight);
+  if (width <= 0 || height <= 0) throw fail('the header declares no size');
+  if (compression === 1 || compression === 2) throw fail('RLE-compressed BMP is not supported; save it uncompressed or as PNG');
+  if (compression !== 0 && compression !== 3 && compression !== 6) throw fail(`compression type ${compression} is not supported`);
+
+  let masks = { red: 0x00ff0000, green: 0x0000ff00, blue: 0x000000ff, alpha: bitsPerPixel === 32 ? 0xff000000 : 0 };
+  if (bitsPerPixel === 16 && compression === 0) masks = { red: 0x7c00, green: 0x03e0, blue: 0x001f, alpha: 0 };
+  if (compression === 3 || compression === 6) {
+    const maskOffset = headerSize >= 52 ? 54 : 14 + headerSize;
+    masks = {
+      red: bytes.readUInt32LE(maskOffset), green: bytes.readUInt32LE(maskOffset + 4), blue: bytes.readUInt32LE(maskOffset + 8),
+      alpha: headerSize >= 56 || compression === 6 ? bytes.readUInt32LE(maskOffset + 12) : 0,
+    };
+  }
+  const palette: number[][] = [];
+  if (bitsPerPixel <= 8) {
+    const entrySize = core ? 3 : 4;
+    const declared = core ? 0 : bytes.readUInt32LE(46);
+    const count = declared || 1 << bitsPerPixel;
+    const paletteStart = 14 + headerSize;
+    for (let index = 0; index < count; index++) {
+      const at = paletteStart + index * entrySize;
+      if (at + 3 > bytes.length) throw fail('the palette is truncated');
+      palette.push([bytes[at + 2], bytes[at + 1], bytes[at]]);
+    }
+  } else if (![16, 24, 32].includes(bitsPerPixel)) {
+    throw fail(`${bitsPerPixel} bits per pixel is not supported`);
+  }
+
+  const rowSize = Math.ceil((width * bitsPerPixel) / 32) * 4;
+  if (dataOffset + rowSize * height > bytes.length) throw fail('the pixel data is truncated');
+  const rgba = new Uint8Array(width * height * 4);
+  const channel = (value: number, mask: number) => {
+    if (mask === 0) return 255;
+    const low = 31 - Math.clz32(mask & -mask); // index of the mask's lowest set bit
+    const bits = 32 - Math.clz32(mask >>> low);
+    const raw = (value & mask) >>> low;
+    return Math.round((raw * 255) / ((1 << bits) - 1));
+  };
+  let sawAlpha = false;
+  for (let row = 0; row < height; row++) {
+    const source = dataOffset + (topDown ? row : height - 1 - row) * rowSize;
+    for (let column = 0; column < width; column++) {
+      const target = (row * width + column) * 4;
+      let red: number, green: number, blue: number, alpha = 255;
+      if (bitsPerPixel <= 8) {
+        const bitOffset = column * bitsPerPixel;
+        const byte = bytes[source + (bitOffset >> 3)];
+        const index = (byte >> (8 - bitsPerPixel - (bitOffset & 7))) & ((1 << bitsPerPixel) - 1);
+        [red, green, blue] = palette[index] ?? [0, 0, 0];
+      } else if (bitsPerPixel === 24) {
+        blue = bytes[source + column * 3];
+        green = bytes[source + column * 3 + 1];
+        red = bytes[source + column * 3 + 2];
+      } else {
+        const value = bitsPerPixel === 16 ? bytes.readUInt16LE(source + column * 2) : bytes.readUInt32LE(source + column * 4);
+        red = channel(value, masks.red);
+        green = channel(value, masks.green);
+        blue = channel(value, masks.blue);
+        if (masks.alpha) alpha = channel(value, masks.alpha);
+      }
+      if (alpha !== 255) sawAlpha = true;
+      rgba[target] = red;
+      rgba[target + 1] = green;
+      rgba[target + 2] = blue;
+      rgba[target + 3] = alpha;
+    }
+  }
+  // Many 32-bit BMPs carry an all-zero "alpha" byte that is really padding: treat it as opaque.
+  if (sawAlpha && rgba.every((value, index) => index % 4 !== 3 || value === 0)) {
+    for (let index = 3; index < rgba.length; index += 4) rgba[index] = 255;
+    sawAlpha = false;
+  }
+  return { width, height, hasAlpha: sawAlpha, rgba };
+}

@@ -1,0 +1,52 @@
+import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
+import type { GenerationCall } from '../spec/generation-call.ts';
+import type { Warning } from '../spec/warning.ts';
+import type { DashScopeModelCapabilities } from './dashscope-capabilities.ts';
+
+/**
+ * Checks every DashScope model applies to the unified call before anything is sent: the image is there, `n`,
+ * `seed` and `strength` are in range, prompts fit. Out of range is a 400 naming the limit — DashScope would
+ * truncate long prompts silently, and Atelier never clamps.
+ *
+ * @throws GatewayError `parameter_missing` (image) or `parameter_invalid`.
+ */
+export function checkCommonFields(call: GenerationCall, model: DashScopeModelCapabilities): void {
+  // The type says the image is there; calls assembled from JSON (task rows, tests of other layers) may still lack it.
+  if (call.image === undefined || call.image === null || !Buffer.isBuffer(call.image.bytes)) {
+    throw new GatewayError('parameter_missing', { parameter: 'image' });
+  }
+  const maximumOutputs = model.maxOutputsPerCall;
+  if (!Number.isInteger(call.n) || call.n < 1 || call.n > maximumOutputs) {
+    throw invalid('n', maximumOutputs === 1 ? `1 (${model.id} makes one output per call)` : `an integer between 1 and ${maximumOutputs}`, call.n);
+  }
+  if (call.seed !== undefined && model.parameters.seed !== undefined && (!Number.isInteger(call.seed) || call.seed < 0 || call.seed > 2147483647)) {
+    throw invalid('seed', 'an integer between 0 and 2147483647', call.seed);
+  }
+  if (call.strength !== undefined && (typeof call.strength !== 'number' || !(call.strength >= 0 && call.strength <= 1))) {
+    throw invalid('strength', 'a number between 0 and 1', call.strength);
+  }
+  checkLength('prompt', call.prompt, model.promptMaxLength, model.id);
+  checkLength('negative_prompt', call.negativePrompt, model.parameters.negative_prompt?.maxLength, model.id);
+}
+
+/** Builds the standard 400 for one parameter. */
+export function invalid(parameter: string, expected: string, received: unknown): GatewayError {
+  return new GatewayError('parameter_invalid', { parameter, expected, received: describeReceived(received) });
+}
+
+function checkLength(parameter: string, text: string | undefined, maxLength: number | undefined, modelId: string): void {
+  if (text === undefined || maxLength === undefined) return;
+  // Characters as people count them (code points), not UTF-16 units: Chinese prompts are the common case.
+  const length = [...text].length;
+  if (length > maxLength) throw invalid(parameter, `at most ${maxLength} characters for ${modelId}`, `${length} characters`);
+}
+
+/**
+ * One `unsupported` warning per unified field the caller set that this model ignores (never an error: the same
+ * request must work across providers).
+ */
+export function ignoredFieldWarnings(call: GenerationCall, ignored: ReadonlyArray<{ field: keyof GenerationCall; feature: string; why: string }>): Warning[] {
+  return ignored
+    .filter(({ field }) => call[field] !== undefined)
+    .map(({ feature, why }) => ({ type: 'unsupported' as const, feature, details: why }));
+}

@@ -1,0 +1,149 @@
+import { GatewayError } from '../../errors/gateway-error.ts';
+import { adaptInputImage } from '../shared/adapt-input-image.ts';
+import { toDataUri } from '../shared/data-uri.ts';
+import { downloadResult } from '../shared/download-result.ts';
+import type { ImageInput, MaskInput } from '../spec/generation-call.ts';
+import type { ProviderDependencies } from '../spec/provider-definition.ts';
+import type { CallContext, JsonValue, ProviderModel, StartResult, StatusResult } from '../spec/provider-model.ts';
+import type { Warning } from '../spec/warning.ts';
+import type { DashScopeInputTransport, DashScopeModelCapabilities } from './dashscope-capabilities.ts';
+import { dashscopeProviderName } from './dashscope-error.ts';
+import { operationFromJson, operationToJson, type DashScopeOperation } from './dashscope-operation.ts';
+import type { DashScopeSettings } from './dashscope-settings.ts';
+import { DashScopeTaskClient } from './dashscope-task-client.ts';
+import { interpretTaskAnswer } from './dashscope-task-status.ts';
+import { uploadTemporaryFile } from './dashscope-upload.ts';
+
+/** What a model's `start` hands to the shared submit: the request body and the handle details. */
+export interface DashScopeSubmission {
+  body: unknown;
+  /** True when the body references `oss://` uploads. */
+  usesTemporaryUploads: boolean;
+  expectedOutputs: number;
+  requestedDurationSeconds?: number;
+  warnings: Warning[];
+}
+
+/** Inputs as DashScope will read them: a `data:` URI or an `oss://` URL each. */
+export interface PreparedInputs {
+  imageUrl: string;
+  maskUrl?: string;
+  usesTemporaryUploads: boolean;
+  warnings: Warning[];
+}
+
+/**
+ * What every DashScope model shares: submit → pending handle, `status` (a fresh instance resumes from the
+ * persisted handle alone), `cancel` for queued tasks, the poll cadence, and input preparation (adapt to the
+ * model's limits, then inline or upload). Subclasses only build the request body.
+ */
+export abstract class DashScopeTaskModel implements ProviderModel {
+  readonly providerId = 'aliyun';
+  readonly modelId: string;
+  protected readonly client: DashScopeTaskClient;
+
+  constructor(
+    protected readonly model: DashScopeModelCapabilities,
+    protected readonly settings: DashScopeSettings,
+    protected readonly dependencies: ProviderDependencies,
+  ) {
+    // Always the canonical id: an alias such as wanx2.1-i2i-turbo is never sent upstream (spec §4.5).
+    this.modelId = model.id;
+    this.client = new DashScopeTaskClient(settings, dependencies);
+  }
+
+  /** Builds the submission for one call (validation included). */
+  protected abstract buildSubmission(call: Parameters<ProviderModel['start']>[0], context: CallContext): Promise<DashScopeSubmission>;
+
+  async start(call: Parameters<ProviderModel['start']>[0], context: CallContext): Promise<StartResult> {
+    const submission = await this.buildSubmission(call, context);
+    const taskId = await this.client.submit(this.model.submitPath, submission.body, {
+      modelId: this.model.id,
+      submitsPerSecond: this.model.submitsPerSecond,
+      ossResourceResolve: submission.usesTemporaryUploads,
+      signal: context.signal,
+    });
+    this.dependencies.logger.info('DashScope task submitted', { model: this.model.id, taskId });
+    const operation: DashScopeOperation = {
+      provider: 'aliyun',
+      taskId,
+      modelId: this.model.id,
+      family: this.model.family,
+      submittedAt: this.dependencies.now().toISOString(),
+      expectedOutputs: submission.expectedOutputs,
+      requestedDurationSeconds: submission.requestedDurationSeconds,
+    };
+    context.onProgress(0);
+    return { status: 'pending', operation: operationToJson(operation), progress: 0, warnings: submission.warnings };
+  }
+
+  async status(operationJson: JsonValue, context: CallContext): Promise<StatusResult> {
+    const operation = operationFromJson(operationJson);
+    if (operation === undefined) {
+      return { status: 'failed', error: new GatewayError('upstream_task_lost', { provider: dashscopeProviderName, providerTaskId: 'unknown', providerStatus: 'unreadable operation handle' }) };
+    }
+    const answer = await this.client.query(operation.taskId, context.signal);
+    const result = await interpretTaskAnswer(answer, operation, {
+      secrets: [this.settings.apiKey],
+      download: (url, expect) => downloadResult(url, {
+        fetch: this.dependencies.fetch, maxBytes: this.settings.maxResultBytes, timeoutMs: Math.max(this.settings.requestTimeoutMs, 120_000),
+        signal: context.signal, expect, provider: dashscopeProviderName,
+      }),
+    });
+    if (result.status === 'pending' && result.progress !== undefined) context.onProgress(result.progress);
+    if (result.status === 'completed') context.onProgress(100);
+    return result;
+  }
+
+  /**
+   * Cancels the task upstream. DashScope only cancels queued (PENDING) tasks; for a running or finished task this
+   * rejects with `upstream_invalid_request` (UnsupportedOperation) — the task keeps running and stays billable.
+   */
+  async cancel(operationJson: JsonValue): Promise<void> {
+    const operation = operationFromJson(operationJson);
+    if (operation === undefined) return;
+    await this.client.cancel(operation.taskId, AbortSignal.timeout(this.settings.requestTimeoutMs * 2));
+  }
+
+  /** Spec §3.2 cadence: images every 3 s for the first 30 s then every 10 s; video every 15 s. */
+  pollIntervalMs(attempt: number): number {
+    const { initialMs, initialPhaseMs, laterMs } = this.model.pollCadence;
+    return attempt * initialMs < initialPhaseMs ? initialMs : laterMs;
+  }
+
+  /**
+   * Adapts the image (and mask) to the model's limits, then makes them URLs DashScope reads: inline `data:` URIs,
+   * or `oss://` temporary uploads when the model takes URLs only or the caller asked for it.
+   */
+  protected async prepareInputs(
+    image: ImageInput,
+    mask: MaskInput | undefined,
+    options: { transport?: DashScopeInputTransport; adaptInput?: boolean },
+    signal: AbortSignal,
+  ): Promise<PreparedInputs> {
+    const adapted = await adaptInputImage(image, mask, this.model.input, {
+      target: `${dashscopeProviderName} ${this.model.id}`,
+      allowChanges: options.adaptInput ?? true,
+    });
+    const warnings = [...adapted.warnings];
+    const transport = options.transport ?? this.model.inputTransport;
+    if (transport === 'data-uri') {
+      return {
+        imageUrl: toDataUri(adapted.image.bytes, adapted.image.mediaType),
+        maskUrl: adapted.mask ? toDataUri(adapted.mask.bytes, 'image/png') : undefined,
+        usesTemporaryUploads: false,
+        warnings,
+      };
+    }
+    const imageUrl = await uploadTemporaryFile(adapted.image, this.model.id, this.settings, this.dependencies, signal);
+    const maskUrl = adapted.mask
+      ? await uploadTemporaryFile({ bytes: adapted.mask.bytes, mediaType: 'image/png' }, this.model.id, this.settings, this.dependencies, signal)
+      : undefined;
+    warnings.push({
+      type: 'substituted',
+      feature: 'image',
+      details: `${this.model.acceptsDataUri ? 'As input_transport asked' : `${this.model.id} reads inputs from URLs only, so`}, Atelier uploaded the inputs to DashScope's temporary storage (bound to this account, deleted after 48 hours).`,
+    });
+    return { imageUrl, maskUrl, usesTemporaryUploads: true, warnings };
+  }
+}
