@@ -1,0 +1,49 @@
+import type { BandInput } from '../run-in-bands.ts';
+
+/** Parameters of {@link cartoonShadeBand}. */
+export interface CartoonShadeParameters {
+  /** `k × 3` bytes of palette colours. */
+  palette: Uint8Array;
+  /** A pixel is an outline where the difference of Gaussians falls below −threshold (levels). */
+  edgeThreshold: number;
+  /** Outline colour, RGB. */
+  outline: [number, number, number];
+}
+
+/**
+ * Cartoon: every pixel of the smoothed image snaps to its nearest palette colour, and outlines (difference of
+ * Gaussians on luminance, Winnemöller, Olsen & Gooch, "Real-Time Video Abstraction", SIGGRAPH 2006) are drawn in a
+ * single outline colour, so the result has at most palette + 1 colours. `narrow` and `wide` are the luminance
+ * blurred at σ and 1.6σ; no halo.
+ */
+export function cartoonShadeBand(input: BandInput<CartoonShadeParameters> & { image: Uint8Array; narrow: Uint8Array; wide: Uint8Array }): { data: Uint8Array } {
+  const { width, height, haloTop, haloBottom, image, narrow, wide } = input;
+  const { palette, edgeThreshold, outline } = input.parameters;
+  const colours = palette.length / 3;
+  const firstPixel = haloTop * width;
+  const lastPixel = (height - haloBottom) * width;
+  const output = new Uint8Array((lastPixel - firstPixel) * 3);
+  for (let pixel = firstPixel, to = 0; pixel < lastPixel; pixel++, to += 3) {
+    if (narrow[pixel] - wide[pixel] < -edgeThreshold) {
+      output[to] = outline[0];
+      output[to + 1] = outline[1];
+      output[to + 2] = outline[2];
+      continue;
+    }
+    const from = pixel * 3;
+    const red = image[from], green = image[from + 1], blue = image[from + 2];
+    let best = 0;
+    let bestDistance = Infinity;
+    for (let colour = 0; colour < colours; colour++) {
+      const deltaRed = red - palette[colour * 3];
+      const deltaGreen = green - palette[colour * 3 + 1];
+      const deltaBlue = blue - palette[colour * 3 + 2];
+      const distance = 2 * deltaRed * deltaRed + 4 * deltaGreen * deltaGreen + 3 * deltaBlue * deltaBlue;
+      if (distance < bestDistance) { bestDistance = distance; best = colour; }
+    }
+    output[to] = palette[best * 3];
+    output[to + 1] = palette[best * 3 + 1];
+    output[to + 2] = palette[best * 3 + 2];
+  }
+  return { data: output };
+}

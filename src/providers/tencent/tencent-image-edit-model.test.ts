@@ -1,0 +1,415 @@
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Engine } from '../../engine/engine-types.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
+import { createLogger } from '../../logging/logger.ts';
+import { exampleTencentCredentials, startTencentFake, type TencentFake } from '../../../test/fakes/tencent-fake-server.ts';
+import type { GenerationCall, ImageInput } from '../spec/generation-call.ts';
+import type { ProviderDependencies } from '../spec/provider-definition.ts';
+import type { CallContext, GenerationResult } from '../spec/provider-model.ts';
+import { tencentImageToImage } from './tencent-capabilities.ts';
+import { TencentImageEditModel } from './tencent-image-edit-model.ts';
+import type { TencentSettings } from './tencent-settings.ts';
+
+const unusedEngine = new Proxy({} as Engine, { get: () => () => { throw new Error('the Tencent adapter must not use the engine'); } });
+
+let fake: TencentFake;
+let logLines: string[];
+let sleeps: number[];
+
+function dependencies(overrides: Partial<ProviderDependencies> = {}): ProviderDependencies {
+  return {
+    fetch: globalThis.fetch,
+    logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
+    now: () => new Date(),
+    // Backoff waits are recorded, not slept: tests stay fast and can assert the delays.
+    sleep: async (milliseconds) => { sleeps.push(milliseconds); },
+    engine: unusedEngine,
+    ...overrides,
+  };
+}
+
+function settings(overrides: Partial<TencentSettings> = {}): TencentSettings {
+  return {
+    secretId: exampleTencentCredentials.secretId,
+    secretKey: exampleTencentCredentials.secretKey,
+    region: 'ap-guangzhou',
+    endpoint: fake.url,
+    requestTimeoutMs: 5_000,
+    downloadTimeoutMs: 5_000,
+    concurrency: 3,
+    throttleAttempts: 5,
+    throttleBaseDelayMs: 1_000,
+    maxResponseBytes: 40 * 1024 * 1024,
+    ...overrides,
+  };
+}
+
+async function pngImage(width: number, height: number, alpha = false): Promise<ImageInput> {
+  const bytes = await sharp({ create: { width, height, channels: alpha ? 4 : 3, background: { r: 200, g: 80, b: 40, alpha: 1 } } }).png().toBuffer();
+  return { bytes, mediaType: 'image/png', width, height, hasAlpha: alpha };
+}
+
+function context(signal = new AbortController().signal, progress: number[] = []): CallContext {
+  return { signal, idempotencyKey: 'test-key', onProgress: (percent) => progress.push(percent) };
+}
+
+async function call(partial: Partial<GenerationCall> = {}): Promise<GenerationCall> {
+  return { service: 'image-to-image', modelId: tencentImageToImage.id, image: await pngImage(320, 240), n: 1, providerOptions: {}, ...partial };
+}
+
+async function run(model: TencentImageEditModel, generationCall: GenerationCall, callContext = context()): Promise<GenerationResult> {
+  const started = await model.start(generationCall, callContext);
+  if (started.status !== 'completed') throw new Error('Tencent is synchronous: start must complete');
+  return started.result;
+}
+
+async function failure(promise: Promise<unknown>): Promise<GatewayError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (GatewayError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a GatewayError');
+}
+
+beforeEach(async () => {
+  fake = await startTencentFake();
+  logLines = [];
+  sleeps = [];
+});
+
+afterEach(async () => {
+  await fake.close();
+});
+
+describe('Tencent ImageToImage on the wire', () => {
+  it('sends one signed POST / with the X-TC headers and every parameter in Tencent spelling', async () => {
+    const fixedNow = new Date();
+    const model = new TencentImageEditModel(tencentImageToImage, settings({ region: 'ap-shanghai' }), dependencies({ now: () => fixedNow }));
+    const image = await pngImage(320, 240);
+    const result = await run(model, await call({
+      image,
+      prompt: '清新自然的水彩风格',
+      negativePrompt: 'blurry',
+      strength: 0.7,
+      style: 'watercolor',
+      size: { width: 768, height: 1024 },
+      providerOptions: {
+        LogoAdd: 0,
+        LogoParam: { LogoUrl: 'https://example.com/logo.png', LogoRect: { X: 10, Y: 20, Width: 100, Height: 40 } },
+        RspImgType: 'base64',
+        EnhanceImage: 1,
+        RestoreFace: 2,
+      },
+    }));
+
+    expect(fake.requests).toHaveLength(1);
+    const [request] = fake.requests;
+    expect(request.method).toBe('POST');
+    expect(request.path).toBe('/');
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.headers['x-tc-action']).toBe('ImageToImage');
+    expect(request.headers['x-tc-version']).toBe('2022-12-29');
+    expect(request.headers['x-tc-region']).toBe('ap-shanghai');
+    expect(request.headers['x-tc-timestamp']).toBe(String(Math.floor(fixedNow.getTime() / 1000)));
+    expect(request.headers.authorization).toMatch(new RegExp(
+      `^TC3-HMAC-SHA256 Credential=${exampleTencentCredentials.secretId}/${fixedNow.toISOString().slice(0, 10)}/aiart/tc3_request, SignedHeaders=content-type;host, Signature=[0-9a-f]{64}$`,
+    ));
+    // Only the headers Atelier chose: nothing else of ours (no X-TC-Token, no client headers).
+    expect(Object.keys(request.headers).filter((name) => name.startsWith('x-tc-')).sort()).toEqual(['x-tc-action', 'x-tc-region', 'x-tc-timestamp', 'x-tc-version']);
+    expect(request.body).toEqual({
+      InputImage: image.bytes.toString('base64'),
+      Prompt: '清新自然的水彩风格',
+      NegativePrompt: 'blurry',
+      Styles: ['104'],
+      ResultConfig: { Resolution: '768:1024' },
+      LogoAdd: 0,
+      LogoParam: { LogoUrl: 'https://example.com/logo.png', LogoRect: { X: 10, Y: 20, Width: 100, Height: 40 } },
+      Strength: 0.7,
+      RspImgType: 'base64',
+      EnhanceImage: 1,
+      RestoreFace: 2,
+    });
+    // Raw UTF-8 on the wire, as signed (not \u escapes).
+    expect(request.rawBody.toString('utf8')).toContain('清新自然的水彩风格');
+
+    expect(result.outputs).toHaveLength(1);
+    expect(result.outputs[0].mediaType).toBe('image/jpeg');
+    expect(await sharp(result.outputs[0].bytes).metadata()).toMatchObject({ width: 768, height: 1024 });
+    expect(result.usage).toEqual({ images: 1 });
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('sends only what was asked for: no Strength, Styles or ResultConfig by default', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    const generationCall = await call();
+    await run(model, generationCall);
+    expect(fake.requests[0].body).toEqual({ InputImage: generationCall.image.bytes.toString('base64') });
+  });
+
+  it('passes Tencent style ids, Styles and ResultConfig options through', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    await run(model, await call({ style: '201' }));
+    await run(model, await call({ providerOptions: { Styles: ['133'], ResultConfig: { Resolution: 'origin' } } }));
+    expect(fake.requests[0].body?.Styles).toEqual(['201']);
+    expect(fake.requests[1].body).toMatchObject({ Styles: ['133'], ResultConfig: { Resolution: 'origin' } });
+  });
+
+  it('sends InputUrl instead of InputImage when provider_options.tencent.InputUrl is given', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    await run(model, await call({ providerOptions: { InputUrl: 'https://example.com/photo.jpg' } }));
+    expect(fake.requests[0].body).toEqual({ InputUrl: 'https://example.com/photo.jpg' });
+  });
+
+  it('downloads url results at once (they live one hour)', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    const result = await run(model, await call({ providerOptions: { RspImgType: 'url' } }));
+    expect(fake.requests[0].body?.RspImgType).toBe('url');
+    expect(result.outputs[0].mediaType).toBe('image/jpeg');
+    expect((await sharp(result.outputs[0].bytes).metadata()).width).toBe(320);
+  });
+
+  it('re-encodes the result when another output format is asked for', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    const result = await run(model, await call({ outputFormat: 'png' }));
+    expect(result.outputs[0].mediaType).toBe('image/png');
+    expect((await sharp(result.outputs[0].bytes).metadata()).format).toBe('png');
+  });
+
+  it('warns instead of sending a mask or a seed', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    const mask = { bytes: await sharp({ create: { width: 320, height: 240, channels: 3, background: '#ffffff' } }).toColourspace('b-w').png().toBuffer(), width: 320, height: 240 };
+    const result = await run(model, await call({ mask, seed: 42 }));
+    expect(result.warnings.map((warning) => [warning.type, warning.feature])).toEqual([['unsupported', 'mask'], ['unsupported', 'seed']]);
+    expect(Object.keys(fake.requests[0].body ?? {})).toEqual(['InputImage']);
+  });
+});
+
+describe('input adaptation to Tencent limits', () => {
+  it('scales a small image up past 50 px with a substituted warning', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    const result = await run(model, await call({ image: await pngImage(40, 30) }));
+    const sent = await sharp(Buffer.from(String(fake.requests[0].body?.InputImage), 'base64')).metadata();
+    expect(Math.min(sent.width ?? 0, sent.height ?? 0)).toBeGreaterThanOrEqual(51);
+    expect(result.warnings).toEqual([expect.objectContaining({ type: 'substituted', feature: 'image' })]);
+  });
+
+  it('scales a large image down to 2000 px on the long side (ImageResolutionExceed otherwise)', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    const result = await run(model, await call({ image: await pngImage(2400, 1200) }));
+    const sent = await sharp(Buffer.from(String(fake.requests[0].body?.InputImage), 'base64')).metadata();
+    expect([sent.width, sent.height]).toEqual([2000, 1000]);
+    expect(result.warnings[0]).toMatchObject({ type: 'substituted', feature: 'image' });
+  });
+
+  it('re-encodes formats Tencent does not read (GIF) as PNG', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    const gif = await sharp({ create: { width: 100, height: 80, channels: 3, background: '#3366aa' } }).gif().toBuffer();
+    const result = await run(model, await call({ image: { bytes: gif, mediaType: 'image/gif', width: 100, height: 80, hasAlpha: false } }));
+    const sent = Buffer.from(String(fake.requests[0].body?.InputImage), 'base64');
+    expect((await sharp(sent).metadata()).format).toBe('png');
+    expect(result.warnings[0].details).toContain('GIF');
+  });
+});
+
+describe('n outputs and the per-account job limit', () => {
+  it('makes n calls, at most 3 at once, and reports progress', async () => {
+    await fake.close();
+    fake = await startTencentFake({ latencyMs: 150 });
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    const progress: number[] = [];
+    const result = await run(model, await call({ n: 4 }), context(undefined, progress));
+    expect(result.outputs).toHaveLength(4);
+    expect(result.usage).toEqual({ images: 4 });
+    expect(fake.requests).toHaveLength(4);
+    expect(fake.peakConcurrentJobs()).toBe(3);
+    expect(progress).toEqual([25, 50, 75, 100]);
+  });
+
+  it('returns the images that succeeded, with a warning, when some of the n calls fail', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings({ concurrency: 1 }), dependencies());
+    fake.enqueue({ kind: 'error', code: 'OperationDenied.ImageIllegalDetected', message: 'image illegal' });
+    const result = await run(model, await call({ n: 2 }));
+    expect(result.outputs).toHaveLength(1);
+    expect(result.warnings).toEqual([expect.objectContaining({ type: 'other', feature: 'n' })]);
+    expect(result.warnings[0].details).toContain('1 of 2 Tencent calls failed');
+  });
+});
+
+describe('throttling', () => {
+  it('retries RequestLimitExceeded with growing backoff, then succeeds', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    fake.enqueue(
+      { kind: 'error', code: 'RequestLimitExceeded.JobNumExceed' },
+      { kind: 'error', code: 'RequestLimitExceeded' },
+    );
+    const result = await run(model, await call());
+    expect(result.outputs).toHaveLength(1);
+    expect(fake.requests).toHaveLength(3);
+    expect(sleeps).toHaveLength(2);
+    // Equal jitter: retry k waits between half and all of base·2^k.
+    expect(sleeps[0]).toBeGreaterThanOrEqual(500);
+    expect(sleeps[0]).toBeLessThanOrEqual(1000);
+    expect(sleeps[1]).toBeGreaterThanOrEqual(1000);
+    expect(sleeps[1]).toBeLessThanOrEqual(2000);
+    // Every retry is signed afresh; the body bytes stay identical.
+    expect(new Set(fake.requests.map((request) => request.rawBody.toString('base64'))).size).toBe(1);
+  });
+
+  it('gives up after the configured attempts with upstream_rate_limited naming the retries', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings({ throttleAttempts: 3 }), dependencies());
+    fake.enqueue(...Array.from({ length: 3 }, () => ({ kind: 'error' as const, code: 'RequestLimitExceeded' })));
+    const error = await failure(model.start(await call(), context()));
+    expect(error.code).toBe('upstream_rate_limited');
+    expect(error.retryable).toBe(true);
+    expect(error.message).toBe('Tencent Cloud aiart is throttling requests (RequestLimitExceeded); retried 2 times');
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  it('honours Retry-After on an HTTP 429 from a gateway in front of Tencent', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    fake.enqueue({ kind: 'http', status: 429, headers: { 'retry-after': '7' }, body: '{"message":"slow down"}' });
+    const result = await run(model, await call());
+    expect(result.outputs).toHaveLength(1);
+    expect(sleeps).toEqual([7000]);
+  });
+});
+
+describe('errors', () => {
+  it.each([
+    ['OperationDenied.ImageIllegalDetected', 'upstream_content_rejected', false],
+    ['OperationDenied.TextIllegalDetected', 'upstream_content_rejected', false],
+    ['FailedOperation.GenerateImageFailed', 'upstream_content_rejected', true],
+    ['ResourceUnavailable.LowBalance', 'upstream_quota_exceeded', false],
+    ['ResourceUnavailable.InArrears', 'upstream_quota_exceeded', false],
+    ['FailedOperation.InnerError', 'upstream_unavailable', true],
+    ['FailedOperation.RpcFail', 'upstream_unavailable', true],
+    ['InvalidParameterValue.ParameterValueError', 'upstream_invalid_request', false],
+    ['AuthFailure.UnauthorizedOperation', 'upstream_auth_failed', false],
+    ['ActionOffline', 'upstream_endpoint_retired', false],
+  ])('maps %s to %s (retryable %s)', async (providerCode, code, retryable) => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    fake.enqueue({ kind: 'error', code: providerCode, message: 'upstream says no' });
+    const error = await failure(model.start(await call(), context()));
+    expect(error.code).toBe(code);
+    expect(error.retryable).toBe(retryable);
+    expect(error.message).toContain(providerCode);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('reports a wrong secret key as upstream_auth_failed (the fake recomputes the signature)', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings({ secretKey: 'WrongSecretKeyWrongSecretKey0000' }), dependencies());
+    const error = await failure(model.start(await call(), context()));
+    expect(error.code).toBe('upstream_auth_failed');
+    expect(error.message).toBe('Tencent Cloud aiart rejected the credentials (AuthFailure.SignatureFailure): check the configured key');
+    expect(error.message).not.toContain('WrongSecretKey');
+  });
+
+  it('reports an unknown SecretId', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings({ secretId: 'AKIDunknownunknownunknown000000000' }), dependencies());
+    const error = await failure(model.start(await call(), context()));
+    expect(error.code).toBe('upstream_auth_failed');
+    expect(error.message).toContain('AuthFailure.SecretIdNotFound');
+  });
+
+  it('blames the clock, not the key, for AuthFailure.SignatureExpire', async () => {
+    const skewed = () => new Date(Date.now() - 10 * 60 * 1000);
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies({ now: skewed }));
+    const error = await failure(model.start(await call(), context()));
+    expect(error.code).toBe('upstream_auth_failed');
+    expect(error.message).toContain('AuthFailure.SignatureExpire');
+    expect(error.message).toContain('clock');
+  });
+
+  it('names the region setting for UnsupportedRegion', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings({ region: 'eu-frankfurt' }), dependencies());
+    const error = await failure(model.start(await call(), context()));
+    expect(error.code).toBe('upstream_invalid_request');
+    expect(error.message).toContain('UnsupportedRegion');
+    expect(error.message).toContain('TENCENTCLOUD_REGION');
+  });
+
+  it('maps a 5xx from a gateway to retryable upstream_unavailable, without retrying a possibly accepted job', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    fake.enqueue({ kind: 'http', status: 502, body: '<html>bad gateway</html>' });
+    const error = await failure(model.start(await call(), context()));
+    expect(error.code).toBe('upstream_unavailable');
+    expect(error.retryable).toBe(true);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('maps malformed JSON to upstream_bad_response', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    fake.enqueue({ kind: 'http', status: 200, body: '{"Response": {"ResultImage": ' });
+    const error = await failure(model.start(await call(), context()));
+    expect(error.code).toBe('upstream_bad_response');
+  });
+
+  it('maps an answer without ResultImage to upstream_bad_response', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    fake.enqueue({ kind: 'http', status: 200, body: '{"Response": {"RequestId": "x"}}' });
+    const error = await failure(model.start(await call(), context()));
+    expect(error.code).toBe('upstream_bad_response');
+    expect(error.message).toContain('ResultImage');
+  });
+
+  it('times out a hanging call with upstream_timeout', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings({ requestTimeoutMs: 200 }), dependencies());
+    fake.enqueue({ kind: 'hang' });
+    const error = await failure(model.start(await call(), context()));
+    expect(error.code).toBe('upstream_timeout');
+    expect(error.message).toBe('Tencent Cloud aiart did not answer within 200 ms');
+  });
+
+  it('rejects with the caller\'s abort reason when the job is cancelled mid-call', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    fake.enqueue({ kind: 'hang' });
+    const controller = new AbortController();
+    const reason = new Error('cancelled by client');
+    setTimeout(() => controller.abort(reason), 100);
+    await expect(model.start(await call(), context(controller.signal))).rejects.toBe(reason);
+  });
+
+  it('never puts a credential into an error or a log line', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    // An upstream that echoes the key back in its message must not leak it either.
+    fake.enqueue({ kind: 'error', code: 'InvalidParameter', message: `bad key ${exampleTencentCredentials.secretKey}` });
+    const error = await failure(model.start(await call(), context()));
+    const everything = [error.message, JSON.stringify(error.toJSON()), ...logLines].join('\n');
+    expect(everything).not.toContain(exampleTencentCredentials.secretKey);
+  });
+});
+
+describe('strict validation before any call', () => {
+  const cases: Array<[string, Partial<GenerationCall>, string]> = [
+    ['a prompt over 256 characters', { prompt: '猫'.repeat(257) }, `Expected a string of at most 256 characters (Tencent's limit) for prompt but received "${'猫'.repeat(57)}..." (string)`],
+    ['a negative prompt over 256 characters', { negativePrompt: 'x'.repeat(300) }, 'for negative_prompt'],
+    ['an unknown style', { style: 'pixel-art' }, 'for style but received "pixel-art" (string)'],
+    ['style and Styles together', { style: '104', providerOptions: { Styles: ['201'] } }, 'Expected either style or provider_options.tencent.Styles, not both for style'],
+    ['a size Tencent does not make', { size: { width: 1024, height: 1024 } }, 'Expected one of: 768x768, 768x1024, 1024x768 (Tencent output sizes; omit size to keep the input size) for size but received "1024x1024" (string)'],
+    ['strength 0', { strength: 0 }, 'Expected a number greater than 0 and at most 1 for strength but received 0 (number)'],
+    ['n 5', { n: 5 }, 'Expected an integer between 1 and 4 for n but received 5 (number)'],
+    ['LogoAdd 2', { providerOptions: { LogoAdd: 2 } }, 'Expected a number ≤ 1 for provider_options.tencent.LogoAdd but received 2 (number)'],
+    ['RestoreFace 7', { providerOptions: { RestoreFace: 7 } }, 'Expected a number ≤ 6 for provider_options.tencent.RestoreFace but received 7 (number)'],
+    ['EnhanceImage "yes"', { providerOptions: { EnhanceImage: 'yes' } }, 'for provider_options.tencent.EnhanceImage but received "yes" (string)'],
+    ['RspImgType jpeg', { providerOptions: { RspImgType: 'jpeg' } }, 'Expected one of: base64, url for provider_options.tencent.RspImgType but received "jpeg" (string)'],
+    ['two Styles', { providerOptions: { Styles: ['104', '201'] } }, 'Expected an array with exactly one style id, e.g. ["104"] for provider_options.tencent.Styles'],
+    ['an unknown style id', { providerOptions: { Styles: ['999'] } }, 'for provider_options.tencent.Styles.0 but received "999" (string)'],
+    ['a bad resolution', { providerOptions: { ResultConfig: { Resolution: '512:512' } } }, 'Expected one of: origin, 768:768, 768:1024, 1024:768 for provider_options.tencent.ResultConfig.Resolution'],
+    ['LogoUrl and LogoImage together', { providerOptions: { LogoParam: { LogoUrl: 'https://example.com/a.png', LogoImage: 'aGVsbG8=' } } }, 'Expected either LogoUrl or LogoImage, not both for provider_options.tencent.LogoParam'],
+    ['a negative LogoRect', { providerOptions: { LogoParam: { LogoRect: { X: -1, Y: 0, Width: 10, Height: 10 } } } }, 'for provider_options.tencent.LogoParam.LogoRect.X but received -1 (number)'],
+    ['an ftp InputUrl', { providerOptions: { InputUrl: 'ftp://example.com/a.png' } }, 'Expected an absolute http or https URL for provider_options.tencent.InputUrl'],
+    ['an unknown option', { providerOptions: { Prompt: 'sneaky' } }, 'for provider_options.tencent.Prompt but received "sneaky" (string)'],
+  ];
+
+  it.each(cases)('refuses %s with parameter_invalid', async (_name, partial, expectedText) => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    const error = await failure(model.start(await call(partial), context()));
+    expect(error.code).toBe('parameter_invalid');
+    expect(error.status).toBe(400);
+    expect(error.message).toContain(expectedText);
+    expect(fake.requests).toHaveLength(0);
+  });
+});

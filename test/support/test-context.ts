@@ -1,0 +1,27 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readSettings } from '../../src/config/read-settings.ts';
+import { createApp } from '../../src/http/create-app.ts';
+import { silentLogger } from '../../src/logging/logger.ts';
+import { createContext, type AppContext } from '../../src/server/create-context.ts';
+
+/** An in-process app on a temporary data dir, with that dir as the only input root. */
+export async function createTestApp(options: { args?: string[]; env?: Record<string, string | undefined> } = {}) {
+  const dataDirectory = await mkdtemp(join(tmpdir(), `atelier-test-${process.pid}-`));
+  const settings = readSettings(['--data-dir', dataDirectory, '--input-root', dataDirectory, '--public-url', 'http://atelier.test', ...(options.args ?? [])], {});
+  const context: AppContext = await createContext(settings, { logger: silentLogger, env: options.env ?? {} });
+  const app = createApp(context);
+  return {
+    app,
+    context,
+    dataDirectory,
+    /** Sends a JSON POST. */
+    post: (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    close: async () => {
+      await context.close();
+      await rm(dataDirectory, { recursive: true, force: true });
+    },
+  };
+}
