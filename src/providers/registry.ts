@@ -1,6 +1,7 @@
 import type { ProviderDefinition } from './spec/provider-definition.ts';
 import { dashscopeProvider } from './dashscope/index.ts';
 import { localEngineProvider } from './local-engine/index.ts';
+import { tencentProvider } from './tencent/index.ts';
 
 /**
  * Every provider Atelier knows, one line each. Routing, `GET /v1/providers`, `GET /v1/models` and the conformance
@@ -9,4 +10,5 @@ import { localEngineProvider } from './local-engine/index.ts';
 export const providerDefinitions: readonly ProviderDefinition[] = [
   localEngineProvider,
   dashscopeProvider,
+  tencentProvider,
 ];

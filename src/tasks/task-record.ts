@@ -30,9 +30,8 @@ export function isTerminal(state: TaskState): boolean {
  * - `starting`: `model.start` may be in flight. For a cloud provider the request may have been accepted (and billed),
  *   so a crash here is never followed by another `start`.
  * - `polling`: the provider's operation handle is saved; recovery resumes `status` calls.
- * - `storing`: the result arrived and is being copied into the file store.
  */
-export type TaskRunPhase = 'starting' | 'polling' | 'storing';
+export type TaskRunPhase = 'starting' | 'polling';
 
 /** One stored result file. */
 export interface TaskOutput {

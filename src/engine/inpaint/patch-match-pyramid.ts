@@ -27,13 +27,16 @@ export interface PyramidInput {
 /** Coarsest level's hole radius: a couple of pixels, so the first guess only has to be right in the large. */
 const coarsestHoleRadius = 2;
 /** Enough distinct source patches for the random search to find something; below it the level is not used. */
-const minimumSources = 16;
+export const minimumSources = 16;
 
 /**
  * Kernel: builds levels from full resolution (index 0) to the coarsest, stopping when the hole is a couple of
  * pixels across, the image gets too small for patches, or a level would have too few complete source patches.
+ * Returns no levels when even full resolution has too few (the caller then falls back to Telea).
  */
-export function buildPatchMatchPyramid(input: PyramidInput): { levels: PatchMatchLevelImage[] } {
+export function buildPatchMatchPyramid(input: PyramidInput): { levels: PatchMatchLevelImage[]; fullResolutionSources: number } {
+  const fullResolutionSources = countSourcePatches(input.hole, input.width, input.height, input.patchSize);
+  if (fullResolutionSources < minimumSources) return { levels: [], fullResolutionSources };
   const levels: PatchMatchLevelImage[] = [{ image: input.image, hole: input.hole, width: input.width, height: input.height }];
   let radius = input.holeRadius;
   while (radius / 2 >= coarsestHoleRadius) {
@@ -46,7 +49,7 @@ export function buildPatchMatchPyramid(input: PyramidInput): { levels: PatchMatc
     levels.push(coarser);
     radius /= 2;
   }
-  return { levels };
+  return { levels, fullResolutionSources };
 }
 
 function halve(finer: PatchMatchLevelImage, width: number, height: number, channels: number): PatchMatchLevelImage {

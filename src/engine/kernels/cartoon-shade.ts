@@ -1,4 +1,5 @@
 import type { BandInput } from '../run-in-bands.ts';
+import { paletteDistance } from './colour-distance.ts';
 
 /** Parameters of {@link cartoonShadeBand}. */
 export interface CartoonShadeParameters {
@@ -35,10 +36,7 @@ export function cartoonShadeBand(input: BandInput<CartoonShadeParameters> & { im
     let best = 0;
     let bestDistance = Infinity;
     for (let colour = 0; colour < colours; colour++) {
-      const deltaRed = red - palette[colour * 3];
-      const deltaGreen = green - palette[colour * 3 + 1];
-      const deltaBlue = blue - palette[colour * 3 + 2];
-      const distance = 2 * deltaRed * deltaRed + 4 * deltaGreen * deltaGreen + 3 * deltaBlue * deltaBlue;
+      const distance = paletteDistance(red, green, blue, palette[colour * 3], palette[colour * 3 + 1], palette[colour * 3 + 2]);
       if (distance < bestDistance) { bestDistance = distance; best = colour; }
     }
     output[to] = palette[best * 3];

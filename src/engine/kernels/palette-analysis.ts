@@ -1,4 +1,5 @@
 import { createSeededRandom } from '../seeded-random.ts';
+import { paletteDistance } from './colour-distance.ts';
 
 /** Input of {@link analysePalette}: a small RGB copy of the image (a few thousand pixels is plenty). */
 export interface PaletteAnalysisInput {
@@ -96,11 +97,7 @@ export function analysePalette(input: PaletteAnalysisInput): PaletteAnalysis {
 }
 
 function squaredDistance(image: ArrayLike<number>, at: number, centres: Float64Array, centre: number): number {
-  const red = image[at] - centres[centre];
-  const green = image[at + 1] - centres[centre + 1];
-  const blue = image[at + 2] - centres[centre + 2];
-  // Weighted like human sensitivity (green matters most), which keeps skin and foliage separate.
-  return 2 * red * red + 4 * green * green + 3 * blue * blue;
+  return paletteDistance(image[at], image[at + 1], image[at + 2], centres[centre], centres[centre + 1], centres[centre + 2]);
 }
 
 function luminance(values: ArrayLike<number>, at: number): number {

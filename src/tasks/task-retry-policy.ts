@@ -1,0 +1,27 @@
+import { GatewayError } from '../errors/gateway-error.ts';
+import { backoffDelay, type BackoffOptions } from '../providers/shared/backoff.ts';
+import { canResubmitSafely } from '../providers/shared/submit-retry-policy.ts';
+
+export interface RetryContext {
+  /** `start` calls made so far, the failed one included. */
+  attempts: number;
+  maxAttempts: number;
+  /** The embedded engine (or another local provider): running again costs CPU, not money. */
+  local: boolean;
+  backoff: BackoffOptions;
+}
+
+export type RetryDecision = { retry: true; delayMilliseconds: number } | { retry: false };
+
+/**
+ * Whether a failed `start` is tried again, and after how long. Only errors the catalogue (or the adapter) marks
+ * retryable qualify, and for a cloud provider only when the error proves the provider did not accept the request
+ * (connection refused, 429): a timeout or 5xx may hide a created, billed task (aog-compat §13 #13), so those fail
+ * instead. Delays grow exponentially with jitter (`backoffDelay`).
+ */
+export function decideRetry(error: unknown, context: RetryContext): RetryDecision {
+  if (!GatewayError.isInstance(error) || !error.retryable) return { retry: false };
+  if (context.attempts >= context.maxAttempts) return { retry: false };
+  if (!context.local && !canResubmitSafely(error)) return { retry: false };
+  return { retry: true, delayMilliseconds: backoffDelay(context.attempts - 1, context.backoff) };
+}
