@@ -1,10 +1,11 @@
 import { SettingsError } from '../config/read-settings.ts';
 import type { Command } from './command.ts';
 import { imageToImageCommand } from './commands/image-to-image-command.ts';
+import { installCommand } from './commands/install-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
 
 /** Every `atelier` command, one line each. */
-const commands: readonly Command[] = [serveCommand, imageToImageCommand];
+const commands: readonly Command[] = [serveCommand, imageToImageCommand, installCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

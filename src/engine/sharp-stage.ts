@@ -11,6 +11,11 @@ export function fromRaw(image: RawImage | RawPlane): Sharp {
   return sharp(image.data, { raw: { width: image.width, height: image.height, channels } });
 }
 
+/** Reads an image the engine itself encoded mid-recipe (never user input, so no pixel limit is needed). */
+export function fromEncoded(bytes: Buffer): Sharp {
+  return sharp(bytes);
+}
+
 /** Finishes a stage as an RGB (or RGBA when `keepAlpha`) raw image. */
 export async function toRawImage(pipeline: Sharp, keepAlpha = false): Promise<RawImage> {
   const prepared = keepAlpha ? pipeline : pipeline.removeAlpha();

@@ -4,6 +4,7 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import { renderError } from '../errors/render-error.ts';
 import type { AppContext } from '../server/create-context.ts';
 import type { AtelierApp } from './define-route.ts';
+import { registerAogControlPlaneRoutes } from './routes/aog-control-plane-routes.ts';
 import { registerAogImageToImageRoute } from './routes/aog-image-to-image-route.ts';
 import { registerCatalogueRoutes } from './routes/catalogue-routes.ts';
 import { registerFileRoutes } from './routes/file-routes.ts';
@@ -26,6 +27,7 @@ export function createApp(context: AppContext, gate: AdmissionGate = { accepting
   app.use('*', async (http, next) => {
     if (!gate.accepting && http.req.method !== 'GET') throw new GatewayError('server_shutting_down');
     gate.inFlight++;
+    context.logger.debug('request received', { method: http.req.method, path: http.req.path });
     try {
       await next();
     } finally {
@@ -41,6 +43,7 @@ export function createApp(context: AppContext, gate: AdmissionGate = { accepting
 
   registerHealthRoutes(app);
   registerAogImageToImageRoute(app, context);
+  registerAogControlPlaneRoutes(app, context);
   registerFileRoutes(app, context);
   registerCatalogueRoutes(app, context);
   registerOpenApiRoutes(app);

@@ -7,7 +7,9 @@ import type { Engine } from '../engine/engine-types.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { ProviderCatalog } from '../providers/provider-catalog.ts';
 import { providerDefinitions } from '../providers/registry.ts';
-import { readProviderSettingsSource } from '../config/provider-config-file.ts';
+import { readConfigFile, readProviderSettingsSource } from '../config/provider-config-file.ts';
+import type { HybridPolicy } from '../routing/hybrid-policy.ts';
+import type { ServiceName } from '../providers/spec/generation-call.ts';
 import { DirectGenerationService, type GenerationService } from '../services/generation-service.ts';
 import { FileStore } from '../storage/file-store.ts';
 
@@ -19,6 +21,10 @@ export interface AppContext {
   catalog: ProviderCatalog;
   engine: Engine;
   generation: GenerationService;
+  /** The stored per-service hybrid policy (AOG's `PUT /aog/v0.2/service`), used when a request sends none. */
+  defaultPolicy(service: ServiceName): HybridPolicy;
+  /** Re-reads config.json and the environment after `atelier install` or the AOG control plane changed them. */
+  reloadConfiguration(): Promise<void>;
   /** Stops background work (engine workers, schedulers); in-flight work finishes first. */
   close(): Promise<void>;
 }
@@ -32,12 +38,19 @@ export async function createContext(settings: Settings, options: { logger?: Logg
   await mkdir(settings.dataDirectory, { recursive: true });
   const fileStore = new FileStore(settings.dataDirectory);
   const engine = createEngine({ maxInputPixels: settings.input.maxPixels });
-  const source = await readProviderSettingsSource(settings.dataDirectory, options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const source = await readProviderSettingsSource(settings.dataDirectory, env);
+  let servicePolicies = (await readConfigFile(settings.dataDirectory)).services ?? {};
   const catalog = new ProviderCatalog(providerDefinitions, source, { fetch: globalThis.fetch, logger, now: () => new Date(), sleep, engine });
   const generation = new DirectGenerationService({ catalog, fileStore, inputSettings: settings.input, serverHost: settings.host, sleep });
   logger.debug('context ready', { sharpConcurrency: sharp.concurrency(), dataDirectory: settings.dataDirectory });
   return {
     settings, logger, fileStore, catalog, engine, generation,
+    defaultPolicy: (service) => (servicePolicies[service]?.hybrid_policy as HybridPolicy | undefined) ?? 'default',
+    reloadConfiguration: async () => {
+      catalog.reload(await readProviderSettingsSource(settings.dataDirectory, env));
+      servicePolicies = (await readConfigFile(settings.dataDirectory)).services ?? {};
+    },
     close: async () => {
       await engine.close();
     },

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Engine } from '../../src/engine/engine-types.ts';
+import { silentLogger } from '../../src/logging/logger.ts';
+import type { ProviderDependencies } from '../../src/providers/spec/provider-definition.ts';
 
 /**
  * Shared plumbing for the provider fakes in this folder: an HTTP server on 127.0.0.1 (port 0: one per test), a
@@ -234,4 +237,24 @@ export function minimalMp4(): Buffer {
   };
   const ftyp = box('ftyp', Buffer.concat([Buffer.from('isom', 'latin1'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2avc1mp41', 'latin1')]));
   return Buffer.concat([ftyp, box('free', Buffer.alloc(0)), box('mdat', Buffer.alloc(64, 1))]);
+}
+
+/**
+ * `ProviderDependencies` for adapter tests: the real `fetch` (fakes listen on 127.0.0.1), a silent logger, the
+ * fake clock as `now`, and a `sleep` that advances the fake clock instead of waiting, so backoff and rate limits
+ * cost no wall time. The engine is a stub that refuses work (cloud adapters never use it).
+ */
+export function fakeDependencies(clock: FakeClock, overrides: Partial<ProviderDependencies> = {}): ProviderDependencies {
+  const refuse = async (): Promise<never> => {
+    throw new Error('cloud adapters must not call the embedded engine');
+  };
+  const engine: Engine = { editImage: refuse, imageToVideo: refuse, styles: () => [], motions: () => [], close: async () => undefined };
+  return {
+    fetch: globalThis.fetch,
+    logger: silentLogger,
+    now: () => new Date(clock.now()),
+    sleep: instantSleep(clock),
+    engine,
+    ...overrides,
+  };
 }

@@ -247,7 +247,7 @@ export async function startTencentFake(options: TencentFakeOptions = {}): Promis
     if (body.InputImage.startsWith('data:')) throw new TencentApiError('FailedOperation.ImageDecodeFailed', 'InputImage must be raw base64 without a data: prefix.');
     if (body.InputImage.length > maxBase64Length) throw new TencentApiError('FailedOperation.ImageSizeExceed', 'The base64 data of the image exceeds the limit.');
     const bytes = Buffer.from(body.InputImage, 'base64');
-    let metadata: sharp.Metadata;
+    let metadata: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
     try {
       metadata = await sharp(bytes).metadata();
     } catch {

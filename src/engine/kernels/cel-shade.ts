@@ -12,6 +12,10 @@ export interface CelShadeParameters {
   edgeThreshold: number;
   /** Lines take the local colour darkened to this fraction (coloured line art rather than black ink). */
   lineDarkness: number;
+  /** RGB offset added in the darkest band: painted anime shadows lean cool (blue-violet), not just darker. */
+  shadowTint: [number, number, number];
+  /** Fraction by which the brightest band is pulled towards white (sheen). */
+  highlightWhiten: number;
 }
 
 /**
@@ -21,7 +25,8 @@ export interface CelShadeParameters {
  */
 export function celShadeBand(input: BandInput<CelShadeParameters> & { image: Uint8Array; narrow: Uint8Array; wide: Uint8Array }): { data: Uint8Array } {
   const { width, height, haloTop, haloBottom, image, narrow, wide } = input;
-  const { thresholds, levels, saturation, edgeThreshold, lineDarkness } = input.parameters;
+  const { thresholds, levels, saturation, edgeThreshold, lineDarkness, shadowTint, highlightWhiten } = input.parameters;
+  const brightest = thresholds.length;
   const bandOfLevel = new Uint8Array(256);
   for (let level = 0; level < 256; level++) {
     let band = 0;
@@ -35,13 +40,23 @@ export function celShadeBand(input: BandInput<CelShadeParameters> & { image: Uin
     const from = pixel * 3;
     const red = image[from], green = image[from + 1], blue = image[from + 2];
     const luminance = (red * 54 + green * 183 + blue * 19) >> 8;
-    let target = levels[bandOfLevel[luminance]];
-    if (narrow[pixel] - wide[pixel] < -edgeThreshold) target *= lineDarkness;
-    // Chroma is kept relative to luminance, so a band keeps its hue but gets one flat brightness.
-    const chromaScale = (saturation * target) / Math.max(24, luminance);
-    output[to] = target + (red - luminance) * chromaScale;
-    output[to + 1] = target + (green - luminance) * chromaScale;
-    output[to + 2] = target + (blue - luminance) * chromaScale;
+    const band = bandOfLevel[luminance];
+    let target = levels[band];
+    const isLine = narrow[pixel] - wide[pixel] < -edgeThreshold;
+    if (isLine) target *= lineDarkness;
+    // Chroma is kept relative to luminance (capped so dark pixels do not explode), so a band keeps its hue but
+    // gets one flat brightness.
+    let chromaScale = saturation * Math.min(1.6, target / Math.max(24, luminance));
+    let offsetRed = 0, offsetGreen = 0, offsetBlue = 0;
+    if (band === 0 && !isLine) {
+      offsetRed = shadowTint[0]; offsetGreen = shadowTint[1]; offsetBlue = shadowTint[2];
+    } else if (band === brightest && !isLine) {
+      chromaScale *= 1 - highlightWhiten;
+      target += (255 - target) * highlightWhiten;
+    }
+    output[to] = target + (red - luminance) * chromaScale + offsetRed;
+    output[to + 1] = target + (green - luminance) * chromaScale + offsetGreen;
+    output[to + 2] = target + (blue - luminance) * chromaScale + offsetBlue;
   }
   return { data: new Uint8Array(output.buffer) };
 }

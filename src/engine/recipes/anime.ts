@@ -40,9 +40,11 @@ export const anime: Recipe = {
       parameters: {
         thresholds: [(low + median) / 2, (median + high) / 2],
         levels: [shadow, base, highlight],
-        saturation: random.between(1.35, 1.6),
+        saturation: random.between(1.15, 1.35),
         edgeThreshold: random.between(2.5, 4),
         lineDarkness: 0.35,
+        shadowTint: [-random.between(4, 12), -random.between(0, 6), random.between(10, 24)],
+        highlightWhiten: random.between(0.2, 0.35),
       },
     });
     return { data, width, height, channels: 3 };

@@ -47,7 +47,7 @@ export function registerAogImageToImageRoute(app: AtelierApp, context: AppContex
   defineRoute(app, definition, async (http) => {
     const raw = dropEmptySelectors(await readJsonObject(http));
     checkAogFields(raw);
-    const request = imageToImageRequest(validateBody(imageToImageBodySchema, raw));
+    const request = imageToImageRequest(validateBody(imageToImageBodySchema, raw), context.defaultPolicy('image-to-image'));
     const { id, outcome } = await context.generation.run(request, { waitMilliseconds: context.settings.syncWaitMilliseconds.image });
     return http.json(imageToImageResponse(id, outcome, context));
   });

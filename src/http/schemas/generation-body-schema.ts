@@ -80,20 +80,21 @@ function reference(value: string, type: InputReference['type']): InputReference 
   return { value, type };
 }
 
-function common(service: ServiceName, body: ImageToImageBody | ImageToVideoBody) {
+function common(service: ServiceName, body: ImageToImageBody | ImageToVideoBody, defaultPolicy: HybridPolicy) {
   return {
     service,
     model: body.model,
-    hybridPolicy: (body.hybrid_policy ?? 'default') as HybridPolicy,
+    hybridPolicy: body.hybrid_policy ?? defaultPolicy,
     remoteServiceProvider: body.remote_service_provider,
     image: reference(body.image, body.image_type),
     providerOptions: body.provider_options ?? {},
   };
 }
 
-export function imageToImageRequest(body: ImageToImageBody): GenerationRequest {
+/** @param defaultPolicy the service's stored policy, used when the body names none */
+export function imageToImageRequest(body: ImageToImageBody, defaultPolicy: HybridPolicy = 'default'): GenerationRequest {
   return {
-    ...common('image-to-image', body),
+    ...common('image-to-image', body, defaultPolicy),
     mask: body.mask !== undefined && body.mask_type !== undefined ? reference(body.mask, body.mask_type) : undefined,
     maskConvention: body.mask_convention ?? 'auto',
     parameters: {
@@ -103,9 +104,9 @@ export function imageToImageRequest(body: ImageToImageBody): GenerationRequest {
   };
 }
 
-export function imageToVideoRequest(body: ImageToVideoBody): GenerationRequest {
+export function imageToVideoRequest(body: ImageToVideoBody, defaultPolicy: HybridPolicy = 'default'): GenerationRequest {
   return {
-    ...common('image-to-video', body),
+    ...common('image-to-video', body, defaultPolicy),
     maskConvention: 'auto',
     parameters: {
       prompt: body.prompt, negativePrompt: body.negative_prompt, n: 1, seed: body.seed,

@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+import { readSettings } from '../../config/read-settings.ts';
+import { updateConfigFile } from '../../config/provider-config-file.ts';
+import { installableFlavors, providerSettingsFromInstall } from '../../config/install-provider.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
+import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from '../command.ts';
+
+const flags: Record<string, FlagSpec> = {
+  remote: { type: 'boolean', description: 'Install a cloud provider for the service (AOG form)' },
+  flavor: { type: 'string', description: `Provider flavor: ${installableFlavors.join(', ')}` },
+  auth_key: { type: 'string', description: 'Credentials as JSON, e.g. \'{"api_key":"sk-…"}\' or \'{"secret_id":"…","secret_key":"…"}\'' },
+  server: { type: 'string', description: 'A running Atelier to configure (default http://127.0.0.1:16688); when none answers, config.json is written directly' },
+  'data-dir': { type: 'string', description: 'Data directory holding config.json (default ~/.atelier)' },
+};
+
+/**
+ * `atelier install image-to-image --remote --flavor aliyun --auth_key '{"api_key":"…"}'`, as AOG's CLI takes it.
+ * A running server is configured through its control plane (so it reloads at once); otherwise the config file
+ * (mode 0600) is written for the next start. The key is never printed.
+ */
+export const installCommand: Command = {
+  name: 'install',
+  summary: 'Configure a cloud provider for image-to-image or image-to-video (AOG-compatible form)',
+  usage: 'atelier install <image-to-image|image-to-video> [--remote --flavor aliyun --auth_key \'{"api_key":"…"}\']',
+  flags,
+  async run(argv) {
+    const { values, positionals } = parseArgs({ args: argv, options: parseOptionsFor(flags), allowPositionals: true, strict: true }) as { values: Record<string, string | boolean | undefined>; positionals: string[] };
+    if (values.help) {
+      console.log(renderHelp(this));
+      return 0;
+    }
+    const service = positionals[0];
+    if (service !== 'image-to-image' && service !== 'image-to-video') {
+      console.error('atelier install: name the service: image-to-image or image-to-video');
+      return 2;
+    }
+    if (!values.remote) {
+      console.log(`${service}: the embedded engine serves it locally; nothing to install.`);
+      return 0;
+    }
+    try {
+      const flavor = String(values.flavor ?? '');
+      const authKey = values.auth_key as string | undefined;
+      const { providerId, settings } = providerSettingsFromInstall(flavor, authKey);
+      const server = ((values.server as string | undefined) ?? 'http://127.0.0.1:16688').replace(/\/+$/, '');
+      const viaServer = await fetch(`${server}/aog/v0.2/service/install`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(2000),
+        body: JSON.stringify({ service_name: service, service_source: 'remote', api_flavor: flavor, auth_key: authKey }),
+      }).catch(() => undefined);
+      if (viaServer?.ok) {
+        console.log(`${service}: ${providerId} configured on the running Atelier at ${server}.`);
+        return 0;
+      }
+      if (viaServer) {
+        const body = (await viaServer.json().catch(() => ({}))) as { message?: string };
+        console.error(`atelier install: the server refused it: ${body.message ?? viaServer.status}`);
+        return 1;
+      }
+      const dataDirectory = values['data-dir'] as string | undefined;
+      const { dataDirectory: directory } = readSettings(dataDirectory ? ['--data-dir', dataDirectory] : [], process.env);
+      await updateConfigFile(directory, (config) => {
+        config.providers ??= {};
+        config.providers[providerId] = { ...config.providers[providerId], ...settings };
+      });
+      console.log(`${service}: ${providerId} configured in ${directory}/config.json (no running server answered; it takes effect at the next start).`);
+      return 0;
+    } catch (error) {
+      if (GatewayError.isInstance(error)) {
+        console.error(`atelier install: ${error.message}`);
+        return 2;
+      }
+      throw error;
+    }
+  },
+};

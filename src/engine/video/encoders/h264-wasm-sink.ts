@@ -1,0 +1,56 @@
+import { threadId } from 'node:worker_threads';
+import type { H264MP4Encoder } from 'h264-mp4-encoder';
+import { moveMoovToFront } from '../mp4/faststart.ts';
+import type { FrameSink, FrameSinkOptions } from './frame-sink.ts';
+
+/**
+ * Encoder settings, measured on a 2-core machine at 720×720 (see bench/results/video.md): speed 10 is the
+ * fastest preset of the bundled minih264; quantiser 24 keeps photos clean at a few Mbit/s; a key frame every
+ * second keeps seeking responsive.
+ */
+export const wasmEncoderSettings = { speed: 10, quantizationParameter: 24, keyFrameIntervalSeconds: 1 } as const;
+
+let nextOutput = 1;
+
+/**
+ * H.264 (Baseline) in MP4 with `h264-mp4-encoder`: minih264 and libmp4v2 compiled to WebAssembly, so it needs
+ * nothing but npm. The module is loaded on first use (it compiles ~1 MB of WASM), and writes into Emscripten's
+ * in-memory file system, shared by all encoders of the thread, hence a unique file name per clip.
+ */
+export async function createWasmFrameSink(options: FrameSinkOptions): Promise<FrameSink> {
+  const { default: encoderModule } = await import('h264-mp4-encoder');
+  const encoder: H264MP4Encoder = await encoderModule.createH264MP4Encoder();
+  encoder.outputFilename = `atelier-${process.pid}-${threadId}-${nextOutput++}.mp4`;
+  encoder.width = options.width;
+  encoder.height = options.height;
+  encoder.frameRate = options.fps;
+  encoder.speed = wasmEncoderSettings.speed;
+  encoder.quantizationParameter = wasmEncoderSettings.quantizationParameter;
+  encoder.groupOfPictures = Math.round(options.fps * wasmEncoderSettings.keyFrameIntervalSeconds);
+  encoder.initialize();
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    try {
+      encoder.FS.unlink(encoder.outputFilename);
+    } catch {
+      // Nothing was written yet (aborted before finalize): nothing to delete.
+    }
+    encoder.delete();
+  };
+  return {
+    async write(frame) {
+      encoder.addFrameRgba(frame);
+    },
+    async finish() {
+      encoder.finalize();
+      const written = encoder.FS.readFile(encoder.outputFilename);
+      release();
+      return moveMoovToFront(written);
+    },
+    async abort() {
+      release();
+    },
+  };
+}

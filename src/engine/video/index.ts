@@ -1,0 +1,161 @@
+import type { EngineVideoJob, EngineVideoResult, MotionDescription } from '../engine-types.ts';
+import type { WorkerPool } from '../workers/worker-pool.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
+import { silentLogger, type Logger } from '../../logging/logger.ts';
+import type { Warning } from '../../providers/spec/warning.ts';
+import { detectFfmpeg } from './encoders/ffmpeg-detection.ts';
+import type { EncoderChoice } from './encoders/frame-sink.ts';
+import { motionCatalogue } from './motion-catalogue.ts';
+import { chooseMotion } from './motion-from-prompt.ts';
+import { createRenderControl, framesDone, requestCancel } from './render-control.ts';
+import { orientedImageSize } from './source-raster.ts';
+import type { VideoKernelInput, VideoKernelOutput } from './video-kernel.ts';
+import { createVideoPlan } from './video-plan.ts';
+import { validateVideoParameters, videoFrameSize } from './video-parameters.ts';
+
+export { motionIds, type MotionId } from './motion-catalogue.ts';
+
+export interface VideoDependencies {
+  pool: WorkerPool;
+  logger?: Logger;
+  /**
+   * The ffmpeg to use when it works (runs, has libx264): a path, `undefined` for `ffmpeg` on PATH, or `null` to
+   * always use the bundled `h264-mp4-encoder`.
+   */
+  ffmpegPath?: string | null;
+  /** Pixel limit checked from the image header before decoding (default 40 MP). */
+  maxInputPixels?: number;
+}
+
+/** Default decode limit: a 40 MP photo decodes to 160 MB of RGBA, the most a video job should hold. */
+export const defaultMaxInputPixels = 40_000_000;
+
+/** How often progress is read from the worker. */
+const progressIntervalMs = 100;
+
+/** Lists the motions with their keywords, for docs and `GET` listings. */
+export function listMotions(): MotionDescription[] {
+  return motionCatalogue.map((entry) => ({
+    id: entry.id,
+    description: entry.description,
+    keywords: { en: [...entry.keywords.en], zh: [...entry.keywords.zh] },
+  }));
+}
+
+/**
+ * Renders an image-to-video job into an H.264 MP4 (yuv420p, `moov` first): the motion comes from `job.motion` or the
+ * prompt, the size from `job.resolution` (shorter side 480/720/1080, aspect kept), 24 fps by default. Frames are
+ * rendered and encoded on a worker thread, one at a time; progress (0–100) goes to `job.onProgress`, and
+ * `job.signal` stops the render between two frames (the promise then rejects with the signal's reason).
+ *
+ * Throws `parameter_invalid` for out-of-range parameters or an unknown motion, `input_pixels_exceeded` for an image
+ * over the pixel limit, and `engine_failed` when decoding or encoding fails.
+ */
+export async function renderVideo(job: EngineVideoJob, dependencies: VideoDependencies): Promise<EngineVideoResult> {
+  const logger = dependencies.logger ?? silentLogger;
+  const maxInputPixels = dependencies.maxInputPixels ?? defaultMaxInputPixels;
+  const choice = chooseMotion({ prompt: job.prompt, motion: job.motion });
+  const parameters = validateVideoParameters(job);
+  throwIfAborted(job.signal);
+
+  const declaredPixels = job.image.width * job.image.height;
+  if (declaredPixels > maxInputPixels) {
+    throw new GatewayError('input_pixels_exceeded', {
+      parameter: 'image', width: job.image.width, height: job.image.height, pixels: declaredPixels, limit: maxInputPixels,
+    });
+  }
+  const imageSize = await orientedImageSize(job.image.bytes, maxInputPixels).catch((error: unknown) => {
+    throw new GatewayError('input_image_corrupt', { parameter: 'image', reason: messageOf(error) }, { cause: error });
+  });
+  const frameSize = videoFrameSize(imageSize.width, imageSize.height, parameters.resolution);
+  const plan = createVideoPlan({
+    motion: choice.motion, intensity: choice.intensity, seed: parameters.seed,
+    width: frameSize.width, height: frameSize.height, frames: parameters.frames, fps: parameters.fps,
+  });
+
+  const encoder = await chooseEncoder(dependencies.ffmpegPath, logger);
+  logger.info('video encoder', { encoder: encoder.name, motion: plan.motion, width: plan.width, height: plan.height, frames: plan.frames });
+
+  let output: VideoKernelOutput;
+  try {
+    output = await runKernel(dependencies.pool, job, plan, encoder, maxInputPixels);
+  } catch (error) {
+    if (job.signal?.aborted) throw job.signal.reason ?? error;
+    if (encoder.name !== 'ffmpeg') throw engineFailure(error);
+    // A system ffmpeg can still fail at run time (a broken install, an odd build); the bundled encoder cannot be
+    // missing, so the video is still made.
+    logger.warn('ffmpeg failed; encoding again with h264-mp4-encoder', { error: messageOf(error) });
+    const fallback: EncoderChoice = { name: 'h264-mp4-encoder' };
+    try {
+      output = await runKernel(dependencies.pool, job, plan, fallback, maxInputPixels);
+    } catch (fallbackError) {
+      if (job.signal?.aborted) throw job.signal.reason ?? fallbackError;
+      throw engineFailure(fallbackError);
+    }
+    encoder.name = 'h264-mp4-encoder' as 'ffmpeg';
+  }
+  logger.debug('video rendered', { ...output.timings, bytes: output.bytes.length });
+  job.onProgress?.(100);
+
+  const warnings: Warning[] = [
+    ...choice.warnings,
+    ...output.notes.map((note): Warning => ({ type: 'other', feature: 'motion', details: note })),
+  ];
+  return {
+    output: { bytes: Buffer.from(output.bytes.buffer, output.bytes.byteOffset, output.bytes.byteLength), mediaType: 'video/mp4' },
+    width: plan.width,
+    height: plan.height,
+    frames: plan.frames,
+    durationSeconds: plan.frames / plan.fps,
+    encoder: encoder.name,
+    warnings,
+    applied: choice.applied,
+  };
+}
+
+/** Runs the render on the pool, relaying progress and cancellation through shared memory. */
+async function runKernel(pool: WorkerPool, job: EngineVideoJob, plan: ReturnType<typeof createVideoPlan>, encoder: EncoderChoice, maxInputPixels: number) {
+  const control = createRenderControl();
+  const cancel = () => requestCancel(control);
+  job.signal?.addEventListener('abort', cancel, { once: true });
+  let reported = -1;
+  const report = () => {
+    // Frames are 0–99 %; 100 is reported once the MP4 is complete.
+    const percent = Math.min(99, Math.floor((framesDone(control) / plan.frames) * 99));
+    if (percent > reported) {
+      reported = percent;
+      job.onProgress?.(percent);
+    }
+  };
+  const timer = job.onProgress ? setInterval(report, progressIntervalMs) : undefined;
+  try {
+    const input: VideoKernelInput = { image: new Uint8Array(job.image.bytes), plan, encoder, maxInputPixels, control };
+    return await pool.run<VideoKernelOutput>({ module: 'video/video-kernel.ts', exportName: 'renderVideoFrames', input }, job.signal);
+  } finally {
+    if (timer) clearInterval(timer);
+    job.signal?.removeEventListener('abort', cancel);
+  }
+}
+
+/** ffmpeg when configured (or on PATH) and working, else the bundled encoder. Detection runs once per path. */
+async function chooseEncoder(ffmpegPath: string | null | undefined, logger: Logger): Promise<EncoderChoice> {
+  if (ffmpegPath === null) return { name: 'h264-mp4-encoder' };
+  const path = ffmpegPath ?? 'ffmpeg';
+  const detection = await detectFfmpeg(path);
+  if (detection.available) return { name: 'ffmpeg', path };
+  if (ffmpegPath !== undefined) logger.warn('the configured ffmpeg is not usable; using h264-mp4-encoder', { path, reason: detection.reason });
+  return { name: 'h264-mp4-encoder' };
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? Object.assign(new Error('aborted'), { name: 'AbortError' });
+}
+
+function engineFailure(error: unknown): GatewayError {
+  if (GatewayError.isInstance(error)) return error;
+  return new GatewayError('engine_failed', { stage: 'video rendering', reason: messageOf(error) }, { cause: error });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

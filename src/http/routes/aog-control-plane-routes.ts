@@ -1,0 +1,89 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { updateConfigFile } from '../../config/provider-config-file.ts';
+import { providerSettingsFromInstall } from '../../config/install-provider.ts';
+import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
+import { hybridPolicies } from '../../routing/hybrid-policy.ts';
+import type { AppContext } from '../../server/create-context.ts';
+import { defineRoute, type AtelierApp } from '../define-route.ts';
+import { readJsonObject } from '../parse-json-body.ts';
+import { errorResponses } from '../schemas/response-schemas.ts';
+
+const services = ['image-to-image', 'image-to-video'] as const;
+const envelope = (businessCode: number, message: string, data?: unknown) => ({ business_code: businessCode, message, ...(data === undefined ? {} : { data }) });
+const envelopeSchema = z.object({ business_code: z.number(), message: z.string(), data: z.unknown().optional() });
+
+function checkService(value: unknown): (typeof services)[number] {
+  if (typeof value === 'string' && (services as readonly string[]).includes(value)) return value as (typeof services)[number];
+  throw new GatewayError('service_not_found', { service: describeReceived(value) });
+}
+
+/**
+ * The part of AOG's control plane clients use to set Atelier up: install a remote image service with a key, list
+ * providers (never their keys), read and set the per-service hybrid policy.
+ */
+export function registerAogControlPlaneRoutes(app: AtelierApp, context: AppContext): void {
+  defineRoute(app, createRoute({
+    method: 'post', path: '/aog/v0.2/service/install', tags: ['AOG control plane'], summary: 'Install a service (remote: store the provider key; local: the embedded engine)',
+    request: { body: { content: { 'application/json': { schema: z.object({ service_name: z.enum(services), service_source: z.enum(['local', 'remote']).optional(), api_flavor: z.string().optional(), auth_key: z.string().optional().openapi({ description: 'JSON string, e.g. {"api_key":"sk-…"}' }) }) } } } },
+    responses: { 200: { description: 'Installed', content: { 'application/json': { schema: envelopeSchema } } }, ...errorResponses(400, 404) },
+  }), async (http) => {
+    const body = await readJsonObject(http);
+    checkService(body.service_name);
+    if ((body.service_source ?? 'remote') === 'remote') {
+      const { providerId, settings } = providerSettingsFromInstall(String(body.api_flavor ?? ''), typeof body.auth_key === 'string' ? body.auth_key : undefined);
+      await updateConfigFile(context.settings.dataDirectory, (config) => {
+        config.providers ??= {};
+        config.providers[providerId] = { ...config.providers[providerId], ...settings };
+      });
+      await context.reloadConfiguration();
+      context.logger.info('provider installed', { provider: providerId });
+    }
+    return http.json(envelope(10000, 'service interface call success'));
+  });
+
+  defineRoute(app, createRoute({
+    method: 'get', path: '/aog/v0.2/service_provider', tags: ['AOG control plane'], summary: 'Configured providers (keys are never included)',
+    responses: { 200: { description: 'Providers', content: { 'application/json': { schema: envelopeSchema } } } },
+  }), (http) => {
+    const data = context.catalog.definitions
+      .filter((definition) => context.catalog.isConfigured(definition.capabilities.id))
+      .flatMap(({ capabilities }) => services.filter((service) => capabilities.models.some((model) => model.service === service)).map((service) => ({
+        provider_name: `${capabilities.kind === 'cloud' ? 'remote' : 'local'}_${capabilities.id}_${service}`,
+        service_name: service,
+        service_source: capabilities.kind === 'cloud' ? 'remote' : 'local',
+        desc: capabilities.displayName,
+        auth_type: capabilities.kind === 'cloud' ? (capabilities.id === 'tencent' ? 'token' : 'apikey') : 'none',
+        flavor: capabilities.id,
+        properties: '{}',
+        models: capabilities.models.filter((model) => model.service === service).map((model) => model.id),
+        status: 1,
+        created_at: null,
+        updated_at: null,
+      })));
+    return http.json(envelope(20000, 'service provider interface call success', data));
+  });
+
+  defineRoute(app, createRoute({
+    method: 'get', path: '/aog/v0.2/service', tags: ['AOG control plane'], summary: 'Services with their hybrid policy',
+    responses: { 200: { description: 'Services', content: { 'application/json': { schema: envelopeSchema } } } },
+  }), (http) => http.json(envelope(10000, 'service interface call success', services.map((service) => ({
+    service_name: service, hybrid_policy: context.defaultPolicy(service), status: 1, avatar: '', created_at: null, updated_at: null,
+  })))));
+
+  defineRoute(app, createRoute({
+    method: 'put', path: '/aog/v0.2/service', tags: ['AOG control plane'], summary: 'Set a service\'s default hybrid policy',
+    request: { body: { content: { 'application/json': { schema: z.object({ service_name: z.enum(services), hybrid_policy: z.enum(hybridPolicies).optional() }) } } } },
+    responses: { 200: { description: 'Updated', content: { 'application/json': { schema: envelopeSchema } } }, ...errorResponses(400, 404) },
+  }), async (http) => {
+    const body = await readJsonObject(http);
+    const service = checkService(body.service_name);
+    const policy = body.hybrid_policy === undefined || body.hybrid_policy === '' ? 'default' : body.hybrid_policy;
+    if (!(hybridPolicies as readonly unknown[]).includes(policy)) throw new GatewayError('hybrid_policy_invalid', { received: describeReceived(policy) });
+    await updateConfigFile(context.settings.dataDirectory, (config) => {
+      config.services ??= {};
+      config.services[service] = { hybrid_policy: policy as string };
+    });
+    await context.reloadConfiguration();
+    return http.json(envelope(10000, 'service interface call success'));
+  });
+}

@@ -1,0 +1,494 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { BackoffOptions } from '../providers/shared/backoff.ts';
+import type { ProviderCapabilities } from '../providers/spec/capabilities.ts';
+import type { CallContext, GenerationResult, JsonValue, ProviderModel } from '../providers/spec/provider-model.ts';
+import { buildGenerationCall } from '../services/run-job.ts';
+import type { FileStore } from '../storage/file-store.ts';
+import { ActiveRun } from './active-run.ts';
+import { pollOperation } from './poll-operation.ts';
+import type { TaskBackend } from './task-backend.ts';
+import type { TaskEvents } from './task-events.ts';
+import { isTerminal, type QueueEntry, type TaskPatch, type TaskRecord, type TaskState } from './task-record.ts';
+import { decideRetry } from './task-retry-policy.ts';
+
+/** The part of the provider catalogue the scheduler needs (`ProviderCatalog` satisfies it). */
+export interface ModelSource {
+  modelFor(providerId: string, modelId: string): ProviderModel;
+  findProvider(name: string): { capabilities: ProviderCapabilities } | undefined;
+}
+
+/** Tells someone that a task ended (the webhook dispatcher); must never block or throw. */
+export interface TaskEndListener {
+  taskEnded(task: TaskRecord): void;
+}
+
+export interface SchedulerDependencies {
+  backend: TaskBackend;
+  models: ModelSource;
+  fileStore: FileStore;
+  events: TaskEvents;
+  logger: Logger;
+  webhooks?: TaskEndListener;
+  /** Epoch ms; injectable for tests. */
+  now?: () => number;
+  sleep?: (milliseconds: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface SchedulerOptions {
+  /** This instance's lease owner id (default: random). */
+  owner?: string;
+  /** Jobs in flight per provider id; overrides the provider's `defaultConcurrency` (embedded engine: cores). */
+  concurrency?: Readonly<Record<string, number>>;
+  /** How long a claim stays valid without renewal (default 30 s; renewed every third of it). */
+  leaseMilliseconds?: number;
+  /** Delay between `start` retries (default base 1 s, max 60 s). */
+  retryBackoff?: BackoffOptions;
+  /** Delay after a failed poll (default base 1 s, max 30 s). */
+  pollErrorBackoff?: BackoffOptions;
+  /** Poll interval when the provider suggests none (default 2 s). */
+  defaultPollIntervalMilliseconds?: number;
+  /** Upper bound on any poll interval (development and tests against fake providers). */
+  maxPollIntervalMilliseconds?: number;
+  /** Persist progress at most this often per task (default 1 s); events are not throttled. */
+  progressWriteIntervalMilliseconds?: number;
+  /** How long graceful shutdown lets embedded-engine work finish before stopping it (default 10 s). */
+  shutdownGraceMilliseconds?: number;
+}
+
+const unfinishedStates: readonly TaskState[] = ['queued', 'running'];
+
+/**
+ * Runs tasks from the queue: per-provider concurrency limits, leases renewed while working, retries with backoff for
+ * retryable errors only, a deadline per task, cancellation, and recovery after a crash. It talks to storage only
+ * through `TaskStore` and `TaskQueue`, so the backend can change without touching it.
+ *
+ * Recovery (`start`): leases of a dead process are released; then every queued task runs, a running embedded-engine
+ * task runs again, a running cloud task with a saved operation resumes polling, and a cloud task that crashed while
+ * its `start` was in flight fails with `task_interrupted` rather than risk a second billable submission.
+ */
+export class TaskScheduler {
+  readonly owner: string;
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly runningPerProvider = new Map<string, number>();
+  private readonly now: () => number;
+  private readonly sleep: (milliseconds: number, signal?: AbortSignal) => Promise<void>;
+  private readonly leaseMilliseconds: number;
+  private pumping = false;
+  private pumpAgain = false;
+  private stopped = false;
+  private started = false;
+  private wakeTimer?: NodeJS.Timeout;
+  private wakeAt?: number;
+  private stalledTimer?: NodeJS.Timeout;
+
+  constructor(private readonly dependencies: SchedulerDependencies, private readonly options: SchedulerOptions = {}) {
+    this.owner = options.owner ?? `scheduler-${randomUUID()}`;
+    this.now = dependencies.now ?? Date.now;
+    this.sleep = dependencies.sleep ?? ((milliseconds, signal) => delay(milliseconds, undefined, { signal }));
+    this.leaseMilliseconds = options.leaseMilliseconds ?? 30_000;
+    for (const [providerId, limit] of Object.entries(options.concurrency ?? {})) {
+      if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency for ${providerId} must be an integer ≥ 1, received ${limit}`);
+    }
+  }
+
+  private get store() {
+    return this.dependencies.backend.store;
+  }
+
+  private get queue() {
+    return this.dependencies.backend.queue;
+  }
+
+  /** Recovers what an earlier process left behind, then starts taking work. */
+  async start(): Promise<{ released: number; requeued: number }> {
+    if (this.started) throw new Error('scheduler already started');
+    this.started = true;
+    const now = this.now();
+    const released = await this.queue.requeueStalled({ now, releaseForeignLeases: this.dependencies.backend.exclusive ? { owner: this.owner } : undefined });
+    // The store is the source of truth: a task stored just before a crash may never have reached the queue.
+    let requeued = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.list({ states: unfinishedStates, limit: 500, cursor });
+      for (const task of page.tasks) {
+        if (!(await this.queue.get(task.id))) requeued++;
+        await this.queue.enqueue({ taskId: task.id, providerId: task.providerId, availableAt: now });
+      }
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    if (released.length > 0 || requeued > 0) this.dependencies.logger.info('tasks recovered', { released: released.length, requeued });
+    this.stalledTimer = setInterval(() => void this.checkStalled(), this.leaseMilliseconds);
+    this.stalledTimer.unref();
+    void this.pump();
+    return { released: released.length, requeued };
+  }
+
+  /** Wakes the scheduler after new work was queued. */
+  notify(): void {
+    void this.pump();
+  }
+
+  /** The concurrency limit of a provider. */
+  limitFor(providerId: string): number {
+    return this.options.concurrency?.[providerId] ?? this.dependencies.models.findProvider(providerId)?.capabilities.defaultConcurrency ?? 1;
+  }
+
+  /** Tasks this instance is working on right now, by provider. */
+  runningCounts(): Record<string, number> {
+    return Object.fromEntries(this.runningPerProvider);
+  }
+
+  /**
+   * Cancels a task. Queued: canceled at once. Running: marked canceled at once (the result is discarded if it still
+   * arrives), local work is aborted, and the provider is asked to cancel where it can. A cloud `start` already in
+   * flight is allowed to return so its operation can be canceled upstream instead of being orphaned.
+   *
+   * @throws GatewayError `task_not_found`, `task_already_finished`
+   */
+  async cancel(taskId: string): Promise<TaskRecord> {
+    for (;;) {
+      const task = await this.store.get(taskId);
+      if (!task) throw new GatewayError('task_not_found', { id: taskId });
+      if (task.state === 'canceled') return task;
+      if (isTerminal(task.state)) throw new GatewayError('task_already_finished', { taskId, state: task.state });
+      const canceled = await this.store.update(taskId, { state: 'canceled', finishedAt: this.isoNow() }, unfinishedStates);
+      if (!canceled) continue; // the state moved under us: decide again on the fresh record
+      const run = this.active.get(taskId);
+      if (run) run.stop('cancel');
+      else {
+        await this.queue.remove(taskId);
+        if (task.operation !== undefined) this.cancelUpstream(task, task.operation);
+      }
+      this.announceEnd(canceled);
+      return canceled;
+    }
+  }
+
+  /**
+   * Stops taking work. Polling runners stop at once (their tasks resume on the next start); embedded-engine work
+   * gets a grace period, then is stopped and re-run on the next start; cloud `start` calls in flight are awaited so
+   * their operation handles are saved.
+   */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.wakeTimer);
+    clearInterval(this.stalledTimer);
+    for (const run of this.active.values()) if (run.phase === 'polling') run.stop('shutdown');
+    const grace = this.options.shutdownGraceMilliseconds ?? 10_000;
+    const allDone = Promise.all([...this.active.values()].map((run) => run.done));
+    const timer = setTimeout(() => {
+      for (const run of this.active.values()) if (run.local || run.phase === 'polling') run.stop('shutdown');
+    }, grace);
+    await allDone;
+    clearTimeout(timer);
+  }
+
+  private async checkStalled(): Promise<void> {
+    try {
+      const released = await this.queue.requeueStalled({ now: this.now() });
+      if (released.length > 0) {
+        this.dependencies.logger.warn('stalled tasks requeued', { count: released.length });
+        void this.pump();
+      }
+    } catch (error) {
+      this.dependencies.logger.error('stalled check failed', { error });
+    }
+  }
+
+  private fullProviders(): string[] {
+    return [...this.runningPerProvider].filter(([providerId, running]) => running >= this.limitFor(providerId)).map(([providerId]) => providerId);
+  }
+
+  /** Claims entries while providers have capacity; arms a timer for the next delayed entry. */
+  private async pump(): Promise<void> {
+    if (this.stopped || !this.started) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        for (;;) {
+          const entry = await this.queue.claim({ owner: this.owner, now: this.now(), leaseMilliseconds: this.leaseMilliseconds, excludeProviders: this.fullProviders() });
+          if (!entry) break;
+          this.runningPerProvider.set(entry.providerId, (this.runningPerProvider.get(entry.providerId) ?? 0) + 1);
+          void this.execute(entry).finally(() => {
+            const left = (this.runningPerProvider.get(entry.providerId) ?? 1) - 1;
+            if (left > 0) this.runningPerProvider.set(entry.providerId, left);
+            else this.runningPerProvider.delete(entry.providerId);
+            void this.pump();
+          });
+          if (this.stopped) return;
+        }
+      } while (this.pumpAgain);
+      await this.armWakeTimer();
+    } catch (error) {
+      this.dependencies.logger.error('scheduler could not claim work; retrying in 1 s', { error });
+      this.wakeIn(1000);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async armWakeTimer(): Promise<void> {
+    const next = await this.queue.nextAvailableAt(this.fullProviders());
+    if (next === undefined) return;
+    this.wakeIn(Math.max(0, next - this.now()));
+  }
+
+  private wakeIn(milliseconds: number): void {
+    const at = this.now() + milliseconds;
+    if (this.wakeTimer && this.wakeAt !== undefined && this.wakeAt <= at) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeAt = at;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.wakeAt = undefined;
+      void this.pump();
+    }, milliseconds + 1);
+    this.wakeTimer.unref();
+  }
+
+  private isLocal(providerId: string): boolean {
+    return this.dependencies.models.findProvider(providerId)?.capabilities.kind === 'local';
+  }
+
+  private isoNow(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  /** Runs one claimed entry to its end, a retry, or a stop. Never throws. */
+  private async execute(entry: QueueEntry): Promise<void> {
+    const run = new ActiveRun(entry.taskId, entry.providerId, this.isLocal(entry.providerId));
+    this.active.set(entry.taskId, run);
+    const renewal = setInterval(() => void this.renewLease(run), Math.max(10, Math.floor(this.leaseMilliseconds / 3)));
+    renewal.unref();
+    let deadlineTimer: NodeJS.Timeout | undefined;
+    let keepEntry = false;
+    try {
+      const task = await this.store.get(entry.taskId);
+      if (!task || isTerminal(task.state)) return;
+      const remaining = task.deadlineAt - this.now();
+      if (remaining <= 0) {
+        await this.fail(task.id, deadlineError(task), unfinishedStates);
+        if (task.operation !== undefined) this.cancelUpstream(task, task.operation);
+        return;
+      }
+      deadlineTimer = setTimeout(() => run.stop('deadline'), remaining);
+      deadlineTimer.unref();
+      await this.runTask(run, task);
+    } catch (error) {
+      keepEntry = await this.handleFailure(run, error);
+    } finally {
+      clearInterval(renewal);
+      clearTimeout(deadlineTimer);
+      this.active.delete(entry.taskId);
+      try {
+        if (!keepEntry && run.stopReason !== 'lease-lost') await this.queue.remove(entry.taskId);
+      } catch (error) {
+        this.dependencies.logger.error('could not remove a finished queue entry', { taskId: entry.taskId, error });
+      }
+      run.finish();
+    }
+  }
+
+  private async runTask(run: ActiveRun, initial: TaskRecord): Promise<void> {
+    let model: ProviderModel;
+    try {
+      model = this.dependencies.models.modelFor(initial.providerId, initial.modelId);
+    } catch (error) {
+      throw GatewayError.isInstance(error) ? error : new GatewayError('provider_not_configured', { reason: `${initial.providerId} is not configured on this Atelier` });
+    }
+
+    let task: TaskRecord;
+    let result: GenerationResult;
+    if (initial.operation !== undefined) {
+      // A saved handle means the provider has the task: resume polling, never start again.
+      const resumed = await this.store.update(initial.id, { state: 'running', runPhase: 'polling', startedAt: initial.startedAt ?? this.isoNow() }, unfinishedStates);
+      if (!resumed) return;
+      task = resumed;
+      run.phase = 'polling';
+      this.dependencies.events.emit('task-start', { task });
+      result = await this.poll(run, task, model);
+    } else {
+      if (initial.state === 'running' && initial.runPhase === 'starting' && !run.local) {
+        throw new GatewayError('task_interrupted', { taskId: initial.id, provider: initial.providerId });
+      }
+      const starting = await this.store.update(initial.id, {
+        state: 'running', runPhase: 'starting', attempts: initial.attempts + 1, startedAt: initial.startedAt ?? this.isoNow(), progress: 0,
+      }, unfinishedStates);
+      if (!starting) return;
+      task = starting;
+      this.dependencies.events.emit('task-start', { task });
+      const call = await buildGenerationCall(task.spec, this.dependencies.fileStore);
+      // A billable cloud start is never aborted half-way: the provider might accept it and we would lose the handle.
+      const signal = run.local ? run.signal : new AbortController().signal;
+      const started = await model.start(call, this.callContext(run, task, signal));
+      if (started.status === 'pending') {
+        const saved = await this.store.update(task.id, {
+          operation: started.operation, runPhase: 'polling', progress: started.progress,
+          warnings: [...task.warnings, ...(started.warnings ?? [])],
+        }, ['running']);
+        if (!saved) {
+          this.cancelUpstream(task, started.operation);
+          return;
+        }
+        task = saved;
+        run.phase = 'polling';
+        result = await this.poll(run, task, model);
+      } else {
+        result = started.result;
+      }
+    }
+    if (run.stopReason) throw new Error(`stopped: ${run.stopReason}`);
+
+    const outputs = [];
+    for (const output of result.outputs) {
+      const stored = await this.dependencies.fileStore.put(output.bytes, output.mediaType);
+      outputs.push({ fileId: stored.id, mediaType: stored.mediaType, size: stored.size });
+    }
+    await this.finish(task.id, {
+      state: 'succeeded', outputs, progress: 100, usage: result.usage, finishedAt: this.isoNow(),
+      warnings: [...task.spec.warnings, ...task.warnings, ...result.warnings],
+    });
+  }
+
+  private poll(run: ActiveRun, task: TaskRecord, model: ProviderModel): Promise<GenerationResult> {
+    return pollOperation({
+      model,
+      operation: task.operation as JsonValue,
+      context: this.callContext(run, task, run.signal),
+      sleep: this.sleep,
+      defaultIntervalMilliseconds: this.options.defaultPollIntervalMilliseconds ?? 2000,
+      maxIntervalMilliseconds: this.options.maxPollIntervalMilliseconds,
+      errorBackoff: this.options.pollErrorBackoff ?? { baseMs: 1000, maxMs: 30_000 },
+      onRetry: (error, failures) => this.dependencies.logger.warn('poll failed; retrying', { taskId: task.id, failures, code: GatewayError.isInstance(error) ? error.code : undefined }),
+    });
+  }
+
+  private callContext(run: ActiveRun, task: TaskRecord, signal: AbortSignal): CallContext {
+    return {
+      signal,
+      idempotencyKey: task.submissionKey,
+      onProgress: (percent) => this.reportProgress(run, percent),
+    };
+  }
+
+  private reportProgress(run: ActiveRun, percent: number): void {
+    if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
+      this.dependencies.logger.debug('ignored an out-of-range progress report', { taskId: run.taskId, percent });
+      return;
+    }
+    const progress = Math.floor(percent);
+    if (progress === run.progress || run.stopReason) return;
+    run.progress = progress;
+    this.dependencies.events.emit('task-progress', { taskId: run.taskId, progress });
+    const now = this.now();
+    if (now - run.lastProgressWrite >= (this.options.progressWriteIntervalMilliseconds ?? 1000)) {
+      run.lastProgressWrite = now;
+      this.store.update(run.taskId, { progress }, ['running']).catch((error: unknown) => this.dependencies.logger.warn('could not save progress', { taskId: run.taskId, error }));
+    }
+  }
+
+  private async renewLease(run: ActiveRun): Promise<void> {
+    try {
+      const held = await this.queue.renew(run.taskId, this.owner, this.leaseMilliseconds, this.now());
+      if (!held && !run.stopReason) {
+        this.dependencies.logger.warn('lost the lease on a running task; stopping without writing', { taskId: run.taskId });
+        run.stop('lease-lost');
+      }
+    } catch (error) {
+      this.dependencies.logger.warn('lease renewal failed', { taskId: run.taskId, error });
+    }
+  }
+
+  /** Decides what a failure means; returns true when the queue entry stays (retry scheduled, or shutdown). */
+  private async handleFailure(run: ActiveRun, error: unknown): Promise<boolean> {
+    const reason = run.stopReason;
+    if (reason === 'lease-lost') return true;
+    const task = await this.store.get(run.taskId);
+    if (!task) return false;
+    if (reason === 'shutdown') {
+      await this.queue.release(task.id, this.owner, this.now());
+      return true;
+    }
+    if (reason === 'cancel' || task.state !== 'running') {
+      if (task.state === 'canceled' && task.operation !== undefined) this.cancelUpstream(task, task.operation);
+      return false;
+    }
+    if (reason === 'deadline') {
+      await this.fail(task.id, deadlineError(task), ['running']);
+      if (task.operation !== undefined) this.cancelUpstream(task, task.operation);
+      return false;
+    }
+
+    const gatewayError = this.asGatewayError(error, task);
+    // Once the provider holds an operation the task was accepted: whatever happens next is never resubmitted.
+    const decision = task.operation === undefined
+      ? decideRetry(error, { attempts: task.attempts, maxAttempts: task.maxAttempts, local: run.local, backoff: this.options.retryBackoff ?? { baseMs: 1000, maxMs: 60_000 } })
+      : { retry: false as const };
+    if (decision.retry) {
+      const queued = await this.store.update(task.id, { state: 'queued', progress: 0, lastError: gatewayError.toJSON() }, ['running']);
+      if (!queued) return false;
+      await this.queue.release(task.id, this.owner, this.now() + decision.delayMilliseconds);
+      this.dependencies.logger.info('task will be retried', { taskId: task.id, attempt: task.attempts, delayMilliseconds: decision.delayMilliseconds, code: gatewayError.code });
+      this.dependencies.events.emit('task-retry', { task: queued, delayMilliseconds: decision.delayMilliseconds });
+      this.wakeIn(decision.delayMilliseconds);
+      return true;
+    }
+    await this.fail(task.id, gatewayError, ['running']);
+    return false;
+  }
+
+  private asGatewayError(error: unknown, task: TaskRecord): GatewayError {
+    if (GatewayError.isInstance(error)) return error;
+    const reference = randomUUID().slice(0, 8);
+    this.dependencies.logger.error('task failed with an unexpected error', { taskId: task.id, provider: task.providerId, reference, error });
+    return new GatewayError('internal_error', { reference });
+  }
+
+  private async fail(taskId: string, error: GatewayError, expectedStates: readonly TaskState[]): Promise<void> {
+    await this.finish(taskId, { state: 'failed', error: error.toJSON(), finishedAt: this.isoNow() }, expectedStates);
+  }
+
+  /** Writes a terminal state unless the task moved on (e.g. was canceled) meanwhile; announces it if written. */
+  private async finish(taskId: string, patch: TaskPatch, expectedStates: readonly TaskState[] = ['running']): Promise<void> {
+    const finished = await this.store.update(taskId, patch, expectedStates);
+    if (finished) this.announceEnd(finished);
+  }
+
+  private announceEnd(task: TaskRecord): void {
+    this.dependencies.events.emit('task-end', { task });
+    try {
+      this.dependencies.webhooks?.taskEnded(task);
+    } catch (error) {
+      this.dependencies.logger.error('webhook dispatch failed', { taskId: task.id, error });
+    }
+  }
+
+  /** Best effort: asks the provider to drop the operation; failures are logged, never thrown. */
+  private cancelUpstream(task: TaskRecord, operation: JsonValue): void {
+    let model: ProviderModel;
+    try {
+      model = this.dependencies.models.modelFor(task.providerId, task.modelId);
+    } catch {
+      return;
+    }
+    if (!model.cancel) return;
+    model.cancel(operation).then(
+      () => this.dependencies.logger.info('asked the provider to cancel', { taskId: task.id, provider: task.providerId }),
+      (error: unknown) => this.dependencies.logger.warn('provider cancel failed', { taskId: task.id, provider: task.providerId, code: GatewayError.isInstance(error) ? error.code : undefined }),
+    );
+  }
+}
+
+function deadlineError(task: TaskRecord): GatewayError {
+  const deadlineSeconds = Math.round((task.deadlineAt - Date.parse(task.createdAt)) / 1000);
+  return new GatewayError('task_deadline_exceeded', { taskId: task.id, deadlineSeconds });
+}
