@@ -3,6 +3,7 @@ import type { CallContext, GenerationResult, JsonValue, ProviderModel, Usage } f
 import type { Warning } from '../providers/spec/warning.ts';
 import type { FileStore, StoredFile } from '../storage/file-store.ts';
 import type { JobSpec } from './job-spec.ts';
+import { compositeOutsideMask } from './composite-outside-mask.ts';
 
 /** What a finished job leaves behind: stored outputs, every warning, billable usage. */
 export interface JobOutcome {
@@ -36,11 +37,28 @@ export async function buildGenerationCall(spec: JobSpec, fileStore: FileStore): 
   };
 }
 
-/** Writes every output into the store (results never depend on provider URLs that expire). */
+/**
+ * Writes every output into the store (results never depend on provider URLs that expire). Cloud inpainting results
+ * get the original pixels back outside the mask first; the embedded engine guarantees that itself.
+ */
 export async function storeResult(spec: JobSpec, result: GenerationResult, fileStore: FileStore): Promise<JobOutcome> {
   const files: StoredFile[] = [];
-  for (const output of result.outputs) files.push(await fileStore.put(output.bytes, output.mediaType));
-  return { files, warnings: [...spec.warnings, ...result.warnings], usage: result.usage };
+  const warnings: Warning[] = [...spec.warnings, ...result.warnings];
+  const needsComposite = spec.mask !== undefined && spec.providerId !== 'local' && spec.service === 'image-to-image';
+  const original = needsComposite ? await fileStore.read(spec.image.fileId) : undefined;
+  const mask = needsComposite && spec.mask ? await fileStore.read(spec.mask.fileId) : undefined;
+  for (const output of result.outputs) {
+    let stored = output;
+    if (original && mask) {
+      const composited = await compositeOutsideMask(output, original, mask, spec.image);
+      stored = composited.output;
+      if (composited.resized && !warnings.some((warning) => warning.feature === 'size' && warning.type === 'substituted')) {
+        warnings.push({ type: 'substituted', feature: 'size', details: `${spec.providerId} returned another size; the result was scaled to the input's ${spec.image.width}×${spec.image.height} to composite it with the mask` });
+      }
+    }
+    files.push(await fileStore.put(stored.bytes, stored.mediaType));
+  }
+  return { files, warnings, usage: result.usage };
 }
 
 /**

@@ -4,11 +4,11 @@ import { GatewayError } from '../../errors/gateway-error.ts';
 import { silentLogger, type Logger } from '../../logging/logger.ts';
 import type { Warning } from '../../providers/spec/warning.ts';
 import { detectFfmpeg } from './encoders/ffmpeg-detection.ts';
-import type { EncoderChoice } from './encoders/frame-sink.ts';
+import type { EncoderChoice, EncoderName } from './encoders/frame-sink.ts';
 import { motionCatalogue } from './motion-catalogue.ts';
 import { chooseMotion } from './motion-from-prompt.ts';
 import { createRenderControl, framesDone, requestCancel } from './render-control.ts';
-import { orientedImageSize } from './source-raster.ts';
+import { inputImageErrorName, orientedImageSize } from './source-raster.ts';
 import type { VideoKernelInput, VideoKernelOutput } from './video-kernel.ts';
 import { createVideoPlan } from './video-plan.ts';
 import { validateVideoParameters, videoFrameSize } from './video-parameters.ts';
@@ -77,22 +77,22 @@ export async function renderVideo(job: EngineVideoJob, dependencies: VideoDepend
   logger.info('video encoder', { encoder: encoder.name, motion: plan.motion, width: plan.width, height: plan.height, frames: plan.frames });
 
   let output: VideoKernelOutput;
+  let usedEncoder: EncoderName = encoder.name;
   try {
     output = await runKernel(dependencies.pool, job, plan, encoder, maxInputPixels);
   } catch (error) {
     if (job.signal?.aborted) throw job.signal.reason ?? error;
-    if (encoder.name !== 'ffmpeg') throw engineFailure(error);
+    if (encoder.name !== 'ffmpeg' || isInputError(error)) throw engineFailure(error);
     // A system ffmpeg can still fail at run time (a broken install, an odd build); the bundled encoder cannot be
     // missing, so the video is still made.
     logger.warn('ffmpeg failed; encoding again with h264-mp4-encoder', { error: messageOf(error) });
-    const fallback: EncoderChoice = { name: 'h264-mp4-encoder' };
+    usedEncoder = 'h264-mp4-encoder';
     try {
-      output = await runKernel(dependencies.pool, job, plan, fallback, maxInputPixels);
+      output = await runKernel(dependencies.pool, job, plan, { name: usedEncoder }, maxInputPixels);
     } catch (fallbackError) {
       if (job.signal?.aborted) throw job.signal.reason ?? fallbackError;
       throw engineFailure(fallbackError);
     }
-    encoder.name = 'h264-mp4-encoder' as 'ffmpeg';
   }
   logger.debug('video rendered', { ...output.timings, bytes: output.bytes.length });
   job.onProgress?.(100);
@@ -107,7 +107,7 @@ export async function renderVideo(job: EngineVideoJob, dependencies: VideoDepend
     height: plan.height,
     frames: plan.frames,
     durationSeconds: plan.frames / plan.fps,
-    encoder: encoder.name,
+    encoder: usedEncoder,
     warnings,
     applied: choice.applied,
   };
@@ -151,8 +151,14 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason ?? Object.assign(new Error('aborted'), { name: 'AbortError' });
 }
 
+/** True for a worker error raised while decoding the input (it crossed the thread as a name and a message). */
+function isInputError(error: unknown): boolean {
+  return error instanceof Error && error.name === inputImageErrorName;
+}
+
 function engineFailure(error: unknown): GatewayError {
   if (GatewayError.isInstance(error)) return error;
+  if (isInputError(error)) return new GatewayError('input_image_corrupt', { parameter: 'image', reason: messageOf(error) }, { cause: error });
   return new GatewayError('engine_failed', { stage: 'video rendering', reason: messageOf(error) }, { cause: error });
 }
 

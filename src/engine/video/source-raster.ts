@@ -1,6 +1,9 @@
 import sharp from 'sharp';
 import type { RasterRgba } from './frame-sampler.ts';
 
+/** Name of the error thrown when the input cannot be decoded; it survives the trip back from a worker thread. */
+export const inputImageErrorName = 'InputImageError';
+
 /**
  * Decodes the input image into the raster the frames are sampled from: EXIF orientation applied, transparency
  * flattened onto white (a video has no alpha), cropped to the video's aspect ratio around the centre and resized
@@ -16,7 +19,10 @@ export async function decodeSourceRaster(bytes: Uint8Array, size: { width: numbe
     .resize(size.width, size.height, { fit: 'cover', position: 'centre', kernel: 'lanczos3' })
     .ensureAlpha(1)
     .raw()
-    .toBuffer({ resolveWithObject: true });
+    .toBuffer({ resolveWithObject: true })
+    .catch((error: unknown) => {
+      throw Object.assign(new Error(error instanceof Error ? error.message : String(error)), { name: inputImageErrorName });
+    });
   if (info.channels !== 4 || info.width !== size.width || info.height !== size.height) {
     throw new Error(`decoded ${info.width}×${info.height}×${info.channels}, expected ${size.width}×${size.height}×4`);
   }

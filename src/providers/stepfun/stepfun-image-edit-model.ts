@@ -1,0 +1,241 @@
+import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
+import { adaptInputImage } from '../shared/adapt-input-image.ts';
+import { retryWithBackoff } from '../shared/backoff.ts';
+import { toDataUri } from '../shared/data-uri.ts';
+import { downloadResult } from '../shared/download-result.ts';
+import { requestJson } from '../shared/request-json.ts';
+import { sniffMediaType } from '../shared/sniff-media-type.ts';
+import { UpstreamFailure, upstreamFailureOf } from '../shared/upstream-failure.ts';
+import type { GenerationCall, GenerationOutput } from '../spec/generation-call.ts';
+import type { ProviderDependencies } from '../spec/provider-definition.ts';
+import type { CallContext, ProviderModel, StartResult } from '../spec/provider-model.ts';
+import type { Warning } from '../spec/warning.ts';
+import { reencodeOutput } from '../tencent/reencode-output.ts';
+import {
+  stepfunEndpointRetirement, stepfunInputLimits, stepfunPromptMaxLength, stepfunSizes, type StepFunModelCapabilities,
+} from './stepfun-capabilities.ts';
+import { stepfunDisplayName, stepfunErrorVerdict } from './stepfun-error.ts';
+import { parseStepFunOptions, stepfunOptionsPrefix, type StepFunOptions } from './stepfun-options.ts';
+import { isPastRetirement, type StepFunSettings } from './stepfun-settings.ts';
+
+/** The image2image body, in StepFun's field names and documented order. */
+export interface Image2ImageBody {
+  model: string;
+  prompt: string;
+  source_url: string;
+  source_weight: number;
+  size?: string;
+  response_format: 'b64_json' | 'url';
+  seed?: number;
+  steps?: number;
+  cfg_scale?: number;
+}
+
+const largestSeed = 2147483647;
+/** StepFun's documented default closeness to the source (spec §5). */
+const defaultSourceWeight = 0.5;
+
+/**
+ * StepFun `POST /v1/images/image2image`: synchronous, one image per request, so `n` > 1 makes n requests one after
+ * another (output i uses seed + i when a seed was given). 429 answers are retried with backoff (honouring
+ * Retry-After); a 404/410 or an "offline" answer is the non-retryable `upstream_endpoint_retired`.
+ *
+ * @see /work/shared/specs/stepfun.md
+ */
+export class StepFunImageEditModel implements ProviderModel {
+  readonly providerId = 'stepfun';
+  readonly modelId: string;
+
+  constructor(
+    private readonly model: StepFunModelCapabilities,
+    private readonly settings: StepFunSettings,
+    private readonly dependencies: ProviderDependencies,
+  ) {
+    this.modelId = model.id;
+  }
+
+  async start(call: GenerationCall, context: CallContext): Promise<StartResult> {
+    const options = parseStepFunOptions(call.providerOptions);
+    this.refuseRetiredOrDisabledModel();
+    const warnings: Warning[] = [];
+    const body = await this.buildBody(call, options, warnings);
+
+    const outputs: GenerationOutput[] = [];
+    for (let index = 0; index < call.n; index += 1) {
+      const seed = body.seed === undefined ? undefined : body.seed + index;
+      try {
+        outputs.push(await this.generateOnce({ ...body, seed }, call, context));
+      } catch (error) {
+        if (context.signal.aborted || outputs.length === 0) throw error;
+        // The earlier requests are billed: keep their images rather than failing the whole job.
+        warnings.push({
+          type: 'other',
+          feature: 'n',
+          details: `StepFun request ${index + 1} of ${call.n} failed, so ${outputs.length} image(s) are returned: ${error instanceof Error ? error.message : String(error)}`,
+        });
+        break;
+      }
+      context.onProgress(Math.round(((index + 1) / call.n) * 100));
+    }
+    return { status: 'completed', result: { outputs, warnings, usage: { images: outputs.length } } };
+  }
+
+  /** Models are configuration (StepFun retires them): refuse one that is not enabled or is past its retirement. */
+  private refuseRetiredOrDisabledModel(): void {
+    if (!this.settings.models.includes(this.model.id)) {
+      throw new GatewayError('provider_cannot_serve', {
+        provider: stepfunDisplayName,
+        reason: `the model ${this.model.id} is not enabled (STEPFUN_MODELS lists ${this.settings.models.join(', ')})`,
+      });
+    }
+    const now = this.dependencies.now();
+    const modelRetired = this.model.retiredOn !== undefined && now.getTime() >= Date.parse(`${this.model.retiredOn}T00:00:00+08:00`);
+    const officialHost = isPastRetirement(this.settings.baseUrl, new Date(8.64e15));
+    if (modelRetired && officialHost && !this.settings.ignoreRetirement) {
+      throw new GatewayError('upstream_endpoint_retired', {
+        provider: stepfunDisplayName,
+        detail: `model ${this.model.id} went offline on ${this.model.retiredOn}; StepFun's image endpoints stop serving on ${stepfunEndpointRetirement.date}, see ${stepfunEndpointRetirement.announcement}`,
+      });
+    }
+  }
+
+  private async buildBody(call: GenerationCall, options: StepFunOptions, warnings: Warning[]): Promise<Image2ImageBody> {
+    if (call.service !== 'image-to-image') {
+      throw new GatewayError('provider_cannot_serve', { provider: stepfunDisplayName, reason: `image2image makes images, not ${call.service}` });
+    }
+    if (!Number.isInteger(call.n) || call.n < 1 || call.n > 4) {
+      throw new GatewayError('parameter_invalid', { parameter: 'n', expected: 'an integer between 1 and 4', received: describeReceived(call.n) });
+    }
+    if (call.prompt === undefined || call.prompt.trim() === '') {
+      throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: 'a non-empty prompt (StepFun image2image requires one)', received: describeReceived(call.prompt) });
+    }
+    if ([...call.prompt].length > stepfunPromptMaxLength) {
+      throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: `a string of at most ${stepfunPromptMaxLength} characters (StepFun's limit)`, received: describeReceived(call.prompt) });
+    }
+    if (call.strength !== undefined && options.source_weight !== undefined) {
+      throw new GatewayError('parameter_invalid', { parameter: 'strength', expected: `either strength or ${stepfunOptionsPrefix}.source_weight, not both`, received: describeReceived(call.strength) });
+    }
+    if (call.strength !== undefined && !(call.strength > 0 && call.strength <= 1)) {
+      throw new GatewayError('parameter_invalid', { parameter: 'strength', expected: 'a number greater than 0 and at most 1', received: describeReceived(call.strength) });
+    }
+    const size = call.size === undefined ? undefined : `${call.size.width}x${call.size.height}`;
+    if (size !== undefined && !(stepfunSizes as readonly string[]).includes(size)) {
+      throw new GatewayError('parameter_invalid', { parameter: 'size', expected: `one of: ${stepfunSizes.join(', ')} (StepFun output sizes)`, received: describeReceived(size) });
+    }
+    if (call.seed !== undefined && (!Number.isInteger(call.seed) || call.seed < 0 || call.seed + call.n - 1 > largestSeed)) {
+      throw new GatewayError('parameter_invalid', { parameter: 'seed', expected: `an integer between 0 and ${largestSeed - call.n + 1} (seed + n - 1 must stay within ${largestSeed})`, received: describeReceived(call.seed) });
+    }
+
+    if (call.mask) {
+      warnings.push({ type: 'unsupported', feature: 'mask', details: 'StepFun image2image takes no mask: the mask was not sent and the whole image was edited.' });
+    }
+    if (call.style !== undefined) {
+      warnings.push({ type: 'unsupported', feature: 'style', details: 'StepFun image2image has no style parameter: describe the style in prompt instead.' });
+    }
+    let seed = call.seed;
+    if (seed === 0) {
+      // StepFun reads 0 as "pick a random seed"; say so rather than pretend the result is reproducible.
+      warnings.push({ type: 'unsupported', feature: 'seed', details: 'StepFun treats seed 0 as "random": the result is not reproducible; use a seed of 1 or more.' });
+      seed = undefined;
+    }
+
+    const adapted = await adaptInputImage(call.image, undefined, stepfunInputLimits, {
+      target: `${stepfunDisplayName} ${this.model.id}`, allowChanges: true,
+    });
+    warnings.push(...adapted.warnings);
+
+    const body: Image2ImageBody = {
+      model: this.model.id,
+      prompt: call.prompt,
+      source_url: toDataUri(adapted.image.bytes, adapted.image.mediaType),
+      // Both scales put "more change" at the larger number (spec §5), so strength passes through unchanged.
+      source_weight: call.strength ?? options.source_weight ?? defaultSourceWeight,
+      response_format: options.response_format ?? 'b64_json',
+    };
+    if (size !== undefined) body.size = size;
+    if (seed !== undefined) body.seed = seed;
+    if (options.steps !== undefined) body.steps = options.steps;
+    if (options.cfg_scale !== undefined) body.cfg_scale = options.cfg_scale;
+    return body;
+  }
+
+  /** One request (retried while throttled) and its image read into memory. */
+  private async generateOnce(body: Image2ImageBody, call: GenerationCall, context: CallContext): Promise<GenerationOutput> {
+    const secrets = [this.settings.apiKey];
+    const answer = await retryWithBackoff(() => requestJson({
+      provider: stepfunDisplayName,
+      fetch: this.dependencies.fetch,
+      url: `${this.settings.baseUrl}/images/image2image`,
+      method: 'POST',
+      headers: { Authorization: `Bearer ${this.settings.apiKey}`, 'Content-Type': 'application/json' },
+      body: dropUndefined(body),
+      timeoutMs: this.settings.requestTimeoutMs,
+      signal: context.signal,
+      maxResponseBytes: this.settings.maxResponseBytes,
+      mapError: (errorAnswer) => stepfunErrorVerdict(errorAnswer, body.model, secrets),
+      now: this.dependencies.now,
+      logger: this.dependencies.logger,
+    }), {
+      attempts: this.settings.throttleAttempts,
+      // A 429 or a refused connection means no image was made, so resending cannot double-bill.
+      shouldRetry: (error) => {
+        const failure = upstreamFailureOf(error);
+        return failure?.kind === 'connection-refused' || (GatewayError.isInstance(error) && error.code === 'upstream_rate_limited');
+      },
+      sleep: this.dependencies.sleep,
+      signal: context.signal,
+      backoff: { baseMs: this.settings.throttleBaseDelayMs, maxMs: 30_000 },
+    });
+
+    const item = readFirstImage(answer.body);
+    const output = item.url !== undefined
+      ? await downloadResult(item.url, {
+        fetch: this.dependencies.fetch, maxBytes: this.settings.maxResponseBytes, timeoutMs: this.settings.downloadTimeoutMs,
+        signal: context.signal, expect: 'image', provider: stepfunDisplayName,
+      })
+      : decodeBase64Image(item.base64 ?? '');
+    try {
+      return await reencodeOutput(output, call.outputFormat);
+    } catch (error) {
+      throw new GatewayError('upstream_bad_response', { provider: stepfunDisplayName, reason: 'the result image could not be decoded' }, { cause: error });
+    }
+  }
+}
+
+/**
+ * Reads `data[0]` of a 2xx answer: `b64_json` (or `image`, the name older doc revisions use) or `url`.
+ * `finish_reason: "content_filtered"` is a moderation refusal, not a success.
+ */
+export function readFirstImage(body: unknown): { base64?: string; url?: string } {
+  const data = isRecord(body) && Array.isArray(body.data) ? body.data : undefined;
+  const item: unknown = data?.[0];
+  if (!isRecord(item)) throw badResponse('the answer has no data[0]');
+  if (item.finish_reason === 'content_filtered') {
+    throw new GatewayError('upstream_content_rejected', {
+      provider: stepfunDisplayName, providerCode: 'content_filtered', providerMessage: 'the generated image was stopped by StepFun\'s content check',
+    });
+  }
+  const base64 = typeof item.b64_json === 'string' && item.b64_json !== '' ? item.b64_json : typeof item.image === 'string' && item.image !== '' ? item.image : undefined;
+  if (base64 !== undefined) return { base64 };
+  if (typeof item.url === 'string' && item.url !== '') return { url: item.url };
+  throw badResponse('data[0] has neither b64_json, image nor url');
+}
+
+function decodeBase64Image(base64: string): GenerationOutput {
+  const bytes = Buffer.from(base64.replace(/^data:[^,]*,/, ''), 'base64');
+  const mediaType = sniffMediaType(bytes);
+  if (mediaType === undefined || !mediaType.startsWith('image/')) throw badResponse('data[0].b64_json is not a base64 image');
+  return { bytes, mediaType };
+}
+
+function dropUndefined(body: Image2ImageBody): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
+}
+
+function badResponse(reason: string): GatewayError {
+  return new GatewayError('upstream_bad_response', { provider: stepfunDisplayName, reason }, { cause: new UpstreamFailure('malformed') });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
