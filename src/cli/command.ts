@@ -29,6 +29,9 @@ export function renderHelp(command: Pick<Command, 'name' | 'summary' | 'usage' |
 /** parseArgs options for a command's flags (plus --help). */
 export function parseOptionsFor(flags: Readonly<Record<string, FlagSpec>>) {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = { help: { type: 'boolean', short: 'h' } };
-  for (const [name, flag] of Object.entries(flags)) options[name] = { type: flag.type, multiple: flag.multiple, short: flag.short };
+  for (const [name, flag] of Object.entries(flags)) {
+    // parseArgs rejects keys that are present but undefined, so only copy what is set.
+    options[name] = { type: flag.type, ...(flag.multiple ? { multiple: true } : {}), ...(flag.short ? { short: flag.short } : {}) };
+  }
   return options;
 }

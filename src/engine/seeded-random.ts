@@ -39,3 +39,14 @@ export function createSeededRandom(seed: number): SeededRandom {
     nextSeed: () => Math.floor(next() * 4294967296) >>> 0,
   };
 }
+
+/**
+ * An independent 32-bit seed for sub-stream `stream` of `seed` (murmur3's finaliser over both), so that e.g. the
+ * second recipe of a plan does not replay the first one's random choices.
+ */
+export function deriveSeed(seed: number, stream: number): number {
+  let hash = (Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(stream + 1, 0x85ebca77)) | 0;
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) >>> 0;
+}

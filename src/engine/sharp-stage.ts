@@ -35,15 +35,18 @@ export function asUint8Array(buffer: Buffer): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
-/** A plane as an RGB image (grey repeated in three channels). */
-export function planeToRgb(plane: RawPlane): RawImage {
-  const pixelCount = plane.width * plane.height;
-  const data = new Uint8Array(pixelCount * 3);
-  for (let pixel = 0, to = 0; pixel < pixelCount; pixel++, to += 3) {
-    const value = plane.data[pixel];
-    data[to] = value;
-    data[to + 1] = value;
-    data[to + 2] = value;
-  }
-  return { data, width: plane.width, height: plane.height, channels: 3 };
+/** Splits RGBA into RGB and an alpha plane with libvips (off the event loop); RGB passes through. */
+export async function separateAlpha(image: RawImage): Promise<{ colour: RawImage; alpha?: RawPlane }> {
+  if (image.channels === 3) return { colour: image };
+  const [colour, alpha] = await Promise.all([
+    toRawImage(fromRaw(image).removeAlpha()),
+    fromRaw(image).extractChannel(3).raw().toBuffer({ resolveWithObject: true }),
+  ]);
+  return { colour, alpha: { data: asUint8Array(alpha.data), width: alpha.info.width, height: alpha.info.height } };
+}
+
+/** Re-attaches an alpha plane to an RGB image with libvips; returns the RGB image when there is none. */
+export async function attachAlpha(colour: RawImage, alpha: RawPlane | undefined): Promise<RawImage> {
+  if (!alpha) return colour;
+  return toRawImage(fromRaw(colour).joinChannel(Buffer.from(alpha.data.buffer, alpha.data.byteOffset, alpha.data.byteLength), { raw: { width: alpha.width, height: alpha.height, channels: 1 } }), true);
 }

@@ -1,6 +1,8 @@
 import type { ProviderDefinition } from './spec/provider-definition.ts';
 import { dashscopeProvider } from './dashscope/index.ts';
 import { localEngineProvider } from './local-engine/index.ts';
+import { openAiProvider } from './openai/index.ts';
+import { stepfunProvider } from './stepfun/index.ts';
 import { tencentProvider } from './tencent/index.ts';
 
 /**
@@ -11,4 +13,6 @@ export const providerDefinitions: readonly ProviderDefinition[] = [
   localEngineProvider,
   dashscopeProvider,
   tencentProvider,
+  stepfunProvider,
+  openAiProvider,
 ];

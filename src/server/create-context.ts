@@ -10,7 +10,11 @@ import { providerDefinitions } from '../providers/registry.ts';
 import { readConfigFile, readProviderSettingsSource } from '../config/provider-config-file.ts';
 import type { HybridPolicy } from '../routing/hybrid-policy.ts';
 import type { ServiceName } from '../providers/spec/generation-call.ts';
-import { DirectGenerationService, type GenerationService } from '../services/generation-service.ts';
+import type { GenerationService } from '../services/generation-service.ts';
+import { prepareJob } from '../services/prepare-job.ts';
+import { createMemoryTaskBackend } from '../tasks/memory/create-memory-task-backend.ts';
+import { createTaskService } from '../tasks/create-task-service.ts';
+import type { TaskGenerationService } from '../tasks/task-generation-service.ts';
 import { FileStore } from '../storage/file-store.ts';
 
 /** Everything a running Atelier shares: built once at start-up (the composition root), closed on shutdown. */
@@ -21,6 +25,8 @@ export interface AppContext {
   catalog: ProviderCatalog;
   engine: Engine;
   generation: GenerationService;
+  /** The same service with the task API (submit, get, list, cancel, events): `/v1/tasks` and the AOG video route. */
+  tasks: TaskGenerationService;
   /** The stored per-service hybrid policy (AOG's `PUT /aog/v0.2/service`), used when a request sends none. */
   defaultPolicy(service: ServiceName): HybridPolicy;
   /** Re-reads config.json and the environment after `atelier install` or the AOG control plane changed them. */
@@ -33,7 +39,8 @@ export function sleep(milliseconds: number, signal?: AbortSignal): Promise<void>
   return delay(milliseconds, undefined, { signal });
 }
 
-export async function createContext(settings: Settings, options: { logger?: Logger; env?: Record<string, string | undefined> } = {}): Promise<AppContext> {
+/** `durableTasks: false` keeps tasks in memory (one-shot CLI runs, which must not share a server's task database). */
+export async function createContext(settings: Settings, options: { logger?: Logger; env?: Record<string, string | undefined>; durableTasks?: boolean } = {}): Promise<AppContext> {
   const logger = options.logger ?? createLogger({ level: settings.logLevel });
   await mkdir(settings.dataDirectory, { recursive: true });
   const fileStore = new FileStore(settings.dataDirectory);
@@ -42,16 +49,23 @@ export async function createContext(settings: Settings, options: { logger?: Logg
   const source = await readProviderSettingsSource(settings.dataDirectory, env);
   let servicePolicies = (await readConfigFile(settings.dataDirectory)).services ?? {};
   const catalog = new ProviderCatalog(providerDefinitions, source, { fetch: globalThis.fetch, logger, now: () => new Date(), sleep, engine });
-  const generation = new DirectGenerationService({ catalog, fileStore, inputSettings: settings.input, serverHost: settings.host, sleep });
+  const prepareContext = { catalog, fileStore, inputSettings: settings.input, serverHost: settings.host };
+  const taskSystem = await createTaskService({
+    dataDirectory: settings.dataDirectory, models: catalog, fileStore, logger, env, publicUrl: settings.publicUrl,
+    allowPrivateUrls: settings.input.allowPrivateUrls, prepare: (request) => prepareJob(request, prepareContext),
+    backend: options.durableTasks === false ? createMemoryTaskBackend() : undefined,
+  });
+  const generation = taskSystem.service;
   logger.debug('context ready', { sharpConcurrency: sharp.concurrency(), dataDirectory: settings.dataDirectory });
   return {
-    settings, logger, fileStore, catalog, engine, generation,
+    settings, logger, fileStore, catalog, engine, generation, tasks: taskSystem.service,
     defaultPolicy: (service) => (servicePolicies[service]?.hybrid_policy as HybridPolicy | undefined) ?? 'default',
     reloadConfiguration: async () => {
       catalog.reload(await readProviderSettingsSource(settings.dataDirectory, env));
       servicePolicies = (await readConfigFile(settings.dataDirectory)).services ?? {};
     },
     close: async () => {
+      await taskSystem.close();
       await engine.close();
     },
   };

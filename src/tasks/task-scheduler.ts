@@ -183,8 +183,18 @@ export class TaskScheduler {
     const timer = setTimeout(() => {
       for (const run of this.active.values()) if (run.local || run.phase === 'polling') run.stop('shutdown');
     }, grace);
-    await allDone;
+    // Work that ignores its abort signal must not hold shutdown forever: its lease expires and it runs again later.
+    // A billable cloud start in flight gets longer: its handle must be saved (adapter timeouts are about 30 s).
+    const cloudStarting = [...this.active.values()].some((run) => !run.local && run.phase === 'starting');
+    const giveUpAfter = cloudStarting ? Math.max(grace * 2, 90_000) : grace * 2;
+    let giveUp: NodeJS.Timeout | undefined;
+    const gaveUp = await Promise.race([
+      allDone.then(() => false),
+      new Promise<boolean>((resolve) => (giveUp = setTimeout(() => resolve(true), giveUpAfter))),
+    ]);
     clearTimeout(timer);
+    clearTimeout(giveUp);
+    if (gaveUp) this.dependencies.logger.warn('shutdown did not wait for tasks that ignored their stop signal', { taskIds: [...this.active.keys()] });
   }
 
   private async checkStalled(): Promise<void> {
@@ -418,12 +428,12 @@ export class TaskScheduler {
       await this.queue.release(task.id, this.owner, this.now());
       return true;
     }
-    if (reason === 'cancel' || task.state !== 'running') {
+    if (reason === 'cancel' || isTerminal(task.state)) {
       if (task.state === 'canceled' && task.operation !== undefined) this.cancelUpstream(task, task.operation);
       return false;
     }
     if (reason === 'deadline') {
-      await this.fail(task.id, deadlineError(task), ['running']);
+      await this.fail(task.id, deadlineError(task), unfinishedStates);
       if (task.operation !== undefined) this.cancelUpstream(task, task.operation);
       return false;
     }
@@ -434,7 +444,7 @@ export class TaskScheduler {
       ? decideRetry(error, { attempts: task.attempts, maxAttempts: task.maxAttempts, local: run.local, backoff: this.options.retryBackoff ?? { baseMs: 1000, maxMs: 60_000 } })
       : { retry: false as const };
     if (decision.retry) {
-      const queued = await this.store.update(task.id, { state: 'queued', progress: 0, lastError: gatewayError.toJSON() }, ['running']);
+      const queued = await this.store.update(task.id, { state: 'queued', progress: 0, lastError: gatewayError.toJSON() }, unfinishedStates);
       if (!queued) return false;
       await this.queue.release(task.id, this.owner, this.now() + decision.delayMilliseconds);
       this.dependencies.logger.info('task will be retried', { taskId: task.id, attempt: task.attempts, delayMilliseconds: decision.delayMilliseconds, code: gatewayError.code });
@@ -442,7 +452,7 @@ export class TaskScheduler {
       this.wakeIn(decision.delayMilliseconds);
       return true;
     }
-    await this.fail(task.id, gatewayError, ['running']);
+    await this.fail(task.id, gatewayError, unfinishedStates);
     return false;
   }
 

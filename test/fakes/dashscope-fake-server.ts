@@ -53,6 +53,10 @@ export interface DashScopeFake {
   /** Submissions that reached a submit route (accepted or not). */
   submissions(): RecordedRequest[];
   polls(): RecordedRequest[];
+  /** A file uploaded through the temporary-upload flow, by its `oss://` URL. */
+  uploadedFile(ossUrl: string): Buffer | undefined;
+  /** Result downloads received (GET /results/…). */
+  resultDownloads(): RecordedRequest[];
   /** The script the next created task follows (once). */
   scriptNextTask(script: FakeTaskScript): void;
   /** Answers the next matching request with a failure instead. */
@@ -303,6 +307,8 @@ export async function startDashScopeFake(options: DashScopeFakeOptions = {}): Pr
     tasks,
     submissions: () => server.requests.filter((request) => routeOf(request) === 'submit'),
     polls: () => server.requests.filter((request) => routeOf(request) === 'poll'),
+    uploadedFile: (ossUrl) => uploads.get(ossUrl.replace(/^oss:\/\//, ''))?.bytes,
+    resultDownloads: () => server.requests.filter((request) => routeOf(request) === 'result'),
     scriptNextTask: (script) => scripts.push(script),
     failNext: (route, behaviour, times) => server.script({ match: (request) => routeOf(request) === route, behaviour, times }),
     stop: () => server.stop(),

@@ -29,7 +29,7 @@ const removePatterns = [
 ];
 
 const generationPatterns = [
-  /\b(?:add|put|place|insert|draw|generate|create|paste)\s+(?:a|an|one|two|three|four|five|\d+)\s+[\p{L}-]+/u,
+  /\b(?:add|put|place|insert|draw|generate|create|paste)\s+(?:a|an|one|two|three|four|five|\d+)(?:\s+[\p{L}-]+){1,2}/u,
   /\b(?:turn|change|make|transform|convert)\s+(?:it|this|that|them|him|her)\s+into\s+(?:a|an)\s+[\p{L}-]+/u,
   /\bmake\s+(?:it|this|that)\s+(?:a|an)\s+[\p{L}-]+/u,
   /\breplace\b[^.,;]*?\bwith\s+[\p{L}\s-]{1,30}/u,
@@ -39,7 +39,7 @@ const generationPatterns = [
 /** "Add more details", "添加细节" are catalogue edits, not new objects. */
 const catalogueEditPattern = /\badd\s+more\b|添加(?:更多|细节|色彩|颜色|对比|亮度|光)/;
 
-const recolourVerbPattern = /\b(?:make|turn|change|paint|colou?r|recolou?r|dye|tint|switch|set)\b|变成|改成|换成|改为|变为|换为|染成|涂成|刷成|漆成|调成|弄成/;
+const recolourVerbPattern = /\b(?:make|turn|change|paint|fill|colou?r|recolou?r|dye|tint|switch|set)\b|变成|改成|换成|改为|变为|换为|染成|涂成|刷成|漆成|调成|弄成/;
 const chineseRecolourVerbs = '(?:变成|改成|换成|改为|变为|换为|染成|涂成|刷成|漆成|调成|弄成|变|改|换|染|涂)';
 /** "Black and white" names a style, not a colour. */
 const blackAndWhitePattern = /\bblack[\s-]*(?:and|&)[\s-]*white\b|\bb\s*[&/]\s*w\b|黑白/g;

@@ -11,6 +11,8 @@ export interface PatchMatchFillOptions {
   image: Uint8Array;
   /** 1 = fill; transferred too. */
   hole: Uint8Array;
+  /** 1 = never copy from (the hole and the ring around it); transferred too. */
+  excluded: Uint8Array;
   width: number;
   height: number;
   channels: number;
@@ -42,7 +44,7 @@ function scheduleFor(level: number): { emIterations: number; searchIterations: n
 export async function patchMatchFill(options: PatchMatchFillOptions): Promise<Uint8Array | undefined> {
   const { pool, signal, width, height, channels } = options;
   const pyramid = await pool.run<{ levels: PatchMatchLevelImage[] }>(
-    { module: 'inpaint/patch-match-pyramid.ts', exportName: 'buildPatchMatchPyramid', input: { image: options.image, hole: options.hole, width, height, channels, holeRadius: options.holeRadius, patchSize } },
+    { module: 'inpaint/patch-match-pyramid.ts', exportName: 'buildPatchMatchPyramid', input: { image: options.image, hole: options.hole, excluded: options.excluded, width, height, channels, holeRadius: options.holeRadius, patchSize } },
     signal,
   );
   if (pyramid.levels.length === 0) return undefined;
@@ -52,7 +54,7 @@ export async function patchMatchFill(options: PatchMatchFillOptions): Promise<Ui
   for (let level = pyramid.levels.length - 1; level >= 0; level--) {
     signal?.throwIfAborted();
     const levelImage = pyramid.levels[level];
-    const input: PatchMatchLevelInput = { ...levelImage, channels, patchSize, coarser, seed: seeds.nextSeed(), ...scheduleFor(level) };
+    const input: PatchMatchLevelInput = { ...levelImage, channels, patchSize, coarser, seed: seeds.nextSeed(), ...scheduleFor(level), correctSeams: level === 0 };
     const output = await pool.run<PatchMatchLevelOutput>({ module: 'inpaint/patch-match-level.ts', exportName: 'solvePatchMatchLevel', input }, signal);
     coarser = { sourceX: output.sourceX, sourceY: output.sourceY, width: output.width, height: output.height };
     filled = output.image;

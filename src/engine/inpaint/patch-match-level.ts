@@ -1,5 +1,6 @@
 import { createSeededRandom, type SeededRandom } from '../seeded-random.ts';
 import { holeIntegral, holePixelsInPatch } from './patch-match-pyramid.ts';
+import { correctSeams } from './seam-correction.ts';
 
 /**
  * One pyramid level of hole filling by PatchMatch with EM voting (Barnes et al., "PatchMatch", SIGGRAPH 2009;
@@ -24,6 +25,8 @@ export interface PatchMatchLevelInput {
   image: Uint8Array;
   /** 1 = unknown. */
   hole: Uint8Array;
+  /** 1 = never part of a source patch (contains the hole). */
+  excluded: Uint8Array;
   width: number;
   height: number;
   channels: number;
@@ -36,6 +39,8 @@ export interface PatchMatchLevelInput {
   emIterations: number;
   /** PatchMatch passes per EM iteration (alternating scan direction). */
   searchIterations: number;
+  /** Full resolution only: match the fill's tone to the border (see `seam-correction.ts`). */
+  correctSeams?: boolean;
 }
 
 export interface PatchMatchLevelOutput extends NearestNeighbourField {
@@ -47,17 +52,17 @@ export function solvePatchMatchLevel(input: PatchMatchLevelInput): PatchMatchLev
   const { image, hole, width, height, channels, patchSize } = input;
   const radius = patchSize >> 1;
   const table = holeIntegral(hole, width, height);
+  const excludedTable = holeIntegral(input.excluded, width, height);
   const isSource = new Uint8Array(width * height);
   const sourceList: number[] = [];
   const targetList: number[] = [];
   for (let y = radius; y < height - radius; y++) {
     for (let x = radius; x < width - radius; x++) {
       const index = y * width + x;
-      if (holePixelsInPatch(table, width, x, y, radius) === 0) {
+      if (holePixelsInPatch(table, width, x, y, radius) > 0) targetList.push(index);
+      else if (holePixelsInPatch(excludedTable, width, x, y, radius) === 0) {
         isSource[index] = 1;
         sourceList.push(index);
-      } else {
-        targetList.push(index);
       }
     }
   }
@@ -70,16 +75,16 @@ export function solvePatchMatchLevel(input: PatchMatchLevelInput): PatchMatchLev
 
   if (input.coarser) {
     upsampleField(context, input.coarser);
-    vote(context);
+    vote(context, undefined);
   } else {
-    fillByOnionPeeling(image, hole, width, height, channels);
-    for (const target of targets) assignRandomSource(context, target);
+    initialiseCoarsest(context, table, input.searchIterations);
   }
   for (let iteration = 0; iteration < input.emIterations; iteration++) {
     for (const target of targets) context.distance[target] = patchDistance(context, target, field.sourceX[target], field.sourceY[target], Infinity);
-    for (let pass = 0; pass < input.searchIterations; pass++) searchPass(context, pass % 2 === 1);
-    vote(context);
+    for (let pass = 0; pass < input.searchIterations; pass++) searchPass(context, pass % 2 === 1, patchDistance);
+    vote(context, similarityWeights(context));
   }
+  if (input.correctSeams) correctSeams(image, hole, width, height, channels);
   return { image, ...field };
 }
 
@@ -104,6 +109,50 @@ function assignRandomSource(context: LevelContext, target: number): void {
   context.field.sourceX[target] = x;
   context.field.sourceY[target] = (source - x) / context.width;
 }
+
+/**
+ * First guess at the coarsest level. Matching whole patches against a smooth first fill would favour smooth sources
+ * and keep the hole washed out, so the first field is found by comparing only the *known* pixels of each target
+ * patch, and the first vote weighs each target by how much of it is known. Pixels that no partly known patch covers
+ * keep the onion-peeled guess.
+ */
+function initialiseCoarsest(context: LevelContext, table: Int32Array, searchIterations: number): void {
+  const { image, hole, width, height, channels, radius, targets } = context;
+  fillByOnionPeeling(image, hole, width, height, channels);
+  for (const target of targets) assignRandomSource(context, target);
+  for (const target of targets) context.distance[target] = knownPixelDistance(context, target, context.field.sourceX[target], context.field.sourceY[target], Infinity);
+  for (let pass = 0; pass < searchIterations; pass++) searchPass(context, pass % 2 === 1, knownPixelDistance);
+  const area = (2 * radius + 1) * (2 * radius + 1);
+  const weights = new Float32Array(width * height);
+  for (const target of targets) {
+    const x = target % width;
+    weights[target] = area - holePixelsInPatch(table, width, x, (target - x) / width, radius);
+  }
+  vote(context, weights);
+}
+
+/** Like {@link patchDistance}, but only over the pixels of the target patch that are outside the hole. */
+function knownPixelDistance(context: LevelContext, target: number, sourceX: number, sourceY: number, limit: number): number {
+  const { image, hole, width, channels, radius } = context;
+  const offsetToSource = (sourceY * width + sourceX - target) * channels;
+  let sum = 0;
+  for (let dy = -radius; dy <= radius; dy++) {
+    const rowStart = target + dy * width;
+    for (let dx = -radius; dx <= radius; dx++) {
+      const pixel = rowStart + dx;
+      if (hole[pixel] !== 0) continue;
+      const from = pixel * channels;
+      for (let channel = 0; channel < channels; channel++) {
+        const difference = image[from + channel] - image[from + offsetToSource + channel];
+        sum += difference * difference;
+      }
+    }
+    if (sum >= limit) return sum;
+  }
+  return sum;
+}
+
+type DistanceFunction = (context: LevelContext, target: number, sourceX: number, sourceY: number, limit: number) => number;
 
 /** Doubles the coarser field's offsets; targets whose doubled offset lands on no source start at random. */
 function upsampleField(context: LevelContext, coarser: NearestNeighbourField): void {
@@ -152,7 +201,7 @@ function patchDistance(context: LevelContext, target: number, sourceX: number, s
 }
 
 /** One PatchMatch pass: propagation from the two already visited neighbours, then random search around the best. */
-function searchPass(context: LevelContext, backwards: boolean): void {
+function searchPass(context: LevelContext, backwards: boolean, distanceOf: DistanceFunction): void {
   const { width, height, radius, isSource, targets, field, distance, random } = context;
   const { sourceX, sourceY } = field;
   const step = backwards ? -1 : 1;
@@ -173,7 +222,7 @@ function searchPass(context: LevelContext, backwards: boolean): void {
       const candidateX = sourceX[horizontal] + step;
       const candidateY = sourceY[horizontal];
       if (candidateX >= minimum && candidateX <= maximumX && (candidateX !== bestX || candidateY !== bestY) && isSource[candidateY * width + candidateX] === 1) {
-        const candidate = patchDistance(context, target, candidateX, candidateY, best);
+        const candidate = distanceOf(context, target, candidateX, candidateY, best);
         if (candidate < best) {
           best = candidate;
           bestX = candidateX;
@@ -186,7 +235,7 @@ function searchPass(context: LevelContext, backwards: boolean): void {
       const candidateX = sourceX[vertical];
       const candidateY = sourceY[vertical] + step;
       if (candidateY >= minimum && candidateY <= maximumY && (candidateX !== bestX || candidateY !== bestY) && isSource[candidateY * width + candidateX] === 1) {
-        const candidate = patchDistance(context, target, candidateX, candidateY, best);
+        const candidate = distanceOf(context, target, candidateX, candidateY, best);
         if (candidate < best) {
           best = candidate;
           bestX = candidateX;
@@ -202,7 +251,7 @@ function searchPass(context: LevelContext, backwards: boolean): void {
       candidateX = candidateX < minimum ? minimum : candidateX > maximumX ? maximumX : candidateX;
       candidateY = candidateY < minimum ? minimum : candidateY > maximumY ? maximumY : candidateY;
       if ((candidateX === bestX && candidateY === bestY) || isSource[candidateY * width + candidateX] === 0) continue;
-      const candidate = patchDistance(context, target, candidateX, candidateY, best);
+      const candidate = distanceOf(context, target, candidateX, candidateY, best);
       if (candidate < best) {
         best = candidate;
         bestX = candidateX;
@@ -215,12 +264,34 @@ function searchPass(context: LevelContext, backwards: boolean): void {
   }
 }
 
-/** M-step: each hole pixel becomes the mean of the colours its overlapping source patches propose. */
-function vote(context: LevelContext): void {
+/**
+ * Wexler et al.'s vote weights: a source patch that matches its target well counts more than a poor one,
+ * exp(-d / 2σ²) with d the mean squared difference per sample and σ² the 75th percentile of d over all targets.
+ * Uniform weights average good and bad proposals alike, which blurs the fill and pulls its contrast down.
+ */
+function similarityWeights(context: LevelContext): Float32Array {
+  const { targets, distance, radius, channels } = context;
+  const samples = (2 * radius + 1) * (2 * radius + 1) * channels;
+  const perSample = new Float64Array(targets.length);
+  for (let position = 0; position < targets.length; position++) perSample[position] = distance[targets[position]] / samples;
+  const sorted = Float64Array.from(perSample).sort();
+  const spread = Math.max(1, sorted[Math.floor(sorted.length * 0.75)]);
+  const weights = new Float32Array(distance.length);
+  for (let position = 0; position < targets.length; position++) weights[targets[position]] = Math.exp(-perSample[position] / (2 * spread)) + 1e-6;
+  return weights;
+}
+
+/**
+ * M-step: each hole pixel becomes the mean of the colours its overlapping source patches propose.
+ * @param weights per target (by pixel index); uniform when absent. Pixels with no weight keep their value.
+ */
+function vote(context: LevelContext, weights: Float32Array | undefined): void {
   const { image, hole, width, channels, radius, targets, field } = context;
   const sums = new Float64Array(hole.length * channels);
-  const counts = new Uint16Array(hole.length);
+  const counts = new Float64Array(hole.length);
   for (const target of targets) {
+    const weight = weights ? weights[target] : 1;
+    if (weight === 0) continue;
     const offsetToSource = field.sourceY[target] * width + field.sourceX[target] - target;
     for (let dy = -radius; dy <= radius; dy++) {
       for (let dx = -radius; dx <= radius; dx++) {
@@ -228,8 +299,8 @@ function vote(context: LevelContext): void {
         if (hole[pixel] === 0) continue;
         const from = (pixel + offsetToSource) * channels;
         const to = pixel * channels;
-        for (let channel = 0; channel < channels; channel++) sums[to + channel] += image[from + channel];
-        counts[pixel]++;
+        for (let channel = 0; channel < channels; channel++) sums[to + channel] += weight * image[from + channel];
+        counts[pixel] += weight;
       }
     }
   }

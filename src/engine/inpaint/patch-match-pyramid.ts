@@ -1,13 +1,16 @@
 /**
  * The image pyramid for multi-scale PatchMatch: each level halves the previous one. A coarse pixel is part of the
- * hole when any of its four children is, so every source patch at a coarse level is made of fully known pixels; a
- * coarse pixel's colour is the mean of its known children. Runs on a worker (`inpaint/patch-match-pyramid.ts`).
+ * hole (or of the excluded area) when any of its four children is, so every source patch at a coarse level is made of
+ * fully known, allowed pixels; a coarse pixel's colour is the mean of its known children. Runs on a worker
+ * (`inpaint/patch-match-pyramid.ts`).
  */
 
 export interface PatchMatchLevelImage {
   image: Uint8Array;
   /** 1 = unknown (to fill). */
   hole: Uint8Array;
+  /** 1 = not to be copied from: the hole plus the ring around it whose pixels may belong to the removed object. */
+  excluded: Uint8Array;
   width: number;
   height: number;
 }
@@ -15,6 +18,8 @@ export interface PatchMatchLevelImage {
 export interface PyramidInput {
   image: Uint8Array;
   hole: Uint8Array;
+  /** Must contain every hole pixel. */
+  excluded: Uint8Array;
   width: number;
   height: number;
   channels: number;
@@ -35,9 +40,9 @@ export const minimumSources = 16;
  * Returns no levels when even full resolution has too few (the caller then falls back to Telea).
  */
 export function buildPatchMatchPyramid(input: PyramidInput): { levels: PatchMatchLevelImage[]; fullResolutionSources: number } {
-  const fullResolutionSources = countSourcePatches(input.hole, input.width, input.height, input.patchSize);
+  const fullResolutionSources = countSourcePatches(input.excluded, input.width, input.height, input.patchSize);
   if (fullResolutionSources < minimumSources) return { levels: [], fullResolutionSources };
-  const levels: PatchMatchLevelImage[] = [{ image: input.image, hole: input.hole, width: input.width, height: input.height }];
+  const levels: PatchMatchLevelImage[] = [{ image: input.image, hole: input.hole, excluded: input.excluded, width: input.width, height: input.height }];
   let radius = input.holeRadius;
   while (radius / 2 >= coarsestHoleRadius) {
     const finer = levels[levels.length - 1];
@@ -45,7 +50,7 @@ export function buildPatchMatchPyramid(input: PyramidInput): { levels: PatchMatc
     const height = finer.height >> 1;
     if (Math.min(width, height) < input.patchSize * 3) break;
     const coarser = halve(finer, width, height, input.channels);
-    if (countSourcePatches(coarser.hole, width, height, input.patchSize) < minimumSources) break;
+    if (countSourcePatches(coarser.excluded, width, height, input.patchSize) < minimumSources) break;
     levels.push(coarser);
     radius /= 2;
   }
@@ -55,14 +60,17 @@ export function buildPatchMatchPyramid(input: PyramidInput): { levels: PatchMatc
 function halve(finer: PatchMatchLevelImage, width: number, height: number, channels: number): PatchMatchLevelImage {
   const image = new Uint8Array(width * height * channels);
   const hole = new Uint8Array(width * height);
+  const excluded = new Uint8Array(width * height);
   const sums = new Float64Array(channels);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       sums.fill(0);
       let knownCount = 0;
       let anyUnknown = false;
+      let anyExcluded = false;
       for (let child = 0; child < 4; child++) {
         const fineIndex = (2 * y + (child >> 1)) * finer.width + 2 * x + (child & 1);
+        if (finer.excluded[fineIndex] !== 0) anyExcluded = true;
         if (finer.hole[fineIndex] !== 0) {
           anyUnknown = true;
           continue;
@@ -72,14 +80,15 @@ function halve(finer: PatchMatchLevelImage, width: number, height: number, chann
       }
       const index = y * width + x;
       hole[index] = anyUnknown ? 1 : 0;
+      excluded[index] = anyExcluded ? 1 : 0;
       if (knownCount > 0) for (let channel = 0; channel < channels; channel++) image[index * channels + channel] = Math.round(sums[channel] / knownCount);
     }
   }
-  return { image, hole, width, height };
+  return { image, hole, excluded, width, height };
 }
 
 /**
- * Summed-area table of the hole, (width + 1) × (height + 1), so "does this patch touch the hole?" costs four reads.
+ * Summed-area table of a plane, (width + 1) × (height + 1), so "does this patch touch the hole?" costs four reads.
  */
 export function holeIntegral(hole: Uint8Array, width: number, height: number): Int32Array {
   const stride = width + 1;
@@ -104,9 +113,9 @@ export function holePixelsInPatch(table: Int32Array, width: number, x: number, y
   return table[bottom * stride + right] - table[top * stride + right] - table[bottom * stride + left] + table[top * stride + left];
 }
 
-function countSourcePatches(hole: Uint8Array, width: number, height: number, patchSize: number): number {
+function countSourcePatches(excluded: Uint8Array, width: number, height: number, patchSize: number): number {
   const radius = patchSize >> 1;
-  const table = holeIntegral(hole, width, height);
+  const table = holeIntegral(excluded, width, height);
   let count = 0;
   for (let y = radius; y < height - radius; y++) {
     for (let x = radius; x < width - radius; x++) if (holePixelsInPatch(table, width, x, y, radius) === 0) count++;

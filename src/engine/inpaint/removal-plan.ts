@@ -7,8 +7,13 @@ import { boxesOverlap, dilateBinary, editThreshold, expandBox, labelComponents, 
  * which synthesises texture. Runs on a worker (`inpaint/removal-plan.ts`, `planRemoval`).
  */
 
-/** Region codes in {@link RemovalPlan.regions}. */
-export const region = { keep: 0, thin: 1, thick: 2 } as const;
+/**
+ * Region codes in {@link RemovalPlan.regions}. Thin parts are filled with their dilation (Telea propagates border
+ * colours inwards, so the object's soft edge must not be the border). Thick parts are filled only where the user's
+ * mask is: the dilation ring around them is kept as a boundary condition (the output keeps those pixels anyway, so
+ * matching them avoids a seam) but is never copied from.
+ */
+export const region = { keep: 0, thin: 1, thickRing: 2, thick: 3 } as const;
 
 export interface RemovalPlanInput {
   /** The user's mask cut to `box` (values ≥ 128 edit). */
@@ -32,7 +37,7 @@ export interface PatchMatchGroup {
 }
 
 export interface RemovalPlan {
-  /** Over `box`: {@link region}.keep, thin (Telea) or thick (PatchMatch), after dilation. */
+  /** Over `box`: a {@link region} code per pixel. */
   regions: Uint8Array;
   /** Largest inscribed radius over the whole mask before dilation, in pixels. */
   largestRadius: number;
@@ -76,7 +81,7 @@ export function planRemoval(input: RemovalPlanInput): RemovalPlan {
     if (label === 0) continue;
     dilatedCount++;
     const thin = radiusByLabel[label] <= thinLimitSquared;
-    regions[index] = thin ? region.thin : region.thick;
+    regions[index] = thin ? region.thin : selected[index] === 1 ? region.thick : region.thickRing;
     if (thin) hasThin = true;
   }
 

@@ -60,7 +60,7 @@ export async function removeMaskedArea(request: RemovalRequest): Promise<Removal
 
   if (result.hasThin) {
     signal?.throwIfAborted();
-    await runTelea(filled, width, height, channels, planBox, result.regions, (value) => (value === region.thin ? teleaRegion.fill : value === region.thick ? teleaRegion.unavailable : teleaRegion.known), pool, signal);
+    await runTelea(filled, width, height, channels, planBox, result.regions, (value) => (value === region.thin ? teleaRegion.fill : value === region.keep ? teleaRegion.known : teleaRegion.unavailable), pool, signal);
     methods.push('telea');
   }
   if (result.groups.length > 0) {
@@ -71,14 +71,15 @@ export async function removeMaskedArea(request: RemovalRequest): Promise<Removal
     await Promise.all(
       result.groups.map(async (group, index) => {
         const crop = group.crop;
-        const hole = holeInCrop(crop, planBox, result.regions);
-        const pixels = await patchMatchFill({ image: cropPixels(filled, width, channels, crop), hole: Uint8Array.from(hole), width: crop.width, height: crop.height, channels, holeRadius: group.holeRadius, seed: groupSeeds[index], pool, signal });
+        const hole = planeInCrop(crop, planBox, result.regions, (value) => value === region.thick);
+        const excluded = planeInCrop(crop, planBox, result.regions, (value) => value === region.thick || value === region.thickRing);
+        const pixels = await patchMatchFill({ image: cropPixels(filled, width, channels, crop), hole: Uint8Array.from(hole), excluded, width: crop.width, height: crop.height, channels, holeRadius: group.holeRadius, seed: groupSeeds[index], pool, signal });
         if (pixels) {
           writeBack(filled, width, channels, pixels, crop, hole);
           return;
         }
         fellBack = true;
-        await runTelea(filled, width, height, channels, crop, hole, (value) => (value === 1 ? teleaRegion.fill : teleaRegion.known), pool, signal);
+        await runTelea(filled, width, height, channels, crop, excluded, (value) => (value === 1 ? teleaRegion.fill : teleaRegion.known), pool, signal);
       }),
     );
     if (fellBack) {
@@ -98,8 +99,8 @@ async function planFor(request: RemovalRequest, dilation: number): Promise<{ box
   return { box, result };
 }
 
-/** The PatchMatch hole of one crop: the thick parts of the plan that fall inside it. */
-function holeInCrop(crop: PixelBox, planBox: PixelBox, regions: Uint8Array): Uint8Array {
+/** A plane over `crop`, set where the plan's region (which covers `planBox`) passes `test`. */
+function planeInCrop(crop: PixelBox, planBox: PixelBox, regions: Uint8Array, test: (value: number) => boolean): Uint8Array {
   const hole = new Uint8Array(crop.width * crop.height);
   const top = Math.max(crop.top, planBox.top);
   const bottom = Math.min(crop.top + crop.height, planBox.top + planBox.height);
@@ -107,7 +108,7 @@ function holeInCrop(crop: PixelBox, planBox: PixelBox, regions: Uint8Array): Uin
   const right = Math.min(crop.left + crop.width, planBox.left + planBox.width);
   for (let y = top; y < bottom; y++) {
     for (let x = left; x < right; x++) {
-      if (regions[(y - planBox.top) * planBox.width + (x - planBox.left)] === region.thick) hole[(y - crop.top) * crop.width + (x - crop.left)] = 1;
+      if (test(regions[(y - planBox.top) * planBox.width + (x - planBox.left)])) hole[(y - crop.top) * crop.width + (x - crop.left)] = 1;
     }
   }
   return hole;

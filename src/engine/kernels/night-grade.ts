@@ -48,12 +48,12 @@ export function nightGradeBand(input: BandInput<NightGradeParameters> & { image:
       let outRed = (grey + (red - grey) * colourKept) * gain * tint[0];
       let outGreen = (grey + (green - grey) * colourKept) * gain * tint[1];
       let outBlue = (grey + (blue - grey) * colourKept) * gain * tint[2];
-      const sky = background > 0.55 ? (background - 0.55) / 0.45 : 0;
+      const sky = background > 0.7 ? (background - 0.7) / 0.3 : 0;
       if (sky > 0) {
         if (moonRadius > 0) {
           const distance = Math.hypot(x - moonX, globalY - moonY);
           if (distance < moonRadius) {
-            const disc = Math.min(1, moonRadius - distance) * sky;
+            const disc = Math.min(1, moonRadius - distance) * Math.min(1, sky * 1.6);
             outRed += (235 - outRed) * disc; outGreen += (238 - outGreen) * disc; outBlue += (225 - outBlue) * disc;
           } else if (distance < glowRadius) {
             const glow = (1 - (distance - moonRadius) / (glowRadius - moonRadius)) ** 2 * 55 * sky;

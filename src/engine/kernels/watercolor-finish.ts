@@ -50,7 +50,8 @@ export function watercolorFinishBand(input: BandInput<WatercolorFinishParameters
       const sampleY = clampRow(Math.round(row + haloTop + (wobbleY[field] - 0.5) * 2 * wobble));
       const gradient = Math.abs(luminanceAt(clampColumn(sampleX + 1), sampleY) - luminanceAt(clampColumn(sampleX - 1), sampleY))
         + Math.abs(luminanceAt(sampleX, clampRow(sampleY + 1)) - luminanceAt(sampleX, clampRow(sampleY - 1)));
-      const density = 1 + (blotches[field] - 0.5) * blotchStrength + (grain[field] - 0.5) * grainStrength + Math.min(0.6, gradient * edgeDarkening);
+      // Fractal noise clusters around 0.5; doubling its spread lets blooms reach the full strength.
+      const density = 1 + (blotches[field] - 0.5) * 2 * blotchStrength + (grain[field] - 0.5) * grainStrength + Math.min(0.6, gradient * edgeDarkening);
       const at = (sampleY * width + sampleX) * 3;
       const to = field * 3;
       for (let channel = 0; channel < 3; channel++) {

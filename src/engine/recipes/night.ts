@@ -4,6 +4,13 @@ import { fromRaw, toRawImage, toRawPlane } from '../sharp-stage.ts';
 import type { NightGradeParameters } from '../kernels/night-grade.ts';
 import type { Recipe, RecipeContext } from './recipe.ts';
 
+/** Moonlight colour casts (RGB gains): blue, teal and violet nights. */
+const moonlightTints: ReadonlyArray<[number, number, number]> = [
+  [0.66, 0.82, 1.18],
+  [0.58, 0.9, 1.08],
+  [0.78, 0.74, 1.2],
+];
+
 /**
  * Night ("change background to night"): a background matte is estimated on a ~96-pixel copy (top of frame, sky-like
  * colours, smooth areas, distance from centre), blurred and upscaled by libvips, then a day-for-night grade darkens
@@ -38,17 +45,42 @@ export const night: Recipe = {
       width, height, halo: 0, outputChannels: 3, signal: context.signal,
       sources: { image: { data: image.data, channels: 3 }, matte: { data: matte.data, channels: 1 } },
       parameters: {
-        foregroundExposure: random.between(0.6, 0.72),
+        foregroundExposure: random.between(0.58, 0.75),
         backgroundExposure: random.between(0.12, 0.2),
         colourKept: random.between(0.35, 0.5),
-        tint: [random.between(0.62, 0.72), random.between(0.78, 0.86), random.between(1.1, 1.25)],
+        tint: random.pick(moonlightTints),
         starDensity: random.between(0.0008, 0.002),
-        moonX: width * random.between(0.12, 0.88),
-        moonY: height * random.between(0.06, 0.22),
-        moonRadius: random.next() < 0.75 ? shorter * random.between(0.03, 0.045) : 0,
+        ...placeMoon(smallMatte, smallWidth, smallHeight, scale, shorter * random.between(0.03, 0.045), context),
         noiseSeed: random.nextSeed(),
       },
     });
     return { data, width, height, channels: 3 };
   },
 };
+
+/**
+ * Picks a moon position among seeded candidates in the upper part of the frame where the matte is most clearly
+ * background, so the moon never sits on the subject; no moon when no candidate is clear sky.
+ */
+function placeMoon(matte: Uint8Array, width: number, height: number, scale: number, radius: number, context: RecipeContext): { moonX: number; moonY: number; moonRadius: number } {
+  let best = { moonX: 0, moonY: 0, moonRadius: 0 };
+  let bestClearance = 215;
+  const reach = Math.max(1, Math.ceil(radius * scale * 2));
+  for (let candidate = 0; candidate < 12; candidate++) {
+    const x = Math.floor(context.random.between(0.1, 0.9) * width);
+    const y = Math.floor(context.random.between(0.05, 0.3) * height);
+    let clearance = 255;
+    for (let dy = -reach; dy <= reach; dy++) {
+      for (let dx = -reach; dx <= reach; dx++) {
+        const sampleX = Math.min(width - 1, Math.max(0, x + dx));
+        const sampleY = Math.min(height - 1, Math.max(0, y + dy));
+        clearance = Math.min(clearance, matte[sampleY * width + sampleX]);
+      }
+    }
+    if (clearance > bestClearance) {
+      bestClearance = clearance;
+      best = { moonX: (x + 0.5) / scale, moonY: (y + 0.5) / scale, moonRadius: radius };
+    }
+  }
+  return best;
+}

@@ -25,7 +25,9 @@ export const pixelArt: Recipe = {
     const gridWidth = Math.max(1, Math.round(width / blockSize));
     const gridHeight = Math.max(1, Math.round(height / blockSize));
     const small = await toRawImage(fromRaw(image).resize(gridWidth, gridHeight, { kernel: 'cubic' }).modulate({ saturation: 1.4 }));
-    const indexed = await fromRaw(small).png({ palette: true, colours: random.integerBetween(12, 20), dither: 0, effort: 10 }).toBuffer();
+    // libvips derives the PNG bit depth from `colours` and hands libimagequant 2^depth colours, so anything above 16
+    // silently becomes 256: stay within 4 bits.
+    const indexed = await fromRaw(small).png({ palette: true, colours: random.integerBetween(10, 16), dither: 0, effort: 10 }).toBuffer();
     const grid = await toRawImage(fromEncoded(indexed));
     return toRawImage(fromRaw(grid).resize(width, height, { kernel: 'nearest' }));
   },

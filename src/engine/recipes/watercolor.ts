@@ -18,7 +18,7 @@ export const watercolor: Recipe = {
   description: 'Soft transparent washes with pigment blooms, darker wash borders and paper texture.',
   keywords: {
     en: ['watercolor', 'watercolour', 'watercolors', 'watercolours', 'water color', 'water colour', 'aquarelle', 'gouache'],
-    zh: ['水彩', '水彩画', '水墨彩'],
+    zh: ['水彩', '水彩画', '淡彩'],
   },
   examplePrompts: { en: ['Transform to watercolor style'], zh: ['转换为水彩画风格'] },
   async render(image: RawImage, context: RecipeContext): Promise<RawImage> {
@@ -26,7 +26,8 @@ export const watercolor: Recipe = {
     const { random, pool, signal } = context;
     const smallWidth = Math.max(1, Math.round(width / 2));
     const smallHeight = Math.max(1, Math.round(height / 2));
-    const small = await toRawImage(fromRaw(image).resize(smallWidth, smallHeight, { kernel: 'linear' }));
+    // Pigments are purer than a photo's colours: a saturation lift before abstraction keeps washes from going grey.
+    const small = await toRawImage(fromRaw(image).resize(smallWidth, smallHeight, { kernel: 'linear' }).modulate({ saturation: 1.25 }));
     const radius = Math.round(scaledSize(smallWidth, smallHeight, 8 * random.between(0.8, 1.2), 2));
     const abstracted = await runInBands<KuwaharaParameters>(pool, { module: 'kernels/kuwahara.ts', exportName: 'kuwaharaBand' }, {
       width: smallWidth, height: smallHeight, halo: radius, outputChannels: 3, signal,
@@ -42,7 +43,7 @@ export const watercolor: Recipe = {
       sources: { image: { data: washes.data, channels: 3 } },
       parameters: {
         blotchScale: scaledSize(width, height, 90 * random.between(0.7, 1.3), 12),
-        blotchStrength: random.between(0.5, 0.8),
+        blotchStrength: random.between(0.45, 0.7),
         grainStrength: random.between(0.25, 0.4),
         edgeDarkening: random.between(5, 8),
         dilution: random.between(0.78, 0.88),

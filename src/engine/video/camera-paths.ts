@@ -136,4 +136,4 @@ export function motionPath(motion: MotionId, intensity: MotionIntensity, seed: n
 /** Extra zoom of the foreground layer over the background at the end of a parallax clip (normal strength). */
 export const parallaxForegroundZoom = 0.08;
 /** Extra travel of the foreground layer relative to the background, as a share of the source width. */
-export const parallaxForegroundShift = 0.06;
+export const parallaxForegroundShift = 0.045;

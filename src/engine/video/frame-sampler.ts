@@ -11,6 +11,10 @@
  * 1.5× faster than four separate byte lerps and keeps a 720p frame at a few milliseconds.
  */
 
+// The word tricks below read R as the low byte of a 32-bit word, which holds on little-endian machines only (x86,
+// ARM as Node runs it); fail loudly rather than render swapped colours elsewhere.
+if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('the video frame sampler needs a little-endian machine');
+
 /** An interleaved 4-channel, 8-bit raster (byte offset and length multiples of 4). */
 export interface RasterRgba {
   data: Uint8Array;

@@ -10,7 +10,7 @@ import { chooseMotion } from './motion-from-prompt.ts';
 import { createRenderControl, framesDone, requestCancel } from './render-control.ts';
 import { inputImageErrorName, orientedImageSize } from './source-raster.ts';
 import type { VideoKernelInput, VideoKernelOutput } from './video-kernel.ts';
-import { createVideoPlan } from './video-plan.ts';
+import { createVideoPlan, type VideoPlan } from './video-plan.ts';
 import { validateVideoParameters, videoFrameSize } from './video-parameters.ts';
 
 export { motionIds, type MotionId } from './motion-catalogue.ts';
@@ -58,15 +58,16 @@ export async function renderVideo(job: EngineVideoJob, dependencies: VideoDepend
   const parameters = validateVideoParameters(job);
   throwIfAborted(job.signal);
 
-  const declaredPixels = job.image.width * job.image.height;
-  if (declaredPixels > maxInputPixels) {
-    throw new GatewayError('input_pixels_exceeded', {
-      parameter: 'image', width: job.image.width, height: job.image.height, pixels: declaredPixels, limit: maxInputPixels,
-    });
-  }
-  const imageSize = await orientedImageSize(job.image.bytes, maxInputPixels).catch((error: unknown) => {
+  // The header's size, not only the declared one: this is the check that runs before any pixel is decoded.
+  const imageSize = await orientedImageSize(job.image.bytes).catch((error: unknown) => {
     throw new GatewayError('input_image_corrupt', { parameter: 'image', reason: messageOf(error) }, { cause: error });
   });
+  const pixels = imageSize.width * imageSize.height;
+  if (pixels > maxInputPixels) {
+    throw new GatewayError('input_pixels_exceeded', {
+      parameter: 'image', width: imageSize.width, height: imageSize.height, pixels, limit: maxInputPixels,
+    });
+  }
   const frameSize = videoFrameSize(imageSize.width, imageSize.height, parameters.resolution);
   const plan = createVideoPlan({
     motion: choice.motion, intensity: choice.intensity, seed: parameters.seed,
@@ -78,8 +79,9 @@ export async function renderVideo(job: EngineVideoJob, dependencies: VideoDepend
 
   let output: VideoKernelOutput;
   let usedEncoder: EncoderName = encoder.name;
+  const progress = progressRelay(job.onProgress);
   try {
-    output = await runKernel(dependencies.pool, job, plan, encoder, maxInputPixels);
+    output = await runKernel(dependencies.pool, job, plan, encoder, maxInputPixels, progress);
   } catch (error) {
     if (job.signal?.aborted) throw job.signal.reason ?? error;
     if (encoder.name !== 'ffmpeg' || isInputError(error)) throw engineFailure(error);
@@ -88,14 +90,14 @@ export async function renderVideo(job: EngineVideoJob, dependencies: VideoDepend
     logger.warn('ffmpeg failed; encoding again with h264-mp4-encoder', { error: messageOf(error) });
     usedEncoder = 'h264-mp4-encoder';
     try {
-      output = await runKernel(dependencies.pool, job, plan, { name: usedEncoder }, maxInputPixels);
+      output = await runKernel(dependencies.pool, job, plan, { name: usedEncoder }, maxInputPixels, progress);
     } catch (fallbackError) {
       if (job.signal?.aborted) throw job.signal.reason ?? fallbackError;
       throw engineFailure(fallbackError);
     }
   }
   logger.debug('video rendered', { ...output.timings, bytes: output.bytes.length });
-  job.onProgress?.(100);
+  progress(100);
 
   const warnings: Warning[] = [
     ...choice.warnings,
@@ -113,26 +115,35 @@ export async function renderVideo(job: EngineVideoJob, dependencies: VideoDepend
   };
 }
 
+/** Forwards progress to `onProgress` only when it grows, so a retry with another encoder never goes backwards. */
+function progressRelay(onProgress: ((percent: number) => void) | undefined): (percent: number) => void {
+  let reported = -1;
+  return (percent) => {
+    if (percent > reported) {
+      reported = percent;
+      onProgress?.(percent);
+    }
+  };
+}
+
 /** Runs the render on the pool, relaying progress and cancellation through shared memory. */
-async function runKernel(pool: WorkerPool, job: EngineVideoJob, plan: ReturnType<typeof createVideoPlan>, encoder: EncoderChoice, maxInputPixels: number) {
+async function runKernel(
+  pool: WorkerPool, job: EngineVideoJob, plan: VideoPlan, encoder: EncoderChoice, maxInputPixels: number, progress: (percent: number) => void,
+): Promise<VideoKernelOutput> {
   const control = createRenderControl();
   const cancel = () => requestCancel(control);
   job.signal?.addEventListener('abort', cancel, { once: true });
-  let reported = -1;
-  const report = () => {
-    // Frames are 0–99 %; 100 is reported once the MP4 is complete.
-    const percent = Math.min(99, Math.floor((framesDone(control) / plan.frames) * 99));
-    if (percent > reported) {
-      reported = percent;
-      job.onProgress?.(percent);
-    }
-  };
-  const timer = job.onProgress ? setInterval(report, progressIntervalMs) : undefined;
+  // Frames are 0–99 %; 100 is reported once the MP4 is complete.
+  const report = () => progress(Math.min(99, Math.floor((framesDone(control) / plan.frames) * 99)));
+  // Always running, also without onProgress: the pool's workers are unref'd, so this timer is what keeps a CLI
+  // process alive until the video is done.
+  const timer = setInterval(report, progressIntervalMs);
   try {
+    // A private copy of the image: the pool transfers (detaches) its buffer, and the caller's must stay usable.
     const input: VideoKernelInput = { image: new Uint8Array(job.image.bytes), plan, encoder, maxInputPixels, control };
     return await pool.run<VideoKernelOutput>({ module: 'video/video-kernel.ts', exportName: 'renderVideoFrames', input }, job.signal);
   } finally {
-    if (timer) clearInterval(timer);
+    clearInterval(timer);
     job.signal?.removeEventListener('abort', cancel);
   }
 }

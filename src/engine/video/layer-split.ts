@@ -35,8 +35,11 @@ export function splitLayers(source: RasterRgba): { plate: RasterRgba; split: Lay
     usedCentreFallback = true;
   }
   const feathered = boxBlurPlane(matte, small.width, small.height, 2, 2);
-  // The hole to fill is a little larger than the matte, so the subject's fringe does not bleed into the plate.
-  const hole = boxBlurPlane(feathered.map((value) => Math.min(1, value * 2.5)), small.width, small.height, 2, 1);
+  // The hole to fill covers every pixel the matte touches, grown by a few pixels, so that no colour of the
+  // subject's fringe bleeds into the plate; only then is its edge softened.
+  const touched = feathered.map((value) => (value > 0.08 ? 1 : 0));
+  const grown = boxBlurPlane(touched, small.width, small.height, 3, 1).map((value) => (value > 0.001 ? 1 : 0));
+  const hole = boxBlurPlane(grown, small.width, small.height, 1, 1);
   const fill = pushPullFill(small, hole);
 
   const { width, height, data } = source;

@@ -32,9 +32,12 @@ export async function decodeSourceRaster(bytes: Uint8Array, size: { width: numbe
   return { data: aligned, width: info.width, height: info.height };
 }
 
-/** The displayed size of an encoded image (EXIF orientations 5–8 swap width and height), read from its header. */
-export async function orientedImageSize(bytes: Uint8Array, maxInputPixels: number): Promise<{ width: number; height: number }> {
-  const metadata = await sharp(bytes, { limitInputPixels: maxInputPixels }).metadata();
+/**
+ * The displayed size of an encoded image (EXIF orientations 5–8 swap width and height), read from its header
+ * without decoding pixels, so the caller can apply its pixel limit with its own error first.
+ */
+export async function orientedImageSize(bytes: Uint8Array): Promise<{ width: number; height: number }> {
+  const metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
   if (!metadata.width || !metadata.height) throw new Error('the image header declares no size');
   const swapped = (metadata.orientation ?? 1) >= 5;
   return swapped ? { width: metadata.height, height: metadata.width } : { width: metadata.width, height: metadata.height };

@@ -1,6 +1,6 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { retryWithBackoff } from '../shared/backoff.ts';
-import { RateLimiter, sharedRateLimiter, type LimiterClock } from '../shared/rate-limiter.ts';
+import { RateLimiter, sharedRateLimiter } from '../shared/rate-limiter.ts';
 import { requestJson } from '../shared/request-json.ts';
 import { canResubmitSafely, canRetryReadOnly } from '../shared/submit-retry-policy.ts';
 import { UpstreamFailure } from '../shared/upstream-failure.ts';
@@ -29,16 +29,17 @@ export interface DashScopeTaskAnswer {
  * DashScope's async task protocol (spec §3): submit with `X-DashScope-Async: enable`, query `/tasks/{id}`, cancel
  * `/tasks/{id}/cancel`. Headers are built here from scratch — nothing a client sent is forwarded. Submissions go
  * through a per-account, per-model limiter (2 per second documented) and are resent only when DashScope cannot
- * have created a task (connection refused, 429); queries share one per-account budget (20 per second).
+ * have created a task (connection refused, 429); queries share one per-account budget (20 per second). Both
+ * limiters space calls evenly (burst 1), so no one-second window ever holds more than the documented rate.
  */
 export class DashScopeTaskClient {
-  private readonly clock: LimiterClock;
+  private readonly now: () => number;
   private readonly queryLimiter: RateLimiter;
 
   constructor(private readonly settings: DashScopeSettings, private readonly dependencies: ProviderDependencies) {
-    this.clock = { now: () => dependencies.now().getTime(), sleep: (milliseconds, signal) => dependencies.sleep(milliseconds, signal) };
+    this.now = () => dependencies.now().getTime();
     const rate = settings.taskQueriesPerSecond;
-    this.queryLimiter = sharedRateLimiter('dashscope-task-query', `${settings.baseUrl} ${settings.apiKey}`, () => new RateLimiter(rate, Math.max(1, Math.floor(rate)), this.clock));
+    this.queryLimiter = sharedRateLimiter('dashscope-task-query', `${settings.baseUrl} ${settings.apiKey}`, () => new RateLimiter(rate, 1, this.now));
   }
 
   /**
@@ -50,7 +51,7 @@ export class DashScopeTaskClient {
    */
   async submit(path: string, body: unknown, options: { modelId: string; submitsPerSecond: number; ossResourceResolve: boolean; signal: AbortSignal }): Promise<string> {
     const limiter = sharedRateLimiter(`dashscope-submit:${options.modelId}`, `${this.settings.baseUrl} ${this.settings.apiKey}`,
-      () => new RateLimiter(options.submitsPerSecond, Math.max(1, Math.floor(options.submitsPerSecond)), this.clock));
+      () => new RateLimiter(options.submitsPerSecond, 1, this.now));
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
       Authorization: `Bearer ${this.settings.apiKey}`,
@@ -59,7 +60,7 @@ export class DashScopeTaskClient {
     if (options.ossResourceResolve) headers['X-DashScope-OssResourceResolve'] = 'enable';
     try {
       const answer = await retryWithBackoff(async () => {
-        await limiter.acquire(options.signal);
+        await limiter.acquire(this.dependencies.sleep, options.signal);
         return requestJson({
           ...this.common(options.signal), url: `${this.settings.baseUrl}${path}`, method: 'POST', headers, body,
         });
@@ -80,7 +81,7 @@ export class DashScopeTaskClient {
   /** Queries a task under the shared per-account budget; retries transient failures (it is read-only). */
   async query(taskId: string, signal: AbortSignal): Promise<DashScopeTaskAnswer> {
     const answer = await retryWithBackoff(async () => {
-      await this.queryLimiter.acquire(signal);
+      await this.queryLimiter.acquire(this.dependencies.sleep, signal);
       return requestJson({
         ...this.common(signal), url: `${this.settings.baseUrl}/tasks/${encodeURIComponent(taskId)}`, method: 'GET',
         headers: { Authorization: `Bearer ${this.settings.apiKey}` },
@@ -95,7 +96,7 @@ export class DashScopeTaskClient {
    * @throws GatewayError `upstream_invalid_request` (UnsupportedOperation) when the task is already running or done.
    */
   async cancel(taskId: string, signal: AbortSignal): Promise<void> {
-    await this.queryLimiter.acquire(signal);
+    await this.queryLimiter.acquire(this.dependencies.sleep, signal);
     await requestJson({
       ...this.common(signal), url: `${this.settings.baseUrl}/tasks/${encodeURIComponent(taskId)}/cancel`, method: 'POST',
       headers: { Authorization: `Bearer ${this.settings.apiKey}` },

@@ -139,10 +139,11 @@ export abstract class DashScopeTaskModel implements ProviderModel {
     const maskUrl = adapted.mask
       ? await uploadTemporaryFile({ bytes: adapted.mask.bytes, mediaType: 'image/png' }, this.model.id, this.settings, this.dependencies, signal)
       : undefined;
+    // Not a substitution (the pixels are unchanged): a notice that the input left Atelier for DashScope storage.
     warnings.push({
-      type: 'substituted',
+      type: 'other',
       feature: 'image',
-      details: `${this.model.acceptsDataUri ? 'As input_transport asked' : `${this.model.id} reads inputs from URLs only, so`}, Atelier uploaded the inputs to DashScope's temporary storage (bound to this account, deleted after 48 hours).`,
+      details: `${this.model.acceptsDataUri ? 'As input_transport asked, Atelier' : `${this.model.id} reads inputs from URLs only, so Atelier`} uploaded the inputs to DashScope's temporary storage (bound to this account, deleted after 48 hours).`,
     });
     return { imageUrl, maskUrl, usesTemporaryUploads: true, warnings };
   }

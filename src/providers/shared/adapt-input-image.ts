@@ -117,8 +117,9 @@ async function encode(pipeline: Sharp, format: string, keepAlpha: boolean, limit
 async function resizeMask(mask: MaskInput, width: number, height: number): Promise<MaskInput> {
   const bytes = await sharp(mask.bytes)
     .resize(width, height, { fit: 'fill', kernel: 'nearest' })
-    .toColourspace('b-w')
+    .extractChannel(0)
     .threshold(128)
+    .toColourspace('b-w')
     .png()
     .toBuffer();
   return { bytes, width, height };

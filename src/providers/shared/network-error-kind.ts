@@ -18,8 +18,9 @@ function findErrorCode(error: unknown, depth = 0): string | undefined {
     // happy-eyeballs: every address refused → refused; otherwise the first code found.
     const codes = record.errors.map((inner) => findErrorCode(inner, depth + 1));
     if (codes.length > 0 && codes.every((inner) => inner === 'ECONNREFUSED')) return 'ECONNREFUSED';
-    const first = codes.find((inner) => inner !== undefined);
-    if (first) return first;
+    // Mixed: some address may have accepted the connection, so report the first non-refusal.
+    const other = codes.find((inner) => inner !== undefined && inner !== 'ECONNREFUSED');
+    if (other) return other;
   }
   return findErrorCode(record.cause, depth + 1);
 }

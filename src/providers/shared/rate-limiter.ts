@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
 
-/** Clock and timer a limiter uses; injected so tests run on a fake clock. */
-export interface LimiterClock {
-  /** Current time in ms. */
-  now(): number;
-  sleep(milliseconds: number, signal?: AbortSignal): Promise<void>;
-}
+/** How a caller waits for its slot; each caller passes its own (injected, so tests never wait for real). */
+export type Sleep = (milliseconds: number, signal?: AbortSignal) => Promise<void>;
 
 /**
  * A token bucket (as GCRA: one "theoretical arrival time" instead of a refill timer): `ratePerSecond` calls per
@@ -18,24 +14,25 @@ export class RateLimiter {
 
   /**
    * @param ratePerSecond sustained calls per second, > 0
-   * @param burst calls allowed back to back when the limiter was idle, ≥ 1 (default 1)
+   * @param burst calls allowed back to back when the limiter was idle, ≥ 1
+   * @param now current time in ms
    */
-  constructor(readonly ratePerSecond: number, readonly burst: number, private readonly clock: LimiterClock) {
+  constructor(readonly ratePerSecond: number, readonly burst: number, private readonly now: () => number) {
     if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) throw new RangeError(`ratePerSecond must be a positive number, received ${ratePerSecond}`);
     if (!Number.isInteger(burst) || burst < 1) throw new RangeError(`burst must be an integer ≥ 1, received ${burst}`);
     this.intervalMs = 1000 / ratePerSecond;
   }
 
-  /** Waits until the call may go out. Rejects with the signal's reason when aborted while waiting. */
-  async acquire(signal?: AbortSignal): Promise<void> {
+  /** Waits (with the caller's `sleep`) until the call may go out. Rejects with the signal's reason when aborted. */
+  async acquire(sleep: Sleep, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) throw signal.reason;
     const waitMs = this.reserve();
-    if (waitMs > 0) await this.clock.sleep(waitMs, signal);
+    if (waitMs > 0) await sleep(waitMs, signal);
   }
 
   /** Reserves a slot and returns how long to wait for it, in ms (0 = go now). */
   reserve(): number {
-    const now = this.clock.now();
+    const now = this.now();
     const arrival = Math.max(this.theoreticalArrival, now);
     const allowedAt = arrival - (this.burst - 1) * this.intervalMs;
     this.theoreticalArrival = arrival + this.intervalMs;
@@ -48,7 +45,7 @@ const sharedLimiters = new Map<string, RateLimiter>();
 /**
  * The one limiter for a budget shared across model instances, e.g. DashScope's 20 task queries per second per
  * account. `scope` names the budget; `account` is hashed (a key is never kept as a map key or logged).
- * The first caller's rate and clock win for the process lifetime.
+ * The first caller's rate and clock win for the process lifetime (in production every caller uses the same clock).
  */
 export function sharedRateLimiter(scope: string, account: string, create: () => RateLimiter): RateLimiter {
   const key = `${scope}:${createHash('sha256').update(account).digest('hex').slice(0, 24)}`;

@@ -10,13 +10,14 @@ import type { GenerationCall, GenerationOutput } from '../spec/generation-call.t
 import type { ProviderDependencies } from '../spec/provider-definition.ts';
 import type { CallContext, ProviderModel, StartResult } from '../spec/provider-model.ts';
 import type { Warning } from '../spec/warning.ts';
+import { markAmbiguousFailure } from '../tencent/ambiguous-failure.ts';
 import { reencodeOutput } from '../tencent/reencode-output.ts';
 import {
   stepfunEndpointRetirement, stepfunInputLimits, stepfunPromptMaxLength, stepfunSizes, type StepFunModelCapabilities,
 } from './stepfun-capabilities.ts';
 import { stepfunDisplayName, stepfunErrorVerdict } from './stepfun-error.ts';
 import { parseStepFunOptions, stepfunOptionsPrefix, type StepFunOptions } from './stepfun-options.ts';
-import { isPastRetirement, type StepFunSettings } from './stepfun-settings.ts';
+import { chinaMidnight, isOfficialStepFunHost, type StepFunSettings } from './stepfun-settings.ts';
 
 /** The image2image body, in StepFun's field names and documented order. */
 export interface Image2ImageBody {
@@ -55,6 +56,8 @@ export class StepFunImageEditModel implements ProviderModel {
   }
 
   async start(call: GenerationCall, context: CallContext): Promise<StartResult> {
+    context.signal.throwIfAborted();
+    if (call.image === undefined) throw new GatewayError('parameter_missing', { parameter: 'image' });
     const options = parseStepFunOptions(call.providerOptions);
     this.refuseRetiredOrDisabledModel();
     const warnings: Warning[] = [];
@@ -89,9 +92,8 @@ export class StepFunImageEditModel implements ProviderModel {
       });
     }
     const now = this.dependencies.now();
-    const modelRetired = this.model.retiredOn !== undefined && now.getTime() >= Date.parse(`${this.model.retiredOn}T00:00:00+08:00`);
-    const officialHost = isPastRetirement(this.settings.baseUrl, new Date(8.64e15));
-    if (modelRetired && officialHost && !this.settings.ignoreRetirement) {
+    const modelRetired = this.model.retiredOn !== undefined && now.getTime() >= chinaMidnight(this.model.retiredOn);
+    if (modelRetired && isOfficialStepFunHost(this.settings.baseUrl) && !this.settings.ignoreRetirement) {
       throw new GatewayError('upstream_endpoint_retired', {
         provider: stepfunDisplayName,
         detail: `model ${this.model.id} went offline on ${this.model.retiredOn}; StepFun's image endpoints stop serving on ${stepfunEndpointRetirement.date}, see ${stepfunEndpointRetirement.announcement}`,
@@ -175,6 +177,8 @@ export class StepFunImageEditModel implements ProviderModel {
       mapError: (errorAnswer) => stepfunErrorVerdict(errorAnswer, body.model, secrets),
       now: this.dependencies.now,
       logger: this.dependencies.logger,
+    }).catch((error: unknown) => {
+      throw markAmbiguousFailure(error);
     }), {
       attempts: this.settings.throttleAttempts,
       // A 429 or a refused connection means no image was made, so resending cannot double-bill.

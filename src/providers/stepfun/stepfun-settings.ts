@@ -65,10 +65,17 @@ export function readStepFunSettings(source: ProviderSettingsSource, now: Date = 
 
 /** Whether `baseUrl` is StepFun's own and `now` is on or after the endpoint retirement date (UTC+8 midnight). */
 export function isPastRetirement(baseUrl: string, now: Date): boolean {
-  const host = new URL(baseUrl).hostname;
-  // StepFun announces dates in China time: the endpoints go offline at 00:00 UTC+8 on the date.
-  const retirement = Date.parse(`${stepfunEndpointRetirement.date}T00:00:00+08:00`);
-  return officialHosts.includes(host) && now.getTime() >= retirement;
+  return isOfficialStepFunHost(baseUrl) && now.getTime() >= chinaMidnight(stepfunEndpointRetirement.date);
+}
+
+/** Whether the base URL points at StepFun itself (not a compatible server or proxy). */
+export function isOfficialStepFunHost(baseUrl: string): boolean {
+  return officialHosts.includes(new URL(baseUrl).hostname);
+}
+
+/** StepFun announces dates in China time: things go offline at 00:00 UTC+8 on the date. */
+export function chinaMidnight(date: string): number {
+  return Date.parse(`${date}T00:00:00+08:00`);
 }
 
 function parseModels(value: string | undefined): readonly string[] {

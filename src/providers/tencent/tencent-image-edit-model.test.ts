@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Engine } from '../../engine/engine-types.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { createLogger } from '../../logging/logger.ts';
+import { fakeDependencies, refusedOrigin } from '../../../test/fakes/fake-server-kit.ts';
 import { exampleTencentCredentials, startTencentFake, type TencentFake } from '../../../test/fakes/tencent-fake-server.ts';
 import type { GenerationCall, ImageInput } from '../spec/generation-call.ts';
 import type { ProviderDependencies } from '../spec/provider-definition.ts';
@@ -11,22 +11,17 @@ import { tencentImageToImage } from './tencent-capabilities.ts';
 import { TencentImageEditModel } from './tencent-image-edit-model.ts';
 import type { TencentSettings } from './tencent-settings.ts';
 
-const unusedEngine = new Proxy({} as Engine, { get: () => () => { throw new Error('the Tencent adapter must not use the engine'); } });
-
 let fake: TencentFake;
 let logLines: string[];
 let sleeps: number[];
 
 function dependencies(overrides: Partial<ProviderDependencies> = {}): ProviderDependencies {
-  return {
-    fetch: globalThis.fetch,
+  return fakeDependencies(fake.clock, {
     logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
-    now: () => new Date(),
     // Backoff waits are recorded, not slept: tests stay fast and can assert the delays.
     sleep: async (milliseconds) => { sleeps.push(milliseconds); },
-    engine: unusedEngine,
     ...overrides,
-  };
+  });
 }
 
 function settings(overrides: Partial<TencentSettings> = {}): TencentSettings {
@@ -81,13 +76,13 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await fake.close();
+  await fake.stop();
 });
 
 describe('Tencent ImageToImage on the wire', () => {
   it('sends one signed POST / with the X-TC headers and every parameter in Tencent spelling', async () => {
-    const fixedNow = new Date();
-    const model = new TencentImageEditModel(tencentImageToImage, settings({ region: 'ap-shanghai' }), dependencies({ now: () => fixedNow }));
+    const fixedNow = new Date(fake.clock.now());
+    const model = new TencentImageEditModel(tencentImageToImage, settings({ region: 'ap-shanghai' }), dependencies());
     const image = await pngImage(320, 240);
     const result = await run(model, await call({
       image,
@@ -105,8 +100,8 @@ describe('Tencent ImageToImage on the wire', () => {
       },
     }));
 
-    expect(fake.requests).toHaveLength(1);
-    const [request] = fake.requests;
+    expect(fake.apiRequests()).toHaveLength(1);
+    const [request] = fake.apiRequests();
     expect(request.method).toBe('POST');
     expect(request.path).toBe('/');
     expect(request.headers['content-type']).toBe('application/json');
@@ -119,7 +114,7 @@ describe('Tencent ImageToImage on the wire', () => {
     ));
     // Only the headers Atelier chose: nothing else of ours (no X-TC-Token, no client headers).
     expect(Object.keys(request.headers).filter((name) => name.startsWith('x-tc-')).sort()).toEqual(['x-tc-action', 'x-tc-region', 'x-tc-timestamp', 'x-tc-version']);
-    expect(request.body).toEqual({
+    expect((request.json as Record<string, unknown>)).toEqual({
       InputImage: image.bytes.toString('base64'),
       Prompt: '清新自然的水彩风格',
       NegativePrompt: 'blurry',
@@ -146,27 +141,27 @@ describe('Tencent ImageToImage on the wire', () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     const generationCall = await call();
     await run(model, generationCall);
-    expect(fake.requests[0].body).toEqual({ InputImage: generationCall.image.bytes.toString('base64') });
+    expect(fake.apiRequests()[0].json).toEqual({ InputImage: generationCall.image.bytes.toString('base64') });
   });
 
   it('passes Tencent style ids, Styles and ResultConfig options through', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     await run(model, await call({ style: '201' }));
     await run(model, await call({ providerOptions: { Styles: ['133'], ResultConfig: { Resolution: 'origin' } } }));
-    expect(fake.requests[0].body?.Styles).toEqual(['201']);
-    expect(fake.requests[1].body).toMatchObject({ Styles: ['133'], ResultConfig: { Resolution: 'origin' } });
+    expect((fake.apiRequests()[0].json as Record<string, unknown>)?.Styles).toEqual(['201']);
+    expect(fake.apiRequests()[1].json).toMatchObject({ Styles: ['133'], ResultConfig: { Resolution: 'origin' } });
   });
 
   it('sends InputUrl instead of InputImage when provider_options.tencent.InputUrl is given', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     await run(model, await call({ providerOptions: { InputUrl: 'https://example.com/photo.jpg' } }));
-    expect(fake.requests[0].body).toEqual({ InputUrl: 'https://example.com/photo.jpg' });
+    expect(fake.apiRequests()[0].json).toEqual({ InputUrl: 'https://example.com/photo.jpg' });
   });
 
   it('downloads url results at once (they live one hour)', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     const result = await run(model, await call({ providerOptions: { RspImgType: 'url' } }));
-    expect(fake.requests[0].body?.RspImgType).toBe('url');
+    expect((fake.apiRequests()[0].json as Record<string, unknown>)?.RspImgType).toBe('url');
     expect(result.outputs[0].mediaType).toBe('image/jpeg');
     expect((await sharp(result.outputs[0].bytes).metadata()).width).toBe(320);
   });
@@ -183,7 +178,7 @@ describe('Tencent ImageToImage on the wire', () => {
     const mask = { bytes: await sharp({ create: { width: 320, height: 240, channels: 3, background: '#ffffff' } }).toColourspace('b-w').png().toBuffer(), width: 320, height: 240 };
     const result = await run(model, await call({ mask, seed: 42 }));
     expect(result.warnings.map((warning) => [warning.type, warning.feature])).toEqual([['unsupported', 'mask'], ['unsupported', 'seed']]);
-    expect(Object.keys(fake.requests[0].body ?? {})).toEqual(['InputImage']);
+    expect(Object.keys(fake.apiRequests()[0].json as object)).toEqual(['InputImage']);
   });
 });
 
@@ -191,7 +186,7 @@ describe('input adaptation to Tencent limits', () => {
   it('scales a small image up past 50 px with a substituted warning', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     const result = await run(model, await call({ image: await pngImage(40, 30) }));
-    const sent = await sharp(Buffer.from(String(fake.requests[0].body?.InputImage), 'base64')).metadata();
+    const sent = await sharp(Buffer.from(String((fake.apiRequests()[0].json as Record<string, unknown>)?.InputImage), 'base64')).metadata();
     expect(Math.min(sent.width ?? 0, sent.height ?? 0)).toBeGreaterThanOrEqual(51);
     expect(result.warnings).toEqual([expect.objectContaining({ type: 'substituted', feature: 'image' })]);
   });
@@ -199,7 +194,7 @@ describe('input adaptation to Tencent limits', () => {
   it('scales a large image down to 2000 px on the long side (ImageResolutionExceed otherwise)', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     const result = await run(model, await call({ image: await pngImage(2400, 1200) }));
-    const sent = await sharp(Buffer.from(String(fake.requests[0].body?.InputImage), 'base64')).metadata();
+    const sent = await sharp(Buffer.from(String((fake.apiRequests()[0].json as Record<string, unknown>)?.InputImage), 'base64')).metadata();
     expect([sent.width, sent.height]).toEqual([2000, 1000]);
     expect(result.warnings[0]).toMatchObject({ type: 'substituted', feature: 'image' });
   });
@@ -208,7 +203,7 @@ describe('input adaptation to Tencent limits', () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     const gif = await sharp({ create: { width: 100, height: 80, channels: 3, background: '#3366aa' } }).gif().toBuffer();
     const result = await run(model, await call({ image: { bytes: gif, mediaType: 'image/gif', width: 100, height: 80, hasAlpha: false } }));
-    const sent = Buffer.from(String(fake.requests[0].body?.InputImage), 'base64');
+    const sent = Buffer.from(String((fake.apiRequests()[0].json as Record<string, unknown>)?.InputImage), 'base64');
     expect((await sharp(sent).metadata()).format).toBe('png');
     expect(result.warnings[0].details).toContain('GIF');
   });
@@ -216,21 +211,21 @@ describe('input adaptation to Tencent limits', () => {
 
 describe('n outputs and the per-account job limit', () => {
   it('makes n calls, at most 3 at once, and reports progress', async () => {
-    await fake.close();
+    await fake.stop();
     fake = await startTencentFake({ latencyMs: 150 });
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     const progress: number[] = [];
     const result = await run(model, await call({ n: 4 }), context(undefined, progress));
     expect(result.outputs).toHaveLength(4);
     expect(result.usage).toEqual({ images: 4 });
-    expect(fake.requests).toHaveLength(4);
+    expect(fake.apiRequests()).toHaveLength(4);
     expect(fake.peakConcurrentJobs()).toBe(3);
     expect(progress).toEqual([25, 50, 75, 100]);
   });
 
   it('returns the images that succeeded, with a warning, when some of the n calls fail', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings({ concurrency: 1 }), dependencies());
-    fake.enqueue({ kind: 'error', code: 'OperationDenied.ImageIllegalDetected', message: 'image illegal' });
+    fake.failNextWith({ code: 'OperationDenied.ImageIllegalDetected', message: 'image illegal' });
     const result = await run(model, await call({ n: 2 }));
     expect(result.outputs).toHaveLength(1);
     expect(result.warnings).toEqual([expect.objectContaining({ type: 'other', feature: 'n' })]);
@@ -241,13 +236,10 @@ describe('n outputs and the per-account job limit', () => {
 describe('throttling', () => {
   it('retries RequestLimitExceeded with growing backoff, then succeeds', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
-    fake.enqueue(
-      { kind: 'error', code: 'RequestLimitExceeded.JobNumExceed' },
-      { kind: 'error', code: 'RequestLimitExceeded' },
-    );
+    fake.failNextWith({ code: 'RequestLimitExceeded.JobNumExceed' }, { code: 'RequestLimitExceeded' });
     const result = await run(model, await call());
     expect(result.outputs).toHaveLength(1);
-    expect(fake.requests).toHaveLength(3);
+    expect(fake.apiRequests()).toHaveLength(3);
     expect(sleeps).toHaveLength(2);
     // Equal jitter: retry k waits between half and all of base·2^k.
     expect(sleeps[0]).toBeGreaterThanOrEqual(500);
@@ -255,22 +247,22 @@ describe('throttling', () => {
     expect(sleeps[1]).toBeGreaterThanOrEqual(1000);
     expect(sleeps[1]).toBeLessThanOrEqual(2000);
     // Every retry is signed afresh; the body bytes stay identical.
-    expect(new Set(fake.requests.map((request) => request.rawBody.toString('base64'))).size).toBe(1);
+    expect(new Set(fake.apiRequests().map((request) => request.rawBody.toString('base64'))).size).toBe(1);
   });
 
   it('gives up after the configured attempts with upstream_rate_limited naming the retries', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings({ throttleAttempts: 3 }), dependencies());
-    fake.enqueue(...Array.from({ length: 3 }, () => ({ kind: 'error' as const, code: 'RequestLimitExceeded' })));
+    fake.failNextWith(...Array.from({ length: 3 }, () => ({ code: 'RequestLimitExceeded' })));
     const error = await failure(model.start(await call(), context()));
     expect(error.code).toBe('upstream_rate_limited');
     expect(error.retryable).toBe(true);
     expect(error.message).toBe('Tencent Cloud aiart is throttling requests (RequestLimitExceeded); retried 2 times');
-    expect(fake.requests).toHaveLength(3);
+    expect(fake.apiRequests()).toHaveLength(3);
   });
 
   it('honours Retry-After on an HTTP 429 from a gateway in front of Tencent', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
-    fake.enqueue({ kind: 'http', status: 429, headers: { 'retry-after': '7' }, body: '{"message":"slow down"}' });
+    fake.failNext({ kind: 'answer', answer: { status: 429, headers: { 'retry-after': '7' }, body: { message: 'slow down' } } });
     const result = await run(model, await call());
     expect(result.outputs).toHaveLength(1);
     expect(sleeps).toEqual([7000]);
@@ -291,12 +283,12 @@ describe('errors', () => {
     ['ActionOffline', 'upstream_endpoint_retired', false],
   ])('maps %s to %s (retryable %s)', async (providerCode, code, retryable) => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
-    fake.enqueue({ kind: 'error', code: providerCode, message: 'upstream says no' });
+    fake.failNextWith({ code: providerCode, message: 'upstream says no' });
     const error = await failure(model.start(await call(), context()));
     expect(error.code).toBe(code);
     expect(error.retryable).toBe(retryable);
     expect(error.message).toContain(providerCode);
-    expect(fake.requests).toHaveLength(1);
+    expect(fake.apiRequests()).toHaveLength(1);
   });
 
   it('reports a wrong secret key as upstream_auth_failed (the fake recomputes the signature)', async () => {
@@ -315,7 +307,7 @@ describe('errors', () => {
   });
 
   it('blames the clock, not the key, for AuthFailure.SignatureExpire', async () => {
-    const skewed = () => new Date(Date.now() - 10 * 60 * 1000);
+    const skewed = () => new Date(fake.clock.now() - 10 * 60 * 1000);
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies({ now: skewed }));
     const error = await failure(model.start(await call(), context()));
     expect(error.code).toBe('upstream_auth_failed');
@@ -331,25 +323,34 @@ describe('errors', () => {
     expect(error.message).toContain('TENCENTCLOUD_REGION');
   });
 
-  it('maps a 5xx from a gateway to retryable upstream_unavailable, without retrying a possibly accepted job', async () => {
+  it('maps a 5xx from a gateway to upstream_unavailable that nobody retries (the job may have run and been billed)', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
-    fake.enqueue({ kind: 'http', status: 502, body: '<html>bad gateway</html>' });
+    fake.failNext({ kind: 'answer', answer: { status: 502, body: '<html>bad gateway</html>' } });
+    const error = await failure(model.start(await call(), context()));
+    expect(error.code).toBe('upstream_unavailable');
+    expect(error.retryable).toBe(false);
+    expect(fake.apiRequests()).toHaveLength(1);
+  });
+
+  it('maps malformed JSON to upstream_bad_response that nobody retries', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    fake.failNext({ kind: 'malformed-json' });
+    const error = await failure(model.start(await call(), context()));
+    expect(error.code).toBe('upstream_bad_response');
+    expect(error.retryable).toBe(false);
+  });
+
+  it('retries a refused connection and then reports retryable upstream_unavailable', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings({ endpoint: await refusedOrigin(), throttleAttempts: 2 }), dependencies());
     const error = await failure(model.start(await call(), context()));
     expect(error.code).toBe('upstream_unavailable');
     expect(error.retryable).toBe(true);
-    expect(fake.requests).toHaveLength(1);
-  });
-
-  it('maps malformed JSON to upstream_bad_response', async () => {
-    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
-    fake.enqueue({ kind: 'http', status: 200, body: '{"Response": {"ResultImage": ' });
-    const error = await failure(model.start(await call(), context()));
-    expect(error.code).toBe('upstream_bad_response');
+    expect(sleeps).toHaveLength(1);
   });
 
   it('maps an answer without ResultImage to upstream_bad_response', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
-    fake.enqueue({ kind: 'http', status: 200, body: '{"Response": {"RequestId": "x"}}' });
+    fake.failNext({ kind: 'answer', answer: { status: 200, body: { Response: { RequestId: 'x' } } } });
     const error = await failure(model.start(await call(), context()));
     expect(error.code).toBe('upstream_bad_response');
     expect(error.message).toContain('ResultImage');
@@ -357,7 +358,7 @@ describe('errors', () => {
 
   it('times out a hanging call with upstream_timeout', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings({ requestTimeoutMs: 200 }), dependencies());
-    fake.enqueue({ kind: 'hang' });
+    fake.failNext({ kind: 'hang' });
     const error = await failure(model.start(await call(), context()));
     expect(error.code).toBe('upstream_timeout');
     expect(error.message).toBe('Tencent Cloud aiart did not answer within 200 ms');
@@ -365,7 +366,7 @@ describe('errors', () => {
 
   it('rejects with the caller\'s abort reason when the job is cancelled mid-call', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
-    fake.enqueue({ kind: 'hang' });
+    fake.failNext({ kind: 'hang' });
     const controller = new AbortController();
     const reason = new Error('cancelled by client');
     setTimeout(() => controller.abort(reason), 100);
@@ -375,14 +376,33 @@ describe('errors', () => {
   it('never puts a credential into an error or a log line', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     // An upstream that echoes the key back in its message must not leak it either.
-    fake.enqueue({ kind: 'error', code: 'InvalidParameter', message: `bad key ${exampleTencentCredentials.secretKey}` });
+    fake.failNextWith({ code: 'InvalidParameter', message: `bad key ${exampleTencentCredentials.secretKey}` });
     const error = await failure(model.start(await call(), context()));
     const everything = [error.message, JSON.stringify(error.toJSON()), ...logLines].join('\n');
     expect(everything).not.toContain(exampleTencentCredentials.secretKey);
   });
 });
 
+describe('the fake itself', () => {
+  it('expires url results after a fake hour (Tencent links live one hour)', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    await run(model, await call({ providerOptions: { RspImgType: 'url' } }));
+    const [download] = fake.resultDownloads();
+    expect((await fetch(`${fake.url}${download.path}`)).status).toBe(200);
+    fake.clock.advance(61 * 60 * 1000);
+    expect((await fetch(`${fake.url}${download.path}`)).status).toBe(403);
+  });
+});
+
 describe('strict validation before any call', () => {
+  it('refuses a call without an image with AOG\'s parameter_missing text', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    const broken = { ...(await call()), image: undefined } as unknown as GenerationCall;
+    const error = await failure(model.start(broken, context()));
+    expect(error.message).toBe('image request param lost');
+    expect(fake.apiRequests()).toHaveLength(0);
+  });
+
   const cases: Array<[string, Partial<GenerationCall>, string]> = [
     ['a prompt over 256 characters', { prompt: '猫'.repeat(257) }, `Expected a string of at most 256 characters (Tencent's limit) for prompt but received "${'猫'.repeat(57)}..." (string)`],
     ['a negative prompt over 256 characters', { negativePrompt: 'x'.repeat(300) }, 'for negative_prompt'],
@@ -410,6 +430,6 @@ describe('strict validation before any call', () => {
     expect(error.code).toBe('parameter_invalid');
     expect(error.status).toBe(400);
     expect(error.message).toContain(expectedText);
-    expect(fake.requests).toHaveLength(0);
+    expect(fake.apiRequests()).toHaveLength(0);
   });
 });

@@ -10,6 +10,7 @@ import type { ProviderDependencies } from '../spec/provider-definition.ts';
 import type { CallContext, ProviderModel, StartResult } from '../spec/provider-model.ts';
 import type { Warning } from '../spec/warning.ts';
 import { accountJobSlots, type JobSlots } from './account-job-slots.ts';
+import { markAmbiguousFailure } from './ambiguous-failure.ts';
 import { reencodeOutput } from './reencode-output.ts';
 import { signTc3 } from './tc3-sign.ts';
 import {
@@ -61,6 +62,8 @@ export class TencentImageEditModel implements ProviderModel {
   }
 
   async start(call: GenerationCall, context: CallContext): Promise<StartResult> {
+    context.signal.throwIfAborted();
+    if (call.image === undefined) throw new GatewayError('parameter_missing', { parameter: 'image' });
     const options = parseTencentOptions(call.providerOptions);
     const warnings: Warning[] = [];
     const body = await this.buildBody(call, options, warnings);
@@ -150,7 +153,9 @@ export class TencentImageEditModel implements ProviderModel {
 
   /** One ImageToImage call, retried while Tencent throttles, and its result read into memory. */
   private async generateOnce(body: ImageToImageBody, payload: Buffer, call: GenerationCall, context: CallContext): Promise<GenerationOutput> {
-    const answer = await retryWithBackoff(() => this.post(body, payload, context.signal), {
+    const answer = await retryWithBackoff(() => this.post(body, payload, context.signal).catch((error: unknown) => {
+      throw markAmbiguousFailure(error);
+    }), {
       attempts: this.settings.throttleAttempts,
       // Throttled answers (and refused connections) mean no job was created, so resending cannot double-bill.
       shouldRetry: (error) => {

@@ -39,6 +39,27 @@ describe('sqlite task backend', () => {
     raw.close();
   });
 
+  it('is exclusive only while no other live process holds the instance lock', async () => {
+    const file = join(directory, 'lock.db');
+    const first = openSqliteTaskBackend({ file });
+    expect(first.exclusive).toBe(true);
+    await first.close();
+    const raw = openTaskDatabase(file);
+    // A live process other than this one (the parent of the test worker) holds the lock.
+    raw.prepare('INSERT INTO instance_lock (id, pid, started_at) VALUES (1, ?, ?)').run(process.ppid, new Date().toISOString());
+    raw.close();
+    const second = openSqliteTaskBackend({ file });
+    expect(second.exclusive).toBe(false);
+    await second.close();
+    const overwrite = openTaskDatabase(file);
+    // A holder that died (SIGKILL leaves its row behind) does not count.
+    overwrite.prepare('UPDATE instance_lock SET pid = ?').run(2 ** 22 + 12345);
+    overwrite.close();
+    const third = openSqliteTaskBackend({ file });
+    expect(third.exclusive).toBe(true);
+    await third.close();
+  });
+
   it('applies new migrations once and refuses a database from a newer Atelier', () => {
     const file = join(directory, 'migrations.db');
     const steps = [{ version: 1, name: 'one', sql: 'CREATE TABLE one (id INTEGER)' }];

@@ -38,6 +38,12 @@ export const taskMigrations: readonly Migration[] = [
         lease_expires_at INTEGER
       ) WITHOUT ROWID;
       CREATE INDEX task_queue_ready ON task_queue (available_at, enqueued_order) WHERE lease_owner IS NULL;
+
+      CREATE TABLE instance_lock (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        pid INTEGER NOT NULL,
+        started_at TEXT NOT NULL
+      );
     `,
   },
 ];

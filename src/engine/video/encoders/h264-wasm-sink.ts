@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { threadId } from 'node:worker_threads';
 import type { H264MP4Encoder } from 'h264-mp4-encoder';
 import { moveMoovToFront } from '../mp4/faststart.ts';
@@ -11,6 +12,9 @@ import type { FrameSink, FrameSinkOptions } from './frame-sink.ts';
 export const wasmEncoderSettings = { speed: 10, quantizationParameter: 24, keyFrameIntervalSeconds: 1 } as const;
 
 let nextOutput = 1;
+// A CommonJS bundle whose export ESM loaders disagree on (plain Node: `default` only; tsx: the named export), so it
+// is loaded with require, which gives the same object everywhere.
+const require = createRequire(import.meta.url);
 
 /**
  * H.264 (Baseline) in MP4 with `h264-mp4-encoder`: minih264 and libmp4v2 compiled to WebAssembly, so it needs
@@ -18,7 +22,7 @@ let nextOutput = 1;
  * in-memory file system, shared by all encoders of the thread, hence a unique file name per clip.
  */
 export async function createWasmFrameSink(options: FrameSinkOptions): Promise<FrameSink> {
-  const { default: encoderModule } = await import('h264-mp4-encoder');
+  const encoderModule = require('h264-mp4-encoder') as typeof import('h264-mp4-encoder');
   const encoder: H264MP4Encoder = await encoderModule.createH264MP4Encoder();
   encoder.outputFilename = `atelier-${process.pid}-${threadId}-${nextOutput++}.mp4`;
   encoder.width = options.width;

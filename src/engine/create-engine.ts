@@ -1,0 +1,46 @@
+import { availableParallelism } from 'node:os';
+import sharp from 'sharp';
+import type { Engine, EngineOptions } from './engine-types.ts';
+import { defaultMaxInputPixels } from './decode-image.ts';
+import { editImage } from './edit-image.ts';
+import { keepAliveWhile } from './keep-alive.ts';
+import { listStyles } from './prompt/list-styles.ts';
+import { listMotions, renderVideo } from './video/index.ts';
+import { WorkerPool } from './workers/worker-pool.ts';
+
+/** libvips' operation cache: small, because a gateway sees a stream of distinct images and never re-reads one. */
+const sharpCache = { memory: 48, files: 0, items: 64 } as const;
+
+/**
+ * Creates the embedded engine: one worker pool for the JS kernels plus process-wide sharp settings.
+ *
+ * `sharp.concurrency` is set on purpose: on glibc without jemalloc sharp defaults to 1 libvips thread, which leaves
+ * half of a 2-core machine idle inside every blur, resize and encode (the engine notes measured about 2× wall time).
+ * We use one thread per core: libvips work and worker-pool kernels alternate within a job, so they rarely compete,
+ * and the cost is some extra memory fragmentation. Note that it is a process-wide libvips setting.
+ *
+ * @param options.workers worker threads for kernels (default: available cores, at least 1)
+ * @param options.sharpConcurrency libvips threads per pipeline (default: available cores)
+ * @param options.maxInputPixels decode limit for every image and mask (default 40 MP)
+ * @throws RangeError when a count is not a positive integer
+ * @example const engine = createEngine(); const { outputs } = await engine.editImage({ image, prompt: '改为油画风格', n: 1 });
+ */
+export function createEngine(options: EngineOptions = {}): Engine {
+  const cores = availableParallelism();
+  const workers = options.workers ?? cores;
+  const sharpConcurrency = options.sharpConcurrency ?? cores;
+  const maxInputPixels = options.maxInputPixels ?? defaultMaxInputPixels;
+  for (const [name, value] of Object.entries({ workers, sharpConcurrency, maxInputPixels })) {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`engine option ${name} must be a positive integer, got ${value}`);
+  }
+  sharp.concurrency(sharpConcurrency);
+  sharp.cache(sharpCache);
+  const pool = new WorkerPool(workers);
+  return {
+    editImage: (job) => editImage(job, { pool, maxInputPixels }),
+    imageToVideo: (job) => keepAliveWhile(renderVideo(job, { pool, maxInputPixels })),
+    styles: () => listStyles(),
+    motions: () => listMotions(),
+    close: () => pool.close(),
+  };
+}

@@ -1,0 +1,25 @@
+import { GatewayError } from '../../errors/gateway-error.ts';
+import type { ProviderDefinition } from '../spec/provider-definition.ts';
+import { findOpenAiModel, openAiCapabilities, openAiModels } from './openai-capabilities.ts';
+import { OpenAiImageEditModel } from './openai-image-edit-model.ts';
+import { readOpenAiSettings, type OpenAiSettings } from './openai-settings.ts';
+
+export type { OpenAiSettings } from './openai-settings.ts';
+export { openAiCapabilities } from './openai-capabilities.ts';
+
+/**
+ * OpenAI Images (provider id `openai`): multipart `images/edits` with alpha masks. `OPENAI_BASE_URL` may point at an
+ * OpenAI-compatible server (stable-diffusion.cpp, LocalAI); on a loopback address no key is required.
+ */
+export const openAiProvider: ProviderDefinition<OpenAiSettings> = {
+  capabilities: openAiCapabilities,
+  readSettings: readOpenAiSettings,
+  secretsOf: (settings) => (settings.apiKey === undefined ? [] : [settings.apiKey]),
+  createModel(modelId, settings, dependencies) {
+    const model = findOpenAiModel(modelId);
+    if (model === undefined) {
+      throw new GatewayError('model_not_found', { model: modelId, service: 'OpenAI', known: openAiModels.map((known) => known.id).join(', ') });
+    }
+    return new OpenAiImageEditModel(model, settings, dependencies);
+  },
+};

@@ -1,0 +1,290 @@
+import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
+import { toAlphaMask } from '../../input/normalize-mask.ts';
+import { adaptInputImage } from '../shared/adapt-input-image.ts';
+import { retryWithBackoff } from '../shared/backoff.ts';
+import { downloadResult } from '../shared/download-result.ts';
+import { sniffMediaType } from '../shared/sniff-media-type.ts';
+import { UpstreamFailure, upstreamFailureOf } from '../shared/upstream-failure.ts';
+import type { GenerationCall, GenerationOutput } from '../spec/generation-call.ts';
+import type { ProviderDependencies } from '../spec/provider-definition.ts';
+import type { CallContext, ProviderModel, StartResult } from '../spec/provider-model.ts';
+import type { Warning } from '../spec/warning.ts';
+import { markAmbiguousFailure } from '../tencent/ambiguous-failure.ts';
+import { reencodeOutput } from '../tencent/reencode-output.ts';
+import type { OpenAiModelCapabilities } from './openai-capabilities.ts';
+import { openAiDisplayName, openAiErrorVerdict } from './openai-error.ts';
+import { openAiOptionsPrefix, parseOpenAiOptions, type OpenAiOptions } from './openai-options.ts';
+import type { OpenAiSettings } from './openai-settings.ts';
+import { postMultipart } from './post-multipart.ts';
+
+/** One file part of the form. */
+interface FilePart {
+  bytes: Buffer;
+  mediaType: string;
+}
+
+/** The form fields other than files, in the order they are sent (all strings on the wire). */
+export interface EditFields {
+  prompt: string;
+  model: string;
+  n: string;
+  size?: string;
+  quality?: string;
+  background?: string;
+  output_format?: string;
+  output_compression?: string;
+  input_fidelity?: string;
+  response_format?: string;
+  user?: string;
+}
+
+const extraImageFormats = ['image/png', 'image/jpeg', 'image/webp'];
+const extraImageMaxBytes = 50 * 1024 * 1024 - 1;
+
+/**
+ * OpenAI `POST /images/edits` (multipart): image(s), an optional mask converted to OpenAI's convention
+ * (transparent = edit), and every documented field. One call makes all `n` images. 429 answers are retried with
+ * backoff honouring Retry-After (except quota codes); other failures are left to the scheduler. The base URL also
+ * reaches OpenAI-compatible local servers (stable-diffusion.cpp, LocalAI), which need no key on loopback.
+ *
+ * @see /work/shared/specs/openai-images.md
+ */
+export class OpenAiImageEditModel implements ProviderModel {
+  readonly providerId = 'openai';
+  readonly modelId: string;
+
+  constructor(
+    private readonly model: OpenAiModelCapabilities,
+    private readonly settings: OpenAiSettings,
+    private readonly dependencies: ProviderDependencies,
+  ) {
+    this.modelId = model.id;
+  }
+
+  async start(call: GenerationCall, context: CallContext): Promise<StartResult> {
+    context.signal.throwIfAborted();
+    if (call.image === undefined) throw new GatewayError('parameter_missing', { parameter: 'image' });
+    const options = parseOpenAiOptions(call.providerOptions);
+    const warnings: Warning[] = [];
+    const fields = this.buildFields(call, options, warnings);
+    const { images, mask } = await this.buildFiles(call, options, warnings);
+    const form = buildForm(images, mask, fields);
+
+    const secrets = this.settings.apiKey ? [this.settings.apiKey] : [];
+    const answer = await retryWithBackoff(() => postMultipart({
+      provider: openAiDisplayName,
+      fetch: this.dependencies.fetch,
+      url: `${this.settings.baseUrl}/images/edits`,
+      headers: this.headers(),
+      form,
+      timeoutMs: this.settings.requestTimeoutMs,
+      signal: context.signal,
+      maxResponseBytes: this.settings.maxResponseBytes,
+      mapError: ({ status, body, requestId }) => openAiErrorVerdict({ status, body }, requestId, secrets),
+      now: this.dependencies.now,
+      logger: this.dependencies.logger,
+    }).catch((error: unknown) => {
+      throw markAmbiguousFailure(error);
+    }), {
+      attempts: this.settings.throttleAttempts,
+      // A 429 (not about quota) or a refused connection made no image, so resending cannot double-bill.
+      shouldRetry: (error) => {
+        const failure = upstreamFailureOf(error);
+        return failure?.kind === 'connection-refused' || (GatewayError.isInstance(error) && error.code === 'upstream_rate_limited');
+      },
+      sleep: this.dependencies.sleep,
+      signal: context.signal,
+      backoff: { baseMs: this.settings.throttleBaseDelayMs, maxMs: 60_000 },
+    });
+
+    const outputs: GenerationOutput[] = [];
+    for (const item of readImageItems(answer.body)) {
+      const output = item.url !== undefined
+        ? await downloadResult(item.url, {
+          fetch: this.dependencies.fetch, maxBytes: this.settings.maxResponseBytes, timeoutMs: this.settings.downloadTimeoutMs,
+          signal: context.signal, expect: 'image', provider: openAiDisplayName,
+        })
+        : decodeBase64Image(item.base64 ?? '');
+      // GPT image models honour output_format themselves; dall-e-2 (and some compatible servers) return PNG.
+      outputs.push(await reencodeOrFail(output, call.outputFormat));
+    }
+    if (outputs.length < call.n) {
+      warnings.push({ type: 'other', feature: 'n', details: `${call.n} images were asked for but the server returned ${outputs.length}.` });
+    }
+    context.onProgress(100);
+    return { status: 'completed', result: { outputs, warnings, usage: { images: outputs.length } } };
+  }
+
+  private headers(): Record<string, string> {
+    const headers: Record<string, string> = {};
+    if (this.settings.apiKey !== undefined) headers.Authorization = `Bearer ${this.settings.apiKey}`;
+    if (this.settings.organization !== undefined) headers['OpenAI-Organization'] = this.settings.organization;
+    if (this.settings.project !== undefined) headers['OpenAI-Project'] = this.settings.project;
+    return headers;
+  }
+
+  /** The non-file fields, after checking each against what this model accepts. */
+  private buildFields(call: GenerationCall, options: OpenAiOptions, warnings: Warning[]): EditFields {
+    const { model } = this;
+    if (call.service !== 'image-to-image') {
+      throw new GatewayError('provider_cannot_serve', { provider: openAiDisplayName, reason: `images/edits makes images, not ${call.service}` });
+    }
+    if (!Number.isInteger(call.n) || call.n < 1 || call.n > 4) {
+      throw new GatewayError('parameter_invalid', { parameter: 'n', expected: 'an integer between 1 and 4', received: describeReceived(call.n) });
+    }
+    if (call.prompt === undefined || call.prompt.trim() === '') {
+      throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: 'a non-empty prompt (OpenAI image edits require one)', received: describeReceived(call.prompt) });
+    }
+    if ([...call.prompt].length > model.promptMaxLength) {
+      throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: `a string of at most ${model.promptMaxLength} characters (${model.id}'s limit)`, received: describeReceived(call.prompt) });
+    }
+    const gptOnly: Array<keyof OpenAiOptions> = ['quality', 'background', 'output_compression', 'input_fidelity', 'size', 'extra_images'];
+    for (const name of model.family === 'dall-e-2' ? gptOnly : ['response_format' as const]) {
+      if (options[name] !== undefined) {
+        throw new GatewayError('parameter_invalid', {
+          parameter: `${openAiOptionsPrefix}.${name}`,
+          expected: model.family === 'dall-e-2' ? 'nothing: dall-e-2 does not take this option (GPT image models do)' : `nothing: ${model.id} always returns base64 (response_format is for dall-e-2)`,
+          received: describeReceived(options[name]),
+        });
+      }
+    }
+    if (options.input_fidelity !== undefined && !model.inputFidelity) {
+      throw new GatewayError('parameter_invalid', { parameter: `${openAiOptionsPrefix}.input_fidelity`, expected: `nothing: ${model.id} does not take input_fidelity`, received: describeReceived(options.input_fidelity) });
+    }
+    if (options.background === 'transparent') {
+      if (!model.transparentBackground) {
+        throw new GatewayError('parameter_invalid', { parameter: `${openAiOptionsPrefix}.background`, expected: `opaque or auto (${model.id} refuses transparent)`, received: describeReceived(options.background) });
+      }
+      if (call.outputFormat === 'jpeg') {
+        throw new GatewayError('parameter_invalid', { parameter: 'output_format', expected: 'png or webp (a transparent background needs an alpha channel)', received: describeReceived(call.outputFormat) });
+      }
+    }
+    if (options.output_compression !== undefined && call.outputFormat !== 'jpeg' && call.outputFormat !== 'webp') {
+      throw new GatewayError('parameter_invalid', { parameter: `${openAiOptionsPrefix}.output_compression`, expected: 'nothing unless output_format is jpeg or webp', received: describeReceived(options.output_compression) });
+    }
+
+    const fields: EditFields = { prompt: call.prompt, model: model.id, n: String(call.n) };
+    const size = this.resolveSize(call.size, options.size);
+    if (size !== undefined) fields.size = size;
+    if (options.quality !== undefined) fields.quality = options.quality;
+    if (options.background !== undefined) fields.background = options.background;
+    if (call.outputFormat !== undefined && model.family === 'gpt-image') fields.output_format = call.outputFormat;
+    if (options.output_compression !== undefined) fields.output_compression = String(options.output_compression);
+    if (options.input_fidelity !== undefined) fields.input_fidelity = options.input_fidelity;
+    // dall-e-2 defaults to URLs that expire in 60 minutes; base64 saves the second download.
+    if (model.family === 'dall-e-2') fields.response_format = options.response_format ?? 'b64_json';
+    if (options.user !== undefined) fields.user = options.user;
+
+    if (call.seed !== undefined) warnings.push({ type: 'unsupported', feature: 'seed', details: 'OpenAI image edits take no seed: results are not reproducible.' });
+    if (call.strength !== undefined) {
+      warnings.push({ type: 'unsupported', feature: 'strength', details: `OpenAI image edits take no strength${model.inputFidelity ? `; ${openAiOptionsPrefix}.input_fidelity ("high" keeps more of the input) is the closest knob` : ''}.` });
+    }
+    if (call.negativePrompt !== undefined) warnings.push({ type: 'unsupported', feature: 'negative_prompt', details: 'OpenAI image edits take no negative prompt: say what to avoid in prompt.' });
+    if (call.style !== undefined) warnings.push({ type: 'unsupported', feature: 'style', details: 'OpenAI image edits have no style parameter: describe the style in prompt.' });
+    return fields;
+  }
+
+  private resolveSize(size: GenerationCall['size'], optionSize: 'auto' | undefined): string | undefined {
+    if (size === undefined) return optionSize;
+    const written = `${size.width}x${size.height}`;
+    if (optionSize !== undefined) {
+      throw new GatewayError('parameter_invalid', { parameter: 'size', expected: `either size or ${openAiOptionsPrefix}.size, not both`, received: describeReceived(written) });
+    }
+    if (this.model.sizes.includes(written)) return written;
+    if (this.model.freeformSizes) {
+      const { width, height } = size;
+      const fits = width % 16 === 0 && height % 16 === 0 && Math.max(width, height) <= 3840 && Math.min(width, height) <= 2160
+        && Math.max(width, height) <= 3 * Math.min(width, height);
+      if (fits) return written;
+      throw new GatewayError('parameter_invalid', {
+        parameter: 'size', expected: `a size for ${this.model.id} with both sides divisible by 16, aspect between 1:3 and 3:1, within 3840x2160`, received: describeReceived(written),
+      });
+    }
+    throw new GatewayError('parameter_invalid', { parameter: 'size', expected: `one of: ${this.model.sizes.join(', ')} (${this.model.id} output sizes)`, received: describeReceived(written) });
+  }
+
+  /** The input image(s) within the model's limits, and the mask in OpenAI's convention. */
+  private async buildFiles(call: GenerationCall, options: OpenAiOptions, warnings: Warning[]): Promise<{ images: FilePart[]; mask?: FilePart }> {
+    if (this.model.family === 'dall-e-2' && call.image.width !== call.image.height) {
+      throw new GatewayError('provider_cannot_serve', {
+        provider: `${openAiDisplayName} dall-e-2`, reason: `dall-e-2 edits need a square image and this one is ${call.image.width}×${call.image.height}; crop it or use a GPT image model`,
+      });
+    }
+    const adapted = await adaptInputImage(call.image, call.mask, this.model.input, { target: `${openAiDisplayName} ${this.model.id}`, allowChanges: true });
+    warnings.push(...adapted.warnings);
+    const images: FilePart[] = [{ bytes: adapted.image.bytes, mediaType: adapted.image.mediaType }];
+    (options.extra_images ?? []).forEach((value, index) => images.push(decodeExtraImage(value, index)));
+    if (images.length > this.model.maxImages) {
+      throw new GatewayError('parameter_invalid', {
+        parameter: `${openAiOptionsPrefix}.extra_images`, expected: `at most ${this.model.maxImages - 1} extra images for ${this.model.id}`, received: `${images.length - 1} images`,
+      });
+    }
+    const mask = adapted.mask === undefined ? undefined : { bytes: await toAlphaMask(adapted.mask), mediaType: 'image/png' };
+    if (mask !== undefined && images.length > 1) {
+      warnings.push({ type: 'other', feature: 'mask', details: 'With several input images OpenAI applies the mask to the first one only.' });
+    }
+    return { images, mask };
+  }
+}
+
+/** Builds the multipart body: `image` for one file, `image[]` for several (the SDK's bracket format). */
+export function buildForm(images: readonly FilePart[], mask: FilePart | undefined, fields: EditFields): FormData {
+  const form = new FormData();
+  const partName = images.length === 1 ? 'image' : 'image[]';
+  images.forEach((image, index) => {
+    const extension = image.mediaType.replace('image/', '').replace('jpeg', 'jpg');
+    // Real MIME types and file names: parts sent as application/octet-stream are reported to be refused (spec §2).
+    form.append(partName, new Blob([new Uint8Array(image.bytes)], { type: image.mediaType }), `image-${index + 1}.${extension}`);
+  });
+  if (mask !== undefined) form.append('mask', new Blob([new Uint8Array(mask.bytes)], { type: 'image/png' }), 'mask.png');
+  for (const [name, value] of Object.entries(fields)) if (value !== undefined) form.append(name, value);
+  return form;
+}
+
+/** Reads `data[]`: each item has `b64_json` (GPT image models, compatible servers) or `url` (dall-e-2). */
+export function readImageItems(body: unknown): Array<{ base64?: string; url?: string }> {
+  const data = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).data : undefined;
+  if (!Array.isArray(data) || data.length === 0) throw badResponse('the answer has no data[] images');
+  return data.map((item: unknown, index) => {
+    const record = typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {};
+    if (typeof record.b64_json === 'string' && record.b64_json !== '') return { base64: record.b64_json };
+    if (typeof record.url === 'string' && record.url !== '') return { url: record.url };
+    throw badResponse(`data[${index}] has neither b64_json nor url`);
+  });
+}
+
+function decodeExtraImage(value: string, index: number): FilePart {
+  const parameter = `${openAiOptionsPrefix}.extra_images.${index}`;
+  const base64 = value.replace(/^data:image\/[a-z+.-]+;base64,/i, '').replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) {
+    throw new GatewayError('parameter_invalid', { parameter, expected: 'bare base64 or a data:image/...;base64, URI', received: describeReceived(value) });
+  }
+  const bytes = Buffer.from(base64, 'base64');
+  const mediaType = sniffMediaType(bytes);
+  if (mediaType === undefined || !extraImageFormats.includes(mediaType)) {
+    throw new GatewayError('parameter_invalid', { parameter, expected: 'a PNG, JPEG or WebP image', received: mediaType ?? 'bytes that are not an image' });
+  }
+  if (bytes.length > extraImageMaxBytes) {
+    throw new GatewayError('parameter_invalid', { parameter, expected: 'an image under 50 MB', received: `${bytes.length} bytes` });
+  }
+  return { bytes, mediaType };
+}
+
+function decodeBase64Image(base64: string): GenerationOutput {
+  const bytes = Buffer.from(base64, 'base64');
+  const mediaType = sniffMediaType(bytes);
+  if (mediaType === undefined || !mediaType.startsWith('image/')) throw badResponse('data[].b64_json is not a base64 image');
+  return { bytes, mediaType };
+}
+
+async function reencodeOrFail(output: GenerationOutput, format: GenerationCall['outputFormat']): Promise<GenerationOutput> {
+  try {
+    return await reencodeOutput(output, format);
+  } catch (error) {
+    throw new GatewayError('upstream_bad_response', { provider: openAiDisplayName, reason: 'a result image could not be decoded' }, { cause: error });
+  }
+}
+
+function badResponse(reason: string): GatewayError {
+  return new GatewayError('upstream_bad_response', { provider: openAiDisplayName, reason }, { cause: new UpstreamFailure('malformed') });
+}

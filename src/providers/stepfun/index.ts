@@ -1,0 +1,26 @@
+import { GatewayError } from '../../errors/gateway-error.ts';
+import type { ProviderDefinition } from '../spec/provider-definition.ts';
+import { findStepFunModel, stepfunCapabilities, stepfunModels } from './stepfun-capabilities.ts';
+import { StepFunImageEditModel } from './stepfun-image-edit-model.ts';
+import { readStepFunSettings, type StepFunSettings } from './stepfun-settings.ts';
+
+export type { StepFunSettings } from './stepfun-settings.ts';
+export { stepfunCapabilities } from './stepfun-capabilities.ts';
+
+/**
+ * StepFun (provider id `stepfun`): synchronous `image2image` with a Bearer key. StepFun retired its image
+ * endpoints on 2026-10-10; after that date the provider counts as not configured for StepFun's own hosts unless
+ * `STEPFUN_IGNORE_RETIREMENT=1`, and a retired answer becomes `upstream_endpoint_retired`.
+ */
+export const stepfunProvider: ProviderDefinition<StepFunSettings> = {
+  capabilities: stepfunCapabilities,
+  readSettings: (source) => readStepFunSettings(source),
+  secretsOf: (settings) => [settings.apiKey],
+  createModel(modelId, settings, dependencies) {
+    const model = findStepFunModel(modelId);
+    if (model === undefined) {
+      throw new GatewayError('model_not_found', { model: modelId, service: 'StepFun', known: stepfunModels.map((known) => known.id).join(', ') });
+    }
+    return new StepFunImageEditModel(model, settings, dependencies);
+  },
+};

@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { completedResult, createHarness, deferred, FakeModel, FakeModels, type Harness } from './task-test-harness.ts';
+import type { TaskStreamEvent } from './task-generation-service.ts';
+import { canonicalJson, hashRequest } from './request-hash.ts';
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+async function blockingHarness(): Promise<{ harness: Harness; release(): void; model: FakeModel }> {
+  const models = new FakeModels();
+  const gate = deferred();
+  const model = models.add(new FakeModel('local', 'fake-model', async (_call, context) => {
+    context.onProgress(25);
+    await gate.promise;
+    context.onProgress(75);
+    return { status: 'completed', result: completedResult() };
+  }));
+  return { harness: await createHarness(models), release: () => gate.resolve(), model };
+}
+
+describe('task generation service', () => {
+  it('returns the same task for the same Idempotency-Key and body, 409 for a different body', async () => {
+    const setup = await blockingHarness();
+    harness = setup.harness;
+    const request = harness.request('local');
+    const first = await harness.service.submit(request, { idempotencyKey: 'key-1' });
+    expect(first.created).toBe(true);
+    // Same body with its keys in another order is still the same body.
+    const reordered = Object.fromEntries(Object.entries(structuredClone(request)).reverse()) as typeof request;
+    const again = await harness.service.submit(reordered, { idempotencyKey: 'key-1' });
+    expect(again).toMatchObject({ created: false, task: { id: first.task.id } });
+    await expect(harness.service.submit({ ...request, parameters: { ...request.parameters, prompt: 'other' } }, { idempotencyKey: 'key-1' }))
+      .rejects.toMatchObject({ code: 'task_idempotency_conflict', status: 409 });
+    await expect(harness.service.submit(request, { idempotencyKey: 'key-1', webhookUrl: 'https://example.com/hook' }))
+      .rejects.toMatchObject({ code: 'task_idempotency_conflict' });
+    const unrelated = await harness.service.submit(request, { idempotencyKey: 'key-2' });
+    expect(unrelated.task.id).not.toBe(first.task.id);
+    await expect(harness.service.submit(request, { idempotencyKey: 'bad key with spaces' })).rejects.toMatchObject({ code: 'parameter_invalid' });
+    await expect(harness.service.submit(request, { webhookUrl: 'ftp://example.com' })).rejects.toMatchObject({ code: 'parameter_invalid' });
+    setup.release();
+  });
+
+  it('streams a snapshot, progress and the end of a task', async () => {
+    const setup = await blockingHarness();
+    harness = setup.harness;
+    const { task } = await harness.service.submit(harness.request('local'));
+    await expect.poll(() => setup.model.starts.length).toBe(1);
+    const seen: TaskStreamEvent[] = [];
+    const consumed = (async () => {
+      for await (const event of harness!.service.events(task.id)) seen.push(event);
+    })();
+    await expect.poll(() => seen.length).toBeGreaterThan(0);
+    setup.release();
+    await consumed;
+    expect(seen[0]).toMatchObject({ name: 'task-state', task: { id: task.id, state: 'running', progress: 25 } });
+    expect(seen.slice(1).map((event) => event.name)).toEqual(['task-progress', 'task-end']);
+    expect(seen[1]).toMatchObject({ payload: { progress: 75 } });
+    expect(seen[2]).toMatchObject({ payload: { task: { state: 'succeeded' } } });
+
+    // A finished task streams its snapshot and ends.
+    const replay: string[] = [];
+    for await (const event of harness.service.events(task.id)) replay.push(event.name);
+    expect(replay).toEqual(['task-state']);
+  });
+
+  it('ends a stream when the client goes away', async () => {
+    const setup = await blockingHarness();
+    harness = setup.harness;
+    const { task } = await harness.service.submit(harness.request('local'));
+    const client = new AbortController();
+    const names: string[] = [];
+    const consumed = (async () => {
+      for await (const event of harness!.service.events(task.id, client.signal)) names.push(event.name);
+    })();
+    await expect.poll(() => names.length).toBeGreaterThan(0);
+    client.abort();
+    await consumed;
+    expect(names[0]).toBe('task-state');
+    setup.release();
+  });
+
+  it('lists with filters and cursor pagination, and validates the query', async () => {
+    const models = new FakeModels();
+    models.add(new FakeModel('local', 'fake-model', async () => ({ status: 'completed', result: completedResult() })));
+    harness = await createHarness(models);
+    const ids: string[] = [];
+    for (let index = 0; index < 5; index++) {
+      const { task } = await harness.service.submit(harness.request('local', index === 2 ? { service: 'image-to-video' } : {}));
+      ids.push(task.id);
+    }
+    for (const id of ids) await harness.settled(id);
+    const first = await harness.service.list({ limit: 2 });
+    expect(first.tasks.map((task) => task.id)).toEqual([ids[4], ids[3]]);
+    const second = await harness.service.list({ limit: 2, cursor: first.nextCursor });
+    expect(second.tasks.map((task) => task.id)).toEqual([ids[2], ids[1]]);
+    expect((await harness.service.list({ service: 'image-to-video' })).tasks.map((task) => task.id)).toEqual([ids[2]]);
+    expect((await harness.service.list({ state: 'failed' })).tasks).toEqual([]);
+    await expect(harness.service.list({ limit: 0 })).rejects.toMatchObject({ code: 'parameter_invalid' });
+    await expect(harness.service.list({ cursor: 'nope' })).rejects.toMatchObject({ code: 'parameter_invalid' });
+    await expect(harness.service.get('00000000-0000-7000-8000-000000000000')).rejects.toMatchObject({ code: 'task_not_found', status: 404 });
+    await expect(harness.service.get('../etc/passwd')).rejects.toMatchObject({ code: 'task_not_found' });
+  });
+});
+
+describe('request hash', () => {
+  it('ignores key order and undefined members, but not values', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, undefined], c: undefined } })).toBe('{"a":{"d":[1,null]},"b":1}');
+    expect(hashRequest({ a: 1, b: 2 })).toBe(hashRequest({ b: 2, a: 1 }));
+    expect(hashRequest({ a: 1 })).not.toBe(hashRequest({ a: 2 }));
+  });
+});
