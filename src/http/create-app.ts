@@ -6,10 +6,12 @@ import type { AppContext } from '../server/create-context.ts';
 import type { AtelierApp } from './define-route.ts';
 import { registerAogControlPlaneRoutes } from './routes/aog-control-plane-routes.ts';
 import { registerAogImageToImageRoute } from './routes/aog-image-to-image-route.ts';
+import { registerAogImageToVideoRoute } from './routes/aog-image-to-video-route.ts';
 import { registerCatalogueRoutes } from './routes/catalogue-routes.ts';
 import { registerFileRoutes } from './routes/file-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerOpenApiRoutes } from './routes/openapi-routes.ts';
+import { registerTaskRoutes } from './routes/task-routes.ts';
 
 /** Lets the server refuse new work during shutdown while in-flight requests finish. */
 export interface AdmissionGate {
@@ -43,6 +45,8 @@ export function createApp(context: AppContext, gate: AdmissionGate = { accepting
 
   registerHealthRoutes(app);
   registerAogImageToImageRoute(app, context);
+  registerAogImageToVideoRoute(app, context);
+  registerTaskRoutes(app, context);
   registerAogControlPlaneRoutes(app, context);
   registerFileRoutes(app, context);
   registerCatalogueRoutes(app, context);

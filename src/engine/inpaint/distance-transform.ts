@@ -5,8 +5,9 @@
  * feathering that stays inside the mask.
  */
 
-/** Stands for "no feature in this row/column"; finite so that differences never become NaN. */
-export const farAway = 1e20;
+/** Stands for "no feature in this row/column": finite so that differences never become NaN, and exactly
+ * representable as a float32 so results can be compared with it. */
+export const farAway = Math.fround(1e20);
 
 /**
  * @param isFeature `width * height` bytes; non-zero marks a feature pixel

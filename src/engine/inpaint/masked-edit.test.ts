@@ -148,6 +148,17 @@ describe('runMaskedEdit: removal', () => {
     expect(countReddish(result.image, mask)).toBe(0);
   });
 
+  it('falls back to Telea, with a warning, when the hole leaves too little texture to copy from', async () => {
+    const side = 30;
+    const small: RawImage = { data: new Uint8Array(side * side * 3).map((_, index) => 80 + (index % 90)), width: side, height: side, channels: 3 };
+    const mask = new Uint8Array(side * side);
+    for (let y = 5; y < 25; y++) mask.fill(255, y * side + 5, y * side + 25);
+    const result = await runMaskedEdit({ image: small, mask, prompt: 'remove', seed: 1, pool });
+    expect(result.applied).toEqual(['inpaint:telea']);
+    expect(result.warnings[0]).toMatchObject({ type: 'other', feature: 'mask' });
+    expectOutsideUnchanged(small, result.image, mask);
+  });
+
   it('gives the same bytes for the same seed', async () => {
     const first = await runMaskedEdit({ image: withRedSquare, mask: squareMask, prompt: 'remove', seed: 99, pool });
     const second = await runMaskedEdit({ image: withRedSquare, mask: squareMask, prompt: 'remove', seed: 99, pool });

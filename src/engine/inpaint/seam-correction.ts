@@ -12,6 +12,8 @@
 const meanRadius = 1;
 /** Interpolating from at most about this many border samples keeps the cost linear in the hole's area. */
 const targetSampleCount = 256;
+/** Spacing of the grid the correction is evaluated on (pixels). */
+const gridStep = 3;
 
 /** Adds the interpolated border offset to every hole pixel of `image` (in place). */
 export function correctSeams(image: Uint8Array, hole: Uint8Array, width: number, height: number, channels: number): void {
@@ -60,25 +62,69 @@ export function correctSeams(image: Uint8Array, hole: Uint8Array, width: number,
     entry.count++;
     for (let channel = 0; channel < channels; channel++) entry.offset[channel] += knownSum[channel] / known - filledSum[channel] / filled;
   }
-  const samples = [...cells.values()].map((entry) => ({ x: entry.x / entry.count, y: entry.y / entry.count, offset: entry.offset.map((value) => value / entry.count) }));
-  const correction = new Float64Array(channels);
+  const sampleCount = cells.size;
+  const sampleX = new Float64Array(sampleCount);
+  const sampleY = new Float64Array(sampleCount);
+  const sampleOffset = new Float64Array(sampleCount * channels);
+  let position = 0;
+  for (const entry of cells.values()) {
+    sampleX[position] = entry.x / entry.count;
+    sampleY[position] = entry.y / entry.count;
+    for (let channel = 0; channel < channels; channel++) sampleOffset[position * channels + channel] = entry.offset[channel] / entry.count;
+    position++;
+  }
+
+  // The correction is smooth, so it is evaluated on a coarse grid over the hole's bounds and interpolated
+  // bilinearly: the cost no longer grows with (hole area × border samples).
+  let left = width;
+  let right = 0;
+  let top = height;
+  let bottom = 0;
   for (let index = 0; index < hole.length; index++) {
     if (hole[index] === 0) continue;
     const x = index % width;
     const y = (index - x) / width;
-    correction.fill(0);
-    let totalWeight = 0;
-    for (const sample of samples) {
-      const dx = x - sample.x;
-      const dy = y - sample.y;
-      const weight = 1 / (dx * dx + dy * dy + 1);
-      totalWeight += weight;
-      for (let channel = 0; channel < channels; channel++) correction[channel] += weight * sample.offset[channel];
+    if (x < left) left = x;
+    if (x > right) right = x;
+    if (y < top) top = y;
+    if (y > bottom) bottom = y;
+  }
+  const gridColumns = Math.floor((right - left) / gridStep) + 2;
+  const gridRows = Math.floor((bottom - top) / gridStep) + 2;
+  const grid = new Float64Array(gridColumns * gridRows * channels);
+  for (let row = 0; row < gridRows; row++) {
+    for (let column = 0; column < gridColumns; column++) {
+      const x = left + column * gridStep;
+      const y = top + row * gridStep;
+      const to = (row * gridColumns + column) * channels;
+      let totalWeight = 0;
+      for (let sample = 0; sample < sampleCount; sample++) {
+        const dx = x - sampleX[sample];
+        const dy = y - sampleY[sample];
+        const weight = 1 / (dx * dx + dy * dy + 1);
+        totalWeight += weight;
+        for (let channel = 0; channel < channels; channel++) grid[to + channel] += weight * sampleOffset[sample * channels + channel];
+      }
+      for (let channel = 0; channel < channels; channel++) grid[to + channel] /= totalWeight;
     }
-    const to = index * channels;
-    for (let channel = 0; channel < channels; channel++) {
-      const value = Math.round(image[to + channel] + correction[channel] / totalWeight);
-      image[to + channel] = value < 0 ? 0 : value > 255 ? 255 : value;
+  }
+  for (let y = top; y <= bottom; y++) {
+    const row = Math.floor((y - top) / gridStep);
+    const fractionY = (y - top) / gridStep - row;
+    for (let x = left; x <= right; x++) {
+      const index = y * width + x;
+      if (hole[index] === 0) continue;
+      const column = Math.floor((x - left) / gridStep);
+      const fractionX = (x - left) / gridStep - column;
+      const topLeft = (row * gridColumns + column) * channels;
+      const bottomLeft = topLeft + gridColumns * channels;
+      const to = index * channels;
+      for (let channel = 0; channel < channels; channel++) {
+        const upper = grid[topLeft + channel] * (1 - fractionX) + grid[topLeft + channels + channel] * fractionX;
+        const lower = grid[bottomLeft + channel] * (1 - fractionX) + grid[bottomLeft + channels + channel] * fractionX;
+        const value = Math.round(image[to + channel] + upper * (1 - fractionY) + lower * fractionY);
+        image[to + channel] = value < 0 ? 0 : value > 255 ? 255 : value;
+      }
     }
   }
 }

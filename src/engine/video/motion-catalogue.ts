@@ -4,7 +4,8 @@
  *
  * English keywords match whole words or phrases, case-insensitively (plurals are listed explicitly, so `wave`, a
  * subject action, stays apart from `waves`, water); Chinese keywords match as substrings, because Chinese text has no
- * spaces between words.
+ * spaces between words. Single Chinese characters are avoided where they start unrelated words (水 in 水果 "fruit",
+ * 跑 in 跑车 "sports car", 快 in 快乐 "happy").
  */
 
 export const motionIds = [
@@ -114,7 +115,7 @@ export const motionCatalogue: readonly MotionEntry[] = [
     description: 'Water ripples: a sinusoidal displacement in perspective, strongest in the lower part of the picture.',
     keywords: {
       en: ['ripple', 'ripples', 'rippling', 'water', 'lake', 'pond', 'river', 'sea', 'ocean', 'waves', 'wavy'],
-      zh: ['涟漪', '水面', '波纹', '水波', '湖面', '海面', '河面', '波浪', '波光', '水'],
+      zh: ['涟漪', '水面', '波纹', '水波', '湖面', '海面', '河面', '波浪', '波光', '湖水', '河水', '海水', '流水'],
     },
   },
   {
@@ -122,8 +123,8 @@ export const motionCatalogue: readonly MotionEntry[] = [
     kind: 'region',
     description: 'Lights flicker: the brightness of the bright areas is modulated irregularly, area by area.',
     keywords: {
-      en: ['flicker', 'flickers', 'flickering', 'light', 'lights', 'lamp', 'lamps', 'twinkle', 'twinkling', 'blink', 'blinking', 'neon', 'candle', 'candles', 'sparkle', 'glow', 'glowing'],
-      zh: ['闪烁', '闪动', '灯', '灯光', '霓虹', '烛光', '蜡烛', '星光', '闪'],
+      en: ['flicker', 'flickers', 'flickering', 'lights', 'lamp', 'lamps', 'twinkle', 'twinkling', 'blink', 'blinking', 'neon', 'candle', 'candles', 'sparkle', 'glow', 'glowing'],
+      zh: ['闪烁', '闪动', '闪光', '一闪一闪', '灯', '灯光', '霓虹', '烛光', '蜡烛', '星光'],
     },
   },
   {
@@ -143,12 +144,12 @@ export const subjectActions: readonly { camera: MotionId; keywords: { en: readon
     camera: 'zoom-in',
     keywords: {
       en: ['run', 'runs', 'running', 'walk', 'walks', 'walking', 'drive', 'drives', 'driving', 'jump', 'jumps', 'jumping', 'dance', 'dances', 'dancing', 'move forward', 'bloom', 'blooms', 'blooming'],
-      zh: ['奔跑', '跑', '走', '行走', '行驶', '开车', '跳', '跳舞', '前进', '开放', '绽放', '盛开'],
+      zh: ['奔跑', '跑步', '在跑', '行走', '走路', '走向', '走动', '行驶', '开车', '跳跃', '跳舞', '前进', '开放', '绽放', '盛开'],
     },
   },
   {
     camera: 'pan-up',
-    keywords: { en: ['fly', 'flies', 'flying', 'spread its wings', 'spreads its wings', 'take off', 'takes off'], zh: ['飞', '飞翔', '展翅', '起飞'] },
+    keywords: { en: ['fly', 'flies', 'flying', 'spread its wings', 'spreads its wings', 'take off', 'takes off'], zh: ['飞翔', '飞走', '飞起', '飞过', '展翅', '起飞'] },
   },
   {
     camera: 'ken-burns',
@@ -162,7 +163,7 @@ export const subjectActions: readonly { camera: MotionId; keywords: { en: readon
 /** Words that change how strong the motion is (a factor on zoom, pan and displacement amplitudes). */
 export const intensityWords: readonly { intensity: MotionIntensity; keywords: { en: readonly string[]; zh: readonly string[] } }[] = [
   { intensity: 'gentle', keywords: { en: ['slow', 'slowly', 'gentle', 'gently', 'subtle', 'subtly', 'calm', 'softly', 'light breeze'], zh: ['缓缓', '慢慢', '缓慢', '轻轻', '轻柔', '徐徐', '微微'] } },
-  { intensity: 'strong', keywords: { en: ['fast', 'quickly', 'quick', 'rapid', 'rapidly', 'strong', 'strongly', 'dramatic', 'dramatically'], zh: ['快速', '迅速', '快', '剧烈', '强烈', '猛烈'] } },
+  { intensity: 'strong', keywords: { en: ['fast', 'quickly', 'quick', 'rapid', 'rapidly', 'strong', 'strongly', 'dramatic', 'dramatically'], zh: ['快速', '迅速', '很快', '加快', '剧烈', '强烈', '猛烈'] } },
 ];
 
 /** How strong the motion is: `gentle` ×0.6, `normal` ×1, `strong` ×1.4 on amplitudes. */

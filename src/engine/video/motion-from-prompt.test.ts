@@ -61,10 +61,13 @@ describe('chooseMotion', () => {
     ]);
   });
 
-  it('keeps words apart: "waves" is water, "wave" is a gesture, "lightning" is not "light"', () => {
+  it('keeps words apart: "waves" is water, "wave" is a gesture, "lightning" is not "lights"', () => {
     expect(chooseMotion({ prompt: 'waves on the sea' }).motion).toBe('ripple');
     expect(chooseMotion({ prompt: 'the girl waves hello' }).warnings.some((warning) => warning.details.includes('subject'))).toBe(true);
     expect(chooseMotion({ prompt: 'lightning storm' }).motion).toBe('ken-burns');
+    // 水果 is fruit, not water; 跑车 is a sports car, not running.
+    expect(chooseMotion({ prompt: '一盘水果' }).motion).toBe('ken-burns');
+    expect(chooseMotion({ prompt: '一辆红色跑车' }).warnings.map((warning) => warning.type)).toEqual(['fallback']);
   });
 
   it('lets an explicit motion win over the prompt', () => {

@@ -17,7 +17,7 @@ export interface DashScopeModelCapabilities extends ModelCapabilities {
   family: DashScopeModelFamily;
   /** Submission path under the base URL (the async header is always sent). */
   submitPath: string;
-  /** Default transport for inputs; `providerOptions.aliyun.input_transport` may switch to the upload. */
+  /** Default transport for inputs; `provider_options.aliyun.input_transport` may switch to the upload. */
   inputTransport: DashScopeInputTransport;
   /** Whether the model takes inline `data:` URIs at all (wanx-x-painting does not: URLs only). */
   acceptsDataUri: boolean;
@@ -29,7 +29,7 @@ export interface DashScopeModelCapabilities extends ModelCapabilities {
   concurrentTasks: number;
   /** Suggested poll cadence (spec §3.2): `initialMs` until `initialPhaseMs` has passed, then `laterMs`. */
   pollCadence: { initialMs: number; initialPhaseMs: number; laterMs: number };
-  /** Options under `providerOptions.aliyun` for this model (validated by `dashscope-options.ts`). */
+  /** Options under `provider_options.aliyun` for this model (validated by `dashscope-options.ts`). */
   providerOptions: Readonly<Record<string, ParameterSpec>>;
   /** Video models: the resolutions accepted and the default one. */
   video?: { resolutions: readonly ('480P' | '720P' | '1080P')[]; defaultResolution: '480P' | '720P' | '1080P'; durations: readonly number[]; defaultDuration: number };
@@ -148,7 +148,7 @@ const wanxStyleRepaint: DashScopeModelCapabilities = {
   service: 'image-to-image',
   description: 'Portrait style repaint: redraws a photo with a clear face in one of 23 preset styles (output short side 1536 px).',
   parameters: {
-    style: { type: 'enum', values: styleRepaintIndices.filter((index) => index >= 0).map(String), description: 'Style index (see the DashScope style table); -1 with providerOptions.aliyun.style_ref_image for a custom style.' },
+    style: { type: 'enum', values: styleRepaintIndices.filter((index) => index >= 0).map(String), description: 'Style index (see the DashScope style table); -1 with provider_options.aliyun.style_ref_image for a custom style.' },
   },
   input: { formats: ['jpeg', 'png', 'bmp', 'webp'], maxBytes: megabytes10, minSide: 256, maxSide: 5760, alpha: 'allowed' },
   maskConvention: 'none',

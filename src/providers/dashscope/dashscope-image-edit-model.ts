@@ -34,7 +34,7 @@ export class DashScopeImageEditModel extends DashScopeTaskModel {
     }
   }
 
-  /** wanx2.1-imageedit: the function follows the request unless `providerOptions.aliyun.function` says otherwise. */
+  /** wanx2.1-imageedit: the function follows the request unless `provider_options.aliyun.function` says otherwise. */
   private async imageEdit(call: GenerationCall, context: CallContext): Promise<DashScopeSubmission> {
     const defaultFunction: ImageEditFunction = call.mask ? 'description_edit_with_mask' : 'description_edit';
     const options = readDashScopeOptions(call.providerOptions ?? {}, this.model, defaultFunction);
@@ -143,7 +143,7 @@ export class DashScopeImageEditModel extends DashScopeTaskModel {
 
 /** The unified `style` as a style-repaint index ("3"), which is required when `style_index` is not given. */
 function styleIndexFrom(style: string | undefined, known: readonly number[]): number {
-  if (style === undefined) throw new GatewayError('parameter_missing', { parameter: 'style (a wanx-style-repaint-v1 style index, or providerOptions.aliyun.style_index)' });
+  if (style === undefined) throw new GatewayError('parameter_missing', { parameter: 'style (a wanx-style-repaint-v1 style index, or provider_options.aliyun.style_index)' });
   const index = /^-?\d+$/.test(style.trim()) ? Number(style.trim()) : Number.NaN;
   if (!known.includes(index) || index === -1) throw invalid('style', `a style index, one of: ${known.filter((value) => value >= 0).join(', ')}`, style);
   return index;

@@ -11,7 +11,7 @@ const scale = between(1, 2);
 const rgbComponent = between(0, 255, true);
 
 /**
- * `providerOptions.aliyun` (alias key `dashscope`): every DashScope knob that has no unified field. Strict: unknown
+ * `provider_options.aliyun` (alias key `dashscope`): every DashScope knob that has no unified field. Strict: unknown
  * options are errors, values out of range are errors (never clamped). Which options apply to which model and
  * `function` is checked afterwards by `readDashScopeOptions`.
  */
@@ -59,46 +59,44 @@ const optionsByFunction: Partial<Record<keyof DashScopeOptions, ImageEditFunctio
   upscale_factor: 'super_resolution', is_sketch: 'doodle',
 };
 
+/** How the options are named in messages: the request field clients send (`provider_options.aliyun`). */
+export const dashscopeOptionsPrefix = 'provider_options.aliyun';
+
 /**
- * Reads this provider's options from `call.providerOptions` (key `aliyun`, or its alias `dashscope`, not both),
- * validates them, and checks that each applies to the model and, for wanx2.1-imageedit, to the chosen function.
+ * Validates this provider's options (`call.providerOptions`, which routing fills from the request's
+ * `provider_options.aliyun` — or its alias key `dashscope` — and nothing else) and checks that each applies to the
+ * model and, for wanx2.1-imageedit, to the chosen function.
  *
  * @throws GatewayError `parameter_invalid` naming the option, what was expected and what was received.
  */
 export function readDashScopeOptions(providerOptions: Record<string, unknown>, model: DashScopeModelCapabilities, editFunction?: ImageEditFunction): DashScopeOptions {
-  if (providerOptions.aliyun !== undefined && providerOptions.dashscope !== undefined) {
-    throw new GatewayError('parameter_invalid', {
-      parameter: 'providerOptions.dashscope', expected: 'options under one key only (aliyun or dashscope)', received: 'both keys',
-    });
-  }
-  const key = providerOptions.dashscope !== undefined ? 'dashscope' : 'aliyun';
-  const options = parseProviderOptions(dashscopeOptionsSchema, providerOptions[key], `providerOptions.${key}`);
+  const options = parseProviderOptions(dashscopeOptionsSchema, providerOptions, dashscopeOptionsPrefix);
   const allowed = optionsByFamily[model.family];
   for (const name of Object.keys(options) as (keyof DashScopeOptions)[]) {
     if (!allowed.includes(name)) {
       throw new GatewayError('parameter_invalid', {
-        parameter: `providerOptions.${key}.${name}`, expected: `no ${name} option for ${model.id} (it takes: ${allowed.join(', ')})`, received: describeReceived(options[name]),
+        parameter: `${dashscopeOptionsPrefix}.${name}`, expected: `no ${name} option for ${model.id} (it takes: ${allowed.join(', ')})`, received: describeReceived(options[name]),
       });
     }
     const needsFunction = optionsByFunction[name];
     const chosenFunction = options.function ?? editFunction;
     if (needsFunction !== undefined && chosenFunction !== needsFunction) {
       throw new GatewayError('parameter_invalid', {
-        parameter: `providerOptions.${key}.${name}`, expected: `${name} only with function ${needsFunction} (function is ${chosenFunction ?? 'not set'})`, received: describeReceived(options[name]),
+        parameter: `${dashscopeOptionsPrefix}.${name}`, expected: `${name} only with function ${needsFunction} (function is ${chosenFunction ?? 'not set'})`, received: describeReceived(options[name]),
       });
     }
   }
   if (options.input_transport === 'data-uri' && !model.acceptsDataUri) {
     throw new GatewayError('parameter_invalid', {
-      parameter: `providerOptions.${key}.input_transport`, expected: `temporary-upload (${model.id} accepts URLs only)`, received: describeReceived(options.input_transport),
+      parameter: `${dashscopeOptionsPrefix}.input_transport`, expected: `temporary-upload (${model.id} accepts URLs only)`, received: describeReceived(options.input_transport),
     });
   }
   if (options.style_index === -1 && options.style_ref_url === undefined) {
-    throw new GatewayError('parameter_missing', { parameter: `providerOptions.${key}.style_ref_url (required with style_index -1)` });
+    throw new GatewayError('parameter_missing', { parameter: `${dashscopeOptionsPrefix}.style_ref_url (required with style_index -1)` });
   }
   if (options.style_ref_url !== undefined && options.style_index !== -1) {
     throw new GatewayError('parameter_invalid', {
-      parameter: `providerOptions.${key}.style_ref_url`, expected: 'style_ref_url only with style_index -1', received: describeReceived(options.style_ref_url),
+      parameter: `${dashscopeOptionsPrefix}.style_ref_url`, expected: 'style_ref_url only with style_index -1', received: describeReceived(options.style_ref_url),
     });
   }
   return options;

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { adaptInputImage } from '../shared/adapt-input-image.ts';
 import { toDataUri } from '../shared/data-uri.ts';
@@ -126,18 +127,19 @@ export abstract class DashScopeTaskModel implements ProviderModel {
       allowChanges: options.adaptInput ?? true,
     });
     const warnings = [...adapted.warnings];
+    const maskBytes = adapted.mask ? await rgbMask(adapted.mask) : undefined;
     const transport = options.transport ?? this.model.inputTransport;
     if (transport === 'data-uri') {
       return {
         imageUrl: toDataUri(adapted.image.bytes, adapted.image.mediaType),
-        maskUrl: adapted.mask ? toDataUri(adapted.mask.bytes, 'image/png') : undefined,
+        maskUrl: maskBytes ? toDataUri(maskBytes, 'image/png') : undefined,
         usesTemporaryUploads: false,
         warnings,
       };
     }
     const imageUrl = await uploadTemporaryFile(adapted.image, this.model.id, this.settings, this.dependencies, signal);
-    const maskUrl = adapted.mask
-      ? await uploadTemporaryFile({ bytes: adapted.mask.bytes, mediaType: 'image/png' }, this.model.id, this.settings, this.dependencies, signal)
+    const maskUrl = maskBytes
+      ? await uploadTemporaryFile({ bytes: maskBytes, mediaType: 'image/png' }, this.model.id, this.settings, this.dependencies, signal)
       : undefined;
     // Not a substitution (the pixels are unchanged): a notice that the input left Atelier for DashScope storage.
     warnings.push({
@@ -147,4 +149,12 @@ export abstract class DashScopeTaskModel implements ProviderModel {
     });
     return { imageUrl, maskUrl, usesTemporaryUploads: true, warnings };
   }
+}
+
+/**
+ * The canonical mask (single-channel, white = edit) as the RGB PNG DashScope documents: white `[255,255,255]` =
+ * edit, black `[0,0,0]` = keep. Same convention, so only the channel count changes.
+ */
+async function rgbMask(mask: MaskInput): Promise<Buffer> {
+  return sharp(mask.bytes).toColourspace('srgb').png().toBuffer();
 }

@@ -51,7 +51,7 @@ describe('DashScope image-to-video on the wire', () => {
   test('wanx2.1-i2v-turbo: every documented field', async () => {
     await fakeModel(fake, 'wanx2.1-i2v-turbo').start(videoCall({
       prompt: 'a cat runs', negativePrompt: 'flowers', resolution: '480P', duration: 3, seed: 12345,
-      providerOptions: { aliyun: { prompt_extend: false, watermark: true, template: 'flying' } },
+      providerOptions: { prompt_extend: false, watermark: true, template: 'flying' },
     }), testContext());
     expect(fake.submissions()[0].json).toEqual({
       model: 'wanx2.1-i2v-turbo',
@@ -76,7 +76,7 @@ describe('DashScope image-to-video on the wire', () => {
     expect((await failure('wanx2.1-i2v-turbo', videoCall({ duration: 6 }))).message).toBe('Expected one of: 3, 4, 5 seconds for wanx2.1-i2v-turbo for duration but received 6 (number)');
     expect((await failure('wanx2.1-i2v-turbo', videoCall({ n: 2 }))).code).toBe('parameter_invalid');
     expect((await failure('wanx2.1-i2v-turbo', videoCall({ negativePrompt: 'n'.repeat(501) }))).message).toContain('at most 500 characters');
-    expect((await failure('wanx2.1-i2v-turbo', videoCall({ providerOptions: { aliyun: { function: 'expand' } } }))).message).toContain('no function option for wanx2.1-i2v-turbo');
+    expect((await failure('wanx2.1-i2v-turbo', videoCall({ providerOptions: { function: 'expand' } }))).message).toContain('no function option for wanx2.1-i2v-turbo');
     expect(fake.submissions()).toHaveLength(0);
   });
 

@@ -2,11 +2,11 @@ import type { z } from 'zod';
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
 
 /**
- * Validates `providerOptions.<provider>` against an adapter's zod schema and turns the first problem into the
- * standard 400: `Expected <what> for providerOptions.<provider>.<option> but received <value>`. Nothing is
+ * Validates a provider's options (`provider_options.<provider>` in the request) against an adapter's zod schema and turns the first problem into the
+ * standard 400: `Expected <what> for provider_options.<provider>.<option> but received <value>`. Nothing is
  * clamped or dropped: an unknown option is an error too (strict schemas), so typos never pass silently.
  *
- * @param prefix the parameter path shown to the caller, e.g. `providerOptions.aliyun`
+ * @param prefix the parameter path shown to the caller, e.g. `provider_options.aliyun`
  * @throws GatewayError `parameter_invalid`
  */
 export function parseProviderOptions<Schema extends z.ZodType>(schema: Schema, value: unknown, prefix: string): z.output<Schema> {

@@ -74,7 +74,7 @@ describe('small helpers', () => {
     const schema = z.strictObject({ level: z.number().int().min(1).max(3), mode: z.enum(['a', 'b']), flag: z.boolean() }).partial();
     const message = (value: unknown) => {
       try {
-        parseProviderOptions(schema, value, 'providerOptions.example');
+        parseProviderOptions(schema, value, 'provider_options.example');
       } catch (error) {
         return (error as Error).message;
       }
@@ -82,9 +82,9 @@ describe('small helpers', () => {
     };
     expect(message({ level: 2, mode: 'a' })).toBe('accepted');
     expect(message(undefined)).toBe('accepted');
-    expect(message({ level: 4 })).toBe('Expected a number ≤ 3 for providerOptions.example.level but received 4 (number)');
-    expect(message({ mode: 'c' })).toBe('Expected one of: a, b for providerOptions.example.mode but received "c" (string)');
-    expect(message({ flag: 'yes' })).toBe('Expected a boolean for providerOptions.example.flag but received "yes" (string)');
-    expect(message({ levle: 1 })).toBe('Expected no such option (see GET /v1/models for the options this model takes) for providerOptions.example.levle but received 1 (number)');
+    expect(message({ level: 4 })).toBe('Expected a number ≤ 3 for provider_options.example.level but received 4 (number)');
+    expect(message({ mode: 'c' })).toBe('Expected one of: a, b for provider_options.example.mode but received "c" (string)');
+    expect(message({ flag: 'yes' })).toBe('Expected a boolean for provider_options.example.flag but received "yes" (string)');
+    expect(message({ levle: 1 })).toBe('Expected no such option (see GET /v1/models for the options this model takes) for provider_options.example.levle but received 1 (number)');
   });
 });

@@ -70,11 +70,12 @@ export class StepFunImageEditModel implements ProviderModel {
         outputs.push(await this.generateOnce({ ...body, seed }, call, context));
       } catch (error) {
         if (context.signal.aborted || outputs.length === 0) throw error;
+        if (!GatewayError.isInstance(error)) this.dependencies.logger.error('StepFun request failed unexpectedly', { error });
         // The earlier requests are billed: keep their images rather than failing the whole job.
         warnings.push({
           type: 'other',
           feature: 'n',
-          details: `StepFun request ${index + 1} of ${call.n} failed, so ${outputs.length} image(s) are returned: ${error instanceof Error ? error.message : String(error)}`,
+          details: `StepFun request ${index + 1} of ${call.n} failed, so ${outputs.length} image(s) are returned: ${GatewayError.isInstance(error) ? error.message : 'an unexpected error (see the server log)'}`,
         });
         break;
       }
@@ -129,7 +130,7 @@ export class StepFunImageEditModel implements ProviderModel {
     }
 
     if (call.mask) {
-      warnings.push({ type: 'unsupported', feature: 'mask', details: 'StepFun image2image takes no mask: the mask was not sent and the whole image was edited.' });
+      warnings.push({ type: 'unsupported', feature: 'mask', details: 'StepFun image2image takes no mask, so the mask was not sent: StepFun edits the whole image (Atelier then restores the original pixels outside the mask).' });
     }
     if (call.style !== undefined) {
       warnings.push({ type: 'unsupported', feature: 'style', details: 'StepFun image2image has no style parameter: describe the style in prompt instead.' });

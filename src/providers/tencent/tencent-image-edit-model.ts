@@ -92,12 +92,13 @@ export class TencentImageEditModel implements ProviderModel {
     const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
     if (outputs.length === 0) throw failures[0];
     if (failures.length > 0) {
+      for (const failure of failures) if (!GatewayError.isInstance(failure)) this.dependencies.logger.error('Tencent call failed unexpectedly', { error: failure });
       // The successful calls are billed: keep their images rather than failing the whole job.
       const first = failures[0];
       warnings.push({
         type: 'other',
         feature: 'n',
-        details: `${failures.length} of ${call.n} Tencent calls failed, so ${outputs.length} image(s) are returned: ${first instanceof Error ? first.message : String(first)}`,
+        details: `${failures.length} of ${call.n} Tencent calls failed, so ${outputs.length} image(s) are returned: ${GatewayError.isInstance(first) ? first.message : 'an unexpected error (see the server log)'}`,
       });
     }
     return { status: 'completed', result: { outputs, warnings, usage: { images: outputs.length } } };
@@ -118,7 +119,7 @@ export class TencentImageEditModel implements ProviderModel {
     }
 
     if (call.mask) {
-      warnings.push({ type: 'unsupported', feature: 'mask', details: 'Tencent ImageToImage takes no mask: the mask was not sent and the whole image was restyled.' });
+      warnings.push({ type: 'unsupported', feature: 'mask', details: 'Tencent ImageToImage takes no mask, so the mask was not sent: Tencent restyles the whole image (Atelier then restores the original pixels outside the mask).' });
     }
     if (call.seed !== undefined) {
       warnings.push({ type: 'unsupported', feature: 'seed', details: 'Tencent ImageToImage takes no seed: results are not reproducible.' });
