@@ -74,8 +74,5 @@ export function toTaskResource(task: TaskRecord, publicUrl: string): TaskResourc
 /** Webhook URLs often carry a token in the query string; never echo it back. */
 function redactQuery(url: string): string {
   const parsed = new URL(url);
-  if (parsed.search) parsed.search = '?…';
-  parsed.username = '';
-  parsed.password = '';
-  return parsed.href;
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname}${parsed.search ? '?…' : ''}`;
 }

@@ -71,6 +71,8 @@ export interface DashScopeFakeOptions {
   clock?: FakeClock;
   /** Enforce the documented concurrent-task limits per model (default true). */
   enforceConcurrency?: boolean;
+  /** Keep no request bodies or task inputs after handling (benchmarks: memory stays flat). */
+  forgetBodies?: boolean;
 }
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -161,7 +163,8 @@ export async function startDashScopeFake(options: DashScopeFakeOptions = {}): Pr
     }
     const script = scripts.shift() ?? {};
     const task: FakeTask = {
-      id: randomUUID(), model, family, createdAt: clock.now(), body, polls: 0, current: 'PENDING',
+      id: randomUUID(), model, family, createdAt: clock.now(), polls: 0, current: 'PENDING',
+      body: options.forgetBodies ? { model, parameters, input: { prompt: input.prompt, style_index: input.style_index } } : body,
       script: { before: script.before ?? ['PENDING', 'RUNNING'], outcome: script.outcome ?? { kind: 'succeeded' }, runningForMs: script.runningForMs ?? 0 },
     };
     tasks.set(task.id, task);
@@ -296,7 +299,7 @@ export async function startDashScopeFake(options: DashScopeFakeOptions = {}): Pr
       case 'oss-upload': return ossUpload(request);
       case 'result': return result(request);
     }
-  }, { clock });
+  }, { clock, forgetBodies: options.forgetBodies });
   origin = server.origin;
 
   return {

@@ -83,7 +83,10 @@ export interface FakeServer {
  *
  * @example const server = await startFakeServer((request) => ({ status: 200, body: { ok: true } }));
  */
-export async function startFakeServer(handle: RouteHandler, options: { clock?: FakeClock; maxBodyBytes?: number } = {}): Promise<FakeServer> {
+export async function startFakeServer(
+  handle: RouteHandler,
+  options: { clock?: FakeClock; maxBodyBytes?: number; /** Drop bodies from the log after handling (benchmarks: keeps memory flat). */ forgetBodies?: boolean } = {},
+): Promise<FakeServer> {
   const clock = options.clock ?? new FakeClock();
   const requests: RecordedRequest[] = [];
   const scripted: Array<ScriptedFailure & { remaining: number }> = [];
@@ -129,6 +132,7 @@ export async function startFakeServer(handle: RouteHandler, options: { clock?: F
       }
       const answer = await handle(recorded);
       send(outgoing, behaviour?.kind === 'answer-after-handling' ? behaviour.answer : answer);
+      if (options.forgetBodies) Object.assign(recorded, { rawBody: Buffer.alloc(0), json: undefined });
     } catch (error) {
       send(outgoing, { status: 500, body: { code: 'FakeServerBug', message: error instanceof Error ? error.message : String(error) } });
     }

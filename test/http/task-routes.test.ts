@@ -163,7 +163,7 @@ describe('GET /v1/tasks and /v1/tasks/{id}', () => {
 describe('POST /v1/tasks/{id}/cancel', () => {
   it('cancels a queued task at once and refuses to cancel a finished one', async () => {
     // The engine runs one job at a time here: a video occupies it while the image task waits.
-    const video = await json(await harness.post('/v1/tasks', { service: 'image-to-video', image: photoPath, image_type: 'path', prompt: 'zoom in', duration: 5, resolution: '720P' }));
+    const video = await json(await harness.post('/v1/tasks', { service: 'image-to-video', image: photoPath, image_type: 'path', prompt: 'zoom in', duration: 5, resolution: '480P' }));
     const queued = await json(await harness.post('/v1/tasks', imageTask({ prompt: 'queued then canceled' })));
     expect(queued.state).toBe('queued');
     const canceled = await harness.app.request(`/v1/tasks/${queued.id}/cancel`, { method: 'POST' });

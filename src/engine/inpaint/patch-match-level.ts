@@ -54,24 +54,32 @@ export function solvePatchMatchLevel(input: PatchMatchLevelInput): PatchMatchLev
   const table = holeIntegral(hole, width, height);
   const excludedTable = holeIntegral(input.excluded, width, height);
   const isSource = new Uint8Array(width * height);
-  const sourceList: number[] = [];
-  const targetList: number[] = [];
+  const targetBuffer = new Int32Array(width * height);
+  const sourceBuffer = new Int32Array(width * height);
+  let targetCount = 0;
+  let sourceCount = 0;
   for (let y = radius; y < height - radius; y++) {
     for (let x = radius; x < width - radius; x++) {
       const index = y * width + x;
-      if (holePixelsInPatch(table, width, x, y, radius) > 0) targetList.push(index);
+      if (holePixelsInPatch(table, width, x, y, radius) > 0) targetBuffer[targetCount++] = index;
       else if (holePixelsInPatch(excludedTable, width, x, y, radius) === 0) {
         isSource[index] = 1;
-        sourceList.push(index);
+        sourceBuffer[sourceCount++] = index;
       }
     }
   }
-  if (sourceList.length === 0) throw new Error(`patch-match: no complete ${patchSize}×${patchSize} patch outside the hole at ${width}×${height}`);
-  const targets = Int32Array.from(targetList);
-  const sources = Int32Array.from(sourceList);
+  if (sourceCount === 0) throw new Error(`patch-match: no complete ${patchSize}×${patchSize} patch outside the hole at ${width}×${height}`);
+  const targets = targetBuffer.slice(0, targetCount);
+  const sources = sourceBuffer.slice(0, sourceCount);
+  // Hole pixels get compact slots so that voting accumulates into arrays the size of the hole, not of the crop.
+  const holeSlot = new Int32Array(width * height).fill(-1);
+  let holeCount = 0;
+  for (let index = 0; index < hole.length; index++) if (hole[index] !== 0) holeSlot[index] = holeCount++;
+  const holePixels = new Int32Array(holeCount);
+  for (let index = 0; index < hole.length; index++) if (holeSlot[index] >= 0) holePixels[holeSlot[index]] = index;
   const random = createSeededRandom(input.seed);
   const field: NearestNeighbourField = { sourceX: new Int32Array(width * height).fill(-1), sourceY: new Int32Array(width * height).fill(-1), width, height };
-  const context: LevelContext = { image, hole, width, height, channels, radius, isSource, sources, targets, field, distance: new Float64Array(width * height), random };
+  const context: LevelContext = { image, hole, width, height, channels, radius, isSource, sources, targets, holeSlot, holePixels, field, distance: new Float64Array(width * height), random };
 
   if (input.coarser) {
     upsampleField(context, input.coarser);
@@ -98,6 +106,9 @@ interface LevelContext {
   isSource: Uint8Array;
   sources: Int32Array;
   targets: Int32Array;
+  /** Per pixel: its index among the hole pixels, or -1. */
+  holeSlot: Int32Array;
+  holePixels: Int32Array;
   field: NearestNeighbourField;
   distance: Float64Array;
   random: SeededRandom;
@@ -123,10 +134,11 @@ function initialiseCoarsest(context: LevelContext, table: Int32Array, searchIter
   for (const target of targets) context.distance[target] = knownPixelDistance(context, target, context.field.sourceX[target], context.field.sourceY[target], Infinity);
   for (let pass = 0; pass < searchIterations; pass++) searchPass(context, pass % 2 === 1, knownPixelDistance);
   const area = (2 * radius + 1) * (2 * radius + 1);
-  const weights = new Float32Array(width * height);
-  for (const target of targets) {
+  const weights = new Float32Array(targets.length);
+  for (let position = 0; position < targets.length; position++) {
+    const target = targets[position];
     const x = target % width;
-    weights[target] = area - holePixelsInPatch(table, width, x, (target - x) / width, radius);
+    weights[position] = area - holePixelsInPatch(table, width, x, (target - x) / width, radius);
   }
   vote(context, weights);
 }
@@ -276,39 +288,43 @@ function similarityWeights(context: LevelContext): Float32Array {
   for (let position = 0; position < targets.length; position++) perSample[position] = distance[targets[position]] / samples;
   const sorted = Float64Array.from(perSample).sort();
   const spread = Math.max(1, sorted[Math.floor(sorted.length * 0.75)]);
-  const weights = new Float32Array(distance.length);
-  for (let position = 0; position < targets.length; position++) weights[targets[position]] = Math.exp(-perSample[position] / (2 * spread)) + 1e-6;
+  const weights = new Float32Array(targets.length);
+  for (let position = 0; position < targets.length; position++) weights[position] = Math.exp(-perSample[position] / (2 * spread)) + 1e-6;
   return weights;
 }
 
 /**
- * M-step: each hole pixel becomes the mean of the colours its overlapping source patches propose.
- * @param weights per target (by pixel index); uniform when absent. Pixels with no weight keep their value.
+ * M-step: each hole pixel becomes the (weighted) mean of the colours its overlapping source patches propose.
+ * @param weights per target, in the order of `targets`; uniform when absent. Pixels with no weight keep their value.
  */
 function vote(context: LevelContext, weights: Float32Array | undefined): void {
-  const { image, hole, width, channels, radius, targets, field } = context;
-  const sums = new Float64Array(hole.length * channels);
-  const counts = new Float64Array(hole.length);
-  for (const target of targets) {
-    const weight = weights ? weights[target] : 1;
+  const { image, hole, width, channels, radius, targets, holeSlot, holePixels, field } = context;
+  const sums = new Float64Array(holePixels.length * channels);
+  const totals = new Float64Array(holePixels.length);
+  for (let position = 0; position < targets.length; position++) {
+    const weight = weights ? weights[position] : 1;
     if (weight === 0) continue;
+    const target = targets[position];
     const offsetToSource = field.sourceY[target] * width + field.sourceX[target] - target;
     for (let dy = -radius; dy <= radius; dy++) {
+      const rowStart = target + dy * width;
       for (let dx = -radius; dx <= radius; dx++) {
-        const pixel = target + dy * width + dx;
+        const pixel = rowStart + dx;
         if (hole[pixel] === 0) continue;
+        const slot = holeSlot[pixel];
         const from = (pixel + offsetToSource) * channels;
-        const to = pixel * channels;
+        const to = slot * channels;
         for (let channel = 0; channel < channels; channel++) sums[to + channel] += weight * image[from + channel];
-        counts[pixel] += weight;
+        totals[slot] += weight;
       }
     }
   }
-  for (let pixel = 0; pixel < hole.length; pixel++) {
-    const count = counts[pixel];
-    if (count === 0) continue;
-    const to = pixel * channels;
-    for (let channel = 0; channel < channels; channel++) image[to + channel] = Math.round(sums[to + channel] / count);
+  for (let slot = 0; slot < holePixels.length; slot++) {
+    const total = totals[slot];
+    if (total === 0) continue;
+    const to = holePixels[slot] * channels;
+    const from = slot * channels;
+    for (let channel = 0; channel < channels; channel++) image[to + channel] = Math.round(sums[from + channel] / total);
   }
 }
 

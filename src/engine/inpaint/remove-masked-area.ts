@@ -14,6 +14,10 @@ export const dilationRadius = 3;
 export const thinRadiusLimit = 6;
 /** Telea's neighbourhood radius ε. */
 const teleaRadius = 4;
+/** Thin strokes are split into this many row bands filled in parallel. */
+const teleaBandCount = 2;
+
+const thinToTelea = (value: number): number => (value === region.thin ? teleaRegion.fill : value === region.keep ? teleaRegion.known : teleaRegion.unavailable);
 
 export interface RemovalRequest {
   image: RawImage;
@@ -60,7 +64,16 @@ export async function removeMaskedArea(request: RemovalRequest): Promise<Removal
 
   if (result.hasThin) {
     signal?.throwIfAborted();
-    await runTelea(filled, width, height, channels, planBox, result.regions, (value) => (value === region.thin ? teleaRegion.fill : value === region.keep ? teleaRegion.known : teleaRegion.unavailable), pool, signal);
+    // Two bands of rows, filled in parallel; each treats the other's strokes as unavailable. Always two (not the pool
+    // size), so the bytes do not depend on the machine's core count.
+    const bands = splitRowsEvenly(result.regions, planBox, teleaBandCount);
+    await Promise.all(
+      bands.map((band) => {
+        const area: PixelBox = { left: planBox.left, top: planBox.top + band.start, width: planBox.width, height: band.end - band.start };
+        const regions = result.regions.subarray(band.start * planBox.width, band.end * planBox.width);
+        return runTelea(filled, width, height, channels, area, regions, thinToTelea, pool, signal, planBox, result.regions);
+      }),
+    );
     methods.push('telea');
   }
   if (result.groups.length > 0) {
@@ -116,7 +129,9 @@ function planeInCrop(crop: PixelBox, planBox: PixelBox, regions: Uint8Array, tes
 
 /**
  * Runs Telea on `area` (grown by ε so every filled pixel sees its neighbourhood) and writes the filled pixels back.
- * @param regionOf maps a value of `regions` (which covers `area`) to a Telea region
+ * @param regions covers `area`; `regionOf` maps its values to Telea regions
+ * @param context optional wider plan (covering `contextBox`) for the margin around `area`: there, anything Telea would
+ *   fill elsewhere is unavailable rather than known, so strokes of another band are never read as colour
  */
 async function runTelea(
   filled: Uint8Array,
@@ -128,9 +143,22 @@ async function runTelea(
   regionOf: (value: number) => number,
   pool: WorkerPool,
   signal: AbortSignal | undefined,
+  contextBox?: PixelBox,
+  context?: Uint8Array,
 ): Promise<void> {
   const crop = expandBox(area, teleaRadius + 1, width, height);
   const teleaRegions = new Uint8Array(crop.width * crop.height);
+  if (contextBox && context) {
+    const top = Math.max(crop.top, contextBox.top);
+    const bottom = Math.min(crop.top + crop.height, contextBox.top + contextBox.height);
+    const left = Math.max(crop.left, contextBox.left);
+    const right = Math.min(crop.left + crop.width, contextBox.left + contextBox.width);
+    for (let y = top; y < bottom; y++) {
+      for (let x = left; x < right; x++) {
+        if (context[(y - contextBox.top) * contextBox.width + (x - contextBox.left)] !== region.keep) teleaRegions[(y - crop.top) * crop.width + (x - crop.left)] = teleaRegion.unavailable;
+      }
+    }
+  }
   for (let y = area.top; y < area.top + area.height; y++) {
     for (let x = area.left; x < area.left + area.width; x++) {
       teleaRegions[(y - crop.top) * crop.width + (x - crop.left)] = regionOf(regions[(y - area.top) * area.width + (x - area.left)]);
@@ -140,6 +168,35 @@ async function runTelea(
   const input: TeleaInput = { image: cropPixels(filled, width, channels, crop), width: crop.width, height: crop.height, channels, regions: teleaRegions, radius: teleaRadius };
   const output = await pool.run<{ image: Uint8Array }>({ module: 'inpaint/telea.ts', exportName: 'teleaInpaint', input }, signal);
   writeBack(filled, width, channels, output.image, crop, fillPlane);
+}
+
+/**
+ * Splits the rows of `box` into `count` bands holding about the same number of thin pixels, cutting preferably
+ * through rows with few of them (gaps between strokes).
+ */
+function splitRowsEvenly(regions: Uint8Array, box: PixelBox, count: number): { start: number; end: number }[] {
+  const perRow = new Float64Array(box.height);
+  let total = 0;
+  for (let row = 0; row < box.height; row++) {
+    for (let column = 0; column < box.width; column++) if (regions[row * box.width + column] === region.thin) perRow[row]++;
+    total += perRow[row];
+  }
+  const cuts: number[] = [];
+  let seen = 0;
+  let row = 0;
+  for (let band = 1; band < count; band++) {
+    const wanted = (total * band) / count;
+    while (row < box.height && seen + perRow[row] <= wanted) seen += perRow[row++];
+    // Look a little either side for the emptiest row to cut at.
+    const reach = Math.floor(box.height / (4 * count));
+    let best = row;
+    for (let candidate = Math.max(1, row - reach); candidate <= Math.min(box.height - 1, row + reach); candidate++) if (perRow[candidate] < perRow[best]) best = candidate;
+    cuts.push(Math.max(cuts[cuts.length - 1] ?? 0, best));
+  }
+  const bounds = [0, ...cuts, box.height];
+  const bands: { start: number; end: number }[] = [];
+  for (let index = 0; index + 1 < bounds.length; index++) if (bounds[index + 1] > bounds[index]) bands.push({ start: bounds[index], end: bounds[index + 1] });
+  return bands;
 }
 
 /** Copies the pixels of `crop` where `plane` is set into the full-size image. */

@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { adaptInputImage } from '../shared/adapt-input-image.ts';
-import { toDataUri } from '../shared/data-uri.ts';
 import { downloadResult } from '../shared/download-result.ts';
+import { InlineData } from '../shared/inline-data-json.ts';
 import type { ImageInput, MaskInput } from '../spec/generation-call.ts';
 import type { ProviderDependencies } from '../spec/provider-definition.ts';
 import type { CallContext, JsonValue, ProviderModel, StartResult, StatusResult } from '../spec/provider-model.ts';
@@ -25,10 +25,10 @@ export interface DashScopeSubmission {
   warnings: Warning[];
 }
 
-/** Inputs as DashScope will read them: a `data:` URI or an `oss://` URL each. */
+/** Inputs as DashScope will read them: a `data:` URI (serialised lazily, see `InlineData`) or an `oss://` URL each. */
 export interface PreparedInputs {
-  imageUrl: string;
-  maskUrl?: string;
+  imageUrl: InlineData | string;
+  maskUrl?: InlineData | string;
   usesTemporaryUploads: boolean;
   warnings: Warning[];
 }
@@ -131,8 +131,8 @@ export abstract class DashScopeTaskModel implements ProviderModel {
     const transport = options.transport ?? this.model.inputTransport;
     if (transport === 'data-uri') {
       return {
-        imageUrl: toDataUri(adapted.image.bytes, adapted.image.mediaType),
-        maskUrl: maskBytes ? toDataUri(maskBytes, 'image/png') : undefined,
+        imageUrl: new InlineData(adapted.image.bytes, adapted.image.mediaType),
+        maskUrl: maskBytes ? new InlineData(maskBytes, 'image/png') : undefined,
         usesTemporaryUploads: false,
         warnings,
       };

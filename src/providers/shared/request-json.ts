@@ -2,6 +2,7 @@ import { GatewayError } from '../../errors/gateway-error.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { createCallSignal } from './call-signal.ts';
 import { httpStatusVerdict, type ErrorVerdict } from './http-status-verdict.ts';
+import { serializeJsonWithInlineData } from './inline-data-json.ts';
 import { networkErrorKind } from './network-error-kind.ts';
 import { readBodyWithLimit } from './read-body-with-limit.ts';
 import { parseRetryAfter } from './retry-after.ts';
@@ -15,7 +16,7 @@ export interface JsonRequest {
   url: string;
   method: 'GET' | 'POST' | 'DELETE';
   headers: Readonly<Record<string, string>>;
-  /** Serialised with `JSON.stringify`; absent for GET. */
+  /** Serialised as JSON (`InlineData` values become data URIs without extra copies); absent for GET. */
   body?: unknown;
   /** Timeout of the whole call including the body, in ms. */
   timeoutMs: number;
@@ -56,7 +57,7 @@ export async function requestJson(request: JsonRequest): Promise<JsonResponse> {
       response = await request.fetch(request.url, {
         method: request.method,
         headers: request.headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        body: request.body === undefined ? undefined : new Uint8Array(serializeJsonWithInlineData(request.body)),
         signal: callSignal.signal,
         redirect: 'error',
       });

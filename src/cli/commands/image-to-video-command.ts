@@ -1,0 +1,97 @@
+import { copyFile, mkdir } from 'node:fs/promises';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readSettings } from '../../config/read-settings.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
+import { validateBody } from '../../http/parse-json-body.ts';
+import { imageToVideoBodySchema, imageToVideoRequest } from '../../http/schemas/generation-body-schema.ts';
+import { silentLogger } from '../../logging/logger.ts';
+import { createContext } from '../../server/create-context.ts';
+import { isTerminal } from '../../tasks/task-record.ts';
+import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from '../command.ts';
+import { createProgressBar } from './tasks-command.ts';
+
+const flags: Record<string, FlagSpec> = {
+  image: { type: 'string', description: 'First frame: a file path or an http(s) URL' },
+  prompt: { type: 'string', description: 'The motion, e.g. "Make the clouds move slowly", "zoom in" or 让树叶随风摇摆' },
+  out: { type: 'string', description: 'Where to save the MP4 (default: <image name>-atelier.mp4 in the current directory)' },
+  duration: { type: 'string', description: 'Seconds, 3–5 for the embedded engine (default 5)' },
+  resolution: { type: 'string', description: '480P | 720P | 1080P (default 720P)' },
+  motion: { type: 'string', description: 'Explicit motion id (zoom-in, pan-left, ken-burns, …), wins over the prompt' },
+  seed: { type: 'string', description: 'Seed for motion jitter' },
+  model: { type: 'string', description: 'Model name (default: the embedded engine; wan2.2-i2v-plus uses DashScope when configured)' },
+  'data-dir': { type: 'string', description: 'Data directory for provider config and stored results (default ~/.atelier)' },
+};
+
+function numberOrUndefined(value: string | boolean | undefined): number | undefined {
+  return typeof value === 'string' ? Number(value) : undefined;
+}
+
+function inputType(value: string): 'url' | 'path' {
+  return /^https?:\/\//i.test(value) ? 'url' : 'path';
+}
+
+/**
+ * Animates an image in-process (no server) with a progress bar, and saves the MP4. Tasks live in memory: a one-shot
+ * run must not share (or take work from) a server's task database.
+ */
+export const imageToVideoCommand: Command = {
+  name: 'image-to-video',
+  summary: 'Animate an image into an MP4 in-process, without a server',
+  usage: 'atelier image-to-video --image <path|url> --prompt "…" [--out out.mp4] [--duration 5] [--resolution 720P]',
+  flags,
+  async run(argv) {
+    const { values } = parseArgs({ args: argv, options: parseOptionsFor(flags), strict: true }) as { values: Record<string, string | boolean | undefined> };
+    if (values.help) {
+      console.log(renderHelp(this));
+      return 0;
+    }
+    if (typeof values.image !== 'string') {
+      console.error('atelier image-to-video: --image is required (see --help)');
+      return 2;
+    }
+    const image = values.image;
+    const dataDirectory = values['data-dir'] as string | undefined;
+    // The CLI runs as the local user on their own files, so path inputs are not confined to roots here.
+    const settings = readSettings([...(dataDirectory ? ['--data-dir', dataDirectory] : []), '--input-root', '/', '--log-level', 'warn'], process.env);
+    const body = JSON.parse(JSON.stringify({
+      image: inputType(image) === 'path' ? resolve(image) : image,
+      image_type: inputType(image),
+      prompt: values.prompt, model: values.model, motion: values.motion, resolution: values.resolution,
+      duration: numberOrUndefined(values.duration), seed: numberOrUndefined(values.seed),
+    })) as Record<string, unknown>;
+    const stem = basename(image, extname(image)).replace(/[^\w.-]+/g, '_') || 'video';
+    const target = resolve((values.out as string | undefined) ?? `${stem}-atelier.mp4`);
+    const context = await createContext(settings, { logger: silentLogger, durableTasks: false });
+    const bar = createProgressBar('rendering');
+    try {
+      const request = imageToVideoRequest(validateBody(imageToVideoBodySchema, body));
+      const { task } = await context.tasks.submit(request);
+      let finished = task;
+      for await (const event of context.tasks.events(task.id)) {
+        if (event.name === 'task-progress') bar.update(event.payload.progress);
+        const record = event.name === 'task-state' ? event.task : event.name === 'task-progress' ? undefined : event.payload.task;
+        if (record && isTerminal(record.state)) finished = record;
+      }
+      if (finished.state === 'succeeded') bar.update(100);
+      bar.done();
+      const outcome = await context.tasks.outcomeOf(finished);
+      for (const warning of outcome.warnings) console.error(`warning: ${warning.details}`);
+      const video = outcome.files.find((file) => file.mediaType === 'video/mp4');
+      if (!video) throw new GatewayError('upstream_bad_response', { provider: finished.providerId, reason: 'the task succeeded without producing an MP4' });
+      await mkdir(dirname(target), { recursive: true });
+      await copyFile(video.path, target);
+      console.log(target);
+      return 0;
+    } catch (error) {
+      bar.done();
+      if (GatewayError.isInstance(error)) {
+        console.error(`atelier image-to-video: ${error.message} [${error.code}]`);
+        return 1;
+      }
+      throw error;
+    } finally {
+      await context.close();
+    }
+  },
+};

@@ -1,0 +1,106 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSettings } from '../../src/config/read-settings.ts';
+import { createApp } from '../../src/http/create-app.ts';
+import { silentLogger } from '../../src/logging/logger.ts';
+import { createContext } from '../../src/server/create-context.ts';
+import { createTestApp } from '../support/test-context.ts';
+import { makePhotoLikeImage } from '../support/test-images.ts';
+
+const route = '/aog/v0.2/services/image-to-video';
+let harness: Awaited<ReturnType<typeof createTestApp>>;
+let photoPath: string;
+
+beforeAll(async () => {
+  harness = await createTestApp();
+  photoPath = join(harness.dataDirectory, 'photo.png');
+  await writeFile(photoPath, await makePhotoLikeImage(128, 96));
+});
+afterAll(() => harness.close());
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies in assertions
+
+describe('POST /aog/v0.2/services/image-to-video', () => {
+  it('answers the notebook shape {id, data} with an MP4 URL Atelier serves with Range', async () => {
+    const response = await harness.post(route, { model: 'wan2.2-i2v-plus', image: photoPath, image_type: 'path', prompt: 'Make the clouds move slowly', duration: 3, resolution: '480P' });
+    const body = (await response.json()) as Json;
+    expect(response.status, JSON.stringify(body)).toBe(200);
+    expect(Object.keys(body).sort()).toEqual(['data', 'id', 'warnings']);
+    expect(typeof body.id).toBe('string');
+    expect(body.data).toMatch(/^http:\/\/atelier\.test\/v1\/files\/[0-9a-f]{64}\.mp4$/);
+    // No DashScope key here: the cloud model name is served by the embedded engine, and the response says so.
+    expect(body.warnings.some((warning: Json) => warning.feature === 'model')).toBe(true);
+
+    const video = await harness.app.request(new URL(body.data).pathname);
+    expect(video.status).toBe(200);
+    expect(video.headers.get('content-type')).toBe('video/mp4');
+    const bytes = Buffer.from(await video.arrayBuffer());
+    expect(bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
+    const range = await harness.app.request(new URL(body.data).pathname, { headers: { range: 'bytes=0-99' } });
+    expect(range.status).toBe(206);
+    expect(range.headers.get('content-range')).toBe(`bytes 0-99/${bytes.length}`);
+
+    const task = (await (await harness.app.request(`/v1/tasks/${body.id}`)).json()) as Json;
+    expect(task).toMatchObject({ service: 'image-to-video', state: 'succeeded', requested_model: 'wan2.2-i2v-plus', usage: { videoSeconds: 3 } });
+  });
+
+  it('answers 202 with the task id at once when "async": true', async () => {
+    const response = await harness.post(route, { image: photoPath, image_type: 'path', prompt: 'zoom out', duration: 3, resolution: '480P', async: true });
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as Json;
+    expect(body).toEqual({ id: expect.any(String), state: 'queued', task_url: `http://atelier.test/v1/tasks/${body.id}` });
+    expect(body).not.toHaveProperty('data');
+    const finished = (await (await harness.app.request(`/v1/tasks/${body.id}`, { headers: {} })).json()) as Json;
+    expect(finished.id).toBe(body.id);
+    const events = await (await harness.app.request(`/v1/tasks/${body.id}/events`)).text();
+    expect(events).toContain('event: task-end');
+    const done = (await (await harness.app.request(`/v1/tasks/${body.id}`)).json()) as Json;
+    expect(done.outputs).toEqual([expect.objectContaining({ media_type: 'video/mp4' })]);
+  });
+
+  it('fails with a real error and no id, never a 200 without a video', async () => {
+    const missing = await harness.post(route, { model: 'wan2.2-i2v-plus', image_type: 'path' });
+    expect(missing.status).toBe(400);
+    const missingBody = (await missing.json()) as Json;
+    expect(missingBody).toMatchObject({ business_code: 40061, message: 'image request param lost' });
+    expect(missingBody).not.toHaveProperty('id');
+
+    const tooLong = await harness.post(route, { image: photoPath, image_type: 'path', duration: 9 });
+    const tooLongBody = (await tooLong.json()) as Json;
+    expect(tooLong.status, JSON.stringify(tooLongBody)).toBe(400);
+    expect(tooLongBody.code).toBe('parameter_invalid');
+    expect(tooLongBody.message).toContain('duration');
+    expect(tooLongBody).not.toHaveProperty('id');
+    expect(tooLongBody).not.toHaveProperty('data');
+  });
+});
+
+describe('the synchronous wait limit', () => {
+  it('answers 504 task_wait_timeout with task_id when the limit runs out, and the task keeps running', async () => {
+    const dataDirectory = await mkdtemp(join(tmpdir(), 'atelier-video-wait-'));
+    const base = readSettings(['--data-dir', dataDirectory, '--input-root', dataDirectory, '--public-url', 'http://atelier.test'], {});
+    const settings = Object.freeze({ ...base, syncWaitMilliseconds: { image: base.syncWaitMilliseconds.image, video: 1 } });
+    const context = await createContext(settings, { logger: silentLogger, env: {} });
+    try {
+      const app = createApp(context);
+      const imagePath = join(dataDirectory, 'photo.png');
+      await writeFile(imagePath, await makePhotoLikeImage(128, 96));
+      const response = await app.request(route, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'wan2.2-i2v-plus', image: imagePath, image_type: 'path', duration: 3, resolution: '480P' }),
+      });
+      const body = (await response.json()) as Json;
+      expect(response.status).toBe(504);
+      expect(body).toMatchObject({ code: 'task_wait_timeout', business_code: 150705, task_id: expect.any(String) });
+      expect(body).not.toHaveProperty('id');
+      expect(body.message).toContain(`GET /v1/tasks/${body.task_id}`);
+      const finished = await context.tasks.wait(body.task_id as string, { waitMilliseconds: 30_000 });
+      expect(finished.state).toBe('succeeded');
+    } finally {
+      await context.close();
+      await rm(dataDirectory, { recursive: true, force: true });
+    }
+  });
+});
