@@ -58,8 +58,11 @@ export function redactUrl(value: string): string {
     const parsed = new URL(value);
     parsed.username = '';
     parsed.password = '';
-    parsed.search = parsed.search ? '?…' : '';
-    return parsed.href;
+    const hidden = parsed.search !== '';
+    parsed.search = '';
+    parsed.hash = '';
+    // Appended after serialisation: URL would percent-encode the ellipsis.
+    return hidden ? `${parsed.href}?…` : parsed.href;
   } catch {
     return value.length > 80 ? `${value.slice(0, 77)}...` : value;
   }
