@@ -22,8 +22,8 @@ export interface MaskedEditResult {
   image: RawImage;
   warnings: Warning[];
   /**
-   * What was done, for logs and responses: `inpaint:telea`, `inpaint:patchmatch`, `recolour:<colour id>` (e.g.
-   * `recolour:red`, `recolour:light-blue`) or `masked-style`.
+   * What was done, for logs and responses: `inpaint:telea`, `inpaint:patchmatch`, `recolour:<colour id>` with an
+   * optional `:lighter`/`:darker` (e.g. `recolour:red`, `recolour:blue:lighter`) or `masked-style`.
    */
   applied: string[];
 }

@@ -7,7 +7,8 @@ import { correctSeams } from './seam-correction.ts';
  * Wexler, Shechtman & Irani, "Space-Time Completion of Video", TPAMI 2007). Every patch that overlaps the hole (a
  * "target") gets a nearest neighbour among the complete patches outside it (a "source"), found by PatchMatch
  * (propagation from neighbours plus random search at shrinking radii); then every hole pixel becomes the mean of what
- * the overlapping source patches say it should be (voting). Repeating both steps (EM) makes the fill coherent.
+ * the overlapping source patches say it should be, good matches weighing more (voting). Repeating both steps (EM)
+ * makes the fill coherent.
  * Runs on a worker (`inpaint/patch-match-level.ts`, `solvePatchMatchLevel`); the caller checks for cancellation
  * between levels.
  */

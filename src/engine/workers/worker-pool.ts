@@ -64,6 +64,8 @@ export class WorkerPool {
       if (!idle) return;
       const job = this.queue.shift()!;
       idle.job = job;
+      // Keep the process alive while a job runs (a CLI has nothing else holding the event loop); idle workers don't.
+      idle.worker.ref();
       idle.worker.postMessage({ id: job.id, request: job.request }, collectTransferables(job.request.input));
     }
   }
@@ -82,6 +84,7 @@ export class WorkerPool {
   private finish(entry: PoolWorker, message: WorkerMessage): void {
     const job = entry.job;
     entry.job = undefined;
+    entry.worker.unref();
     if (job && job.id === message.id) {
       if (message.ok) job.resolve(message.output);
       else job.reject(Object.assign(new Error(message.error.message), { name: message.error.name, stack: message.error.stack }));
