@@ -1,7 +1,7 @@
 /**
  * What the DashScope adapter adds on the submit path: `start()` (limits check, data: URI, JSON body, submit with
  * the async protocol) versus posting the same, pre-built body straight to the fake — for a 1 MB and an 8 MB JPEG,
- * 1 and 8 submits in flight. Everything runs against the in-process fake on 127.0.0.1 (no network).
+ * 1 and 8 submits in flight, 3 warm-up rounds then 21 measured rounds, interleaved. Everything runs against the in-process fake on 127.0.0.1 (no network).
  *
  * Run: node --import tsx bench/dashscope-adapter-bench.ts
  */
@@ -55,10 +55,10 @@ async function main(): Promise<void> {
         rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
         return (performance.now() - started) / inFlight;
       };
-      for (let round = 0; round < 2 + 9; round += 1) {
+      for (let round = 0; round < 3 + 21; round += 1) {
         const direct1 = await timed(direct);
         const adapter1 = await timed(viaAdapter);
-        if (round >= 2) {
+        if (round >= 3) {
           baseline.push(direct1);
           adapter.push(adapter1);
         }

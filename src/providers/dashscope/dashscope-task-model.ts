@@ -3,7 +3,7 @@ import { GatewayError } from '../../errors/gateway-error.ts';
 import { adaptInputImage } from '../shared/adapt-input-image.ts';
 import { downloadResult } from '../shared/download-result.ts';
 import { InlineData } from '../shared/inline-data-json.ts';
-import type { ImageInput, MaskInput } from '../spec/generation-call.ts';
+import type { GenerationCall, ImageInput, MaskInput } from '../spec/generation-call.ts';
 import type { ProviderDependencies } from '../spec/provider-definition.ts';
 import type { CallContext, JsonValue, ProviderModel, StartResult, StatusResult } from '../spec/provider-model.ts';
 import type { Warning } from '../spec/warning.ts';
@@ -54,9 +54,9 @@ export abstract class DashScopeTaskModel implements ProviderModel {
   }
 
   /** Builds the submission for one call (validation included). */
-  protected abstract buildSubmission(call: Parameters<ProviderModel['start']>[0], context: CallContext): Promise<DashScopeSubmission>;
+  protected abstract buildSubmission(call: GenerationCall, context: CallContext): Promise<DashScopeSubmission>;
 
-  async start(call: Parameters<ProviderModel['start']>[0], context: CallContext): Promise<StartResult> {
+  async start(call: GenerationCall, context: CallContext): Promise<StartResult> {
     const submission = await this.buildSubmission(call, context);
     const taskId = await this.client.submit(this.model.submitPath, submission.body, {
       modelId: this.model.id,
