@@ -28,7 +28,14 @@ export async function startServer(settings: Settings, options: { logger?: Logger
   const derivedPublicUrl = settings.publicUrl.endsWith(`:${settings.port}`) ? settings.publicUrl.replace(/:\d+$/, `:${port}`) : settings.publicUrl;
   const actualSettings: Settings = Object.freeze({ ...settings, port, publicUrl: derivedPublicUrl });
 
-  const context = await createContext(actualSettings, { logger });
+  let context: AppContext;
+  try {
+    context = await createContext(actualSettings, { logger });
+  } catch (error) {
+    // Without this the bound socket keeps the process alive after a start-up failure.
+    server.close();
+    throw error;
+  }
   const gate: AdmissionGate = { accepting: true, inFlight: 0 };
   const app = createApp(context, gate);
   server.on('request', getRequestListener(app.fetch));

@@ -181,11 +181,12 @@ export function runTaskBackendConformance(options: BackendConformanceOptions): v
         await backend.queue.enqueue({ taskId: 'later', providerId: 'local', availableAt: 500 });
         await backend.queue.enqueue({ taskId: 'cloud', providerId: 'aliyun', availableAt: 0 });
         expect(await backend.queue.claim({ ...base, now: 100, excludeProviders: ['aliyun'] })).toBeUndefined();
-        expect(await backend.queue.nextAvailableAt(['aliyun'])).toBe(500);
-        expect(await backend.queue.nextAvailableAt([])).toBe(0);
+        expect(await backend.queue.nextAvailableAt(100, ['aliyun'])).toBe(500);
+        expect(await backend.queue.nextAvailableAt(-1, [])).toBe(0);
+        expect(await backend.queue.nextAvailableAt(500, [])).toBeUndefined();
         expect((await backend.queue.claim({ ...base, now: 100 }))?.taskId).toBe('cloud');
         expect((await backend.queue.claim({ ...base, now: 500 }))?.taskId).toBe('later');
-        expect(await backend.queue.nextAvailableAt([])).toBeUndefined();
+        expect(await backend.queue.nextAvailableAt(-1, [])).toBeUndefined();
       });
 
       test('renews and releases only for the lease owner', async () => {

@@ -107,7 +107,7 @@ export class TaskGenerationService implements GenerationService {
     if (!inserted.created) return { task: sameRequestOrConflict(inserted.task, options.idempotencyKey!, requestHash), created: false };
     await queue.enqueue({ taskId: task.id, providerId: task.providerId, availableAt: now });
     this.dependencies.events.emit('task-created', { task: inserted.task });
-    this.dependencies.scheduler.notify();
+    this.dependencies.scheduler.notify(task.providerId);
     return inserted;
   }
 

@@ -38,8 +38,11 @@ export interface TaskQueue {
   remove(taskId: string): Promise<void>;
   /** Releases entries whose lease expired; returns their task ids. */
   requeueStalled(options: StalledOptions): Promise<string[]>;
-  /** Earliest `availableAt` among unleased entries of providers not excluded (to arm a wake-up timer). */
-  nextAvailableAt(excludeProviders: readonly string[]): Promise<number | undefined>;
+  /**
+   * Earliest `availableAt` later than `after` among unleased entries of providers not excluded: when the next
+   * delayed retry becomes due (entries already due are claimed, or wait for their provider to free up).
+   */
+  nextAvailableAt(after: number, excludeProviders: readonly string[]): Promise<number | undefined>;
   get(taskId: string): Promise<QueueEntry | undefined>;
   /** Number of entries, leased or not. */
   size(): Promise<number>;

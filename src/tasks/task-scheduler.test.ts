@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { UpstreamFailure } from '../providers/shared/upstream-failure.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createMemoryTaskBackend } from './memory/create-memory-task-backend.ts';
+import { openSqliteTaskBackend } from './sqlite/open-sqlite-task-backend.ts';
 import { makeTaskRecord } from './task-backend.case.test.ts';
 import {
   completedResult, createHarness, deferred, FakeModel, FakeModels, untilAborted, type Harness,
@@ -303,7 +307,7 @@ describe('task scheduler', () => {
     expect(local.starts).toHaveLength(3);
     expect(cloud.starts).toHaveLength(0); // resumed by its handle, and the interrupted one is not re-sent
     expect(cloud.statusCalls).toEqual([{ taskId: 'saved' }]);
-    expect(await backend.queue.size()).toBe(0);
+    await expect.poll(() => backend.queue.size()).toBe(0);
   });
 
   it('answers a sync wait that runs out with task_wait_timeout while the task keeps running', async () => {
@@ -337,6 +341,33 @@ describe('task scheduler', () => {
     await expect(waiting).rejects.toThrow('client disconnected');
     release.resolve();
     expect((await harness.settled(task.id)).state).toBe('succeeded');
+  });
+
+  it('runs, retries and cancels the same way on the SQLite backend', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'atelier-scheduler-sqlite-'));
+    try {
+      const models = new FakeModels({ local: 1 });
+      const release = deferred();
+      const model = models.add(new FakeModel('local', 'fake-model', async (_call, context, index) => {
+        if (index === 0) throw new GatewayError('engine_failed', { stage: 'test', reason: 'first try' });
+        if (index === 1) await release.promise;
+        context.onProgress(50);
+        return completed();
+      }));
+      harness = await createHarness(models, { backend: openSqliteTaskBackend(directory) });
+      const retried = (await harness.service.submit(harness.request('local'))).task;
+      await expect.poll(() => model.starts.length).toBe(2);
+      const queued = (await harness.service.submit(harness.request('local'))).task;
+      expect((await harness.service.cancel(queued.id)).state).toBe('canceled');
+      release.resolve();
+      expect(await harness.settled(retried.id)).toMatchObject({ state: 'succeeded', attempts: 2, progress: 100 });
+      await expect.poll(() => harness!.backend.queue.size()).toBe(0);
+      expect(model.starts).toHaveLength(2);
+    } finally {
+      await harness?.close();
+      harness = undefined;
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it('turns an unconfigured provider into a clear failure', async () => {

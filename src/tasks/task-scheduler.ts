@@ -109,16 +109,18 @@ export class TaskScheduler {
     const now = this.now();
     const released = await this.queue.requeueStalled({ now, releaseForeignLeases: this.dependencies.backend.exclusive ? { owner: this.owner } : undefined });
     // The store is the source of truth: a task stored just before a crash may never have reached the queue.
-    let requeued = 0;
+    const unfinished: TaskRecord[] = [];
     let cursor: string | undefined;
     do {
       const page = await this.store.list({ states: unfinishedStates, limit: 500, cursor });
-      for (const task of page.tasks) {
-        if (!(await this.queue.get(task.id))) requeued++;
-        await this.queue.enqueue({ taskId: task.id, providerId: task.providerId, availableAt: now });
-      }
+      unfinished.push(...page.tasks);
       cursor = page.nextCursor;
     } while (cursor !== undefined);
+    let requeued = 0;
+    for (const task of unfinished.reverse()) { // oldest first, so they keep their turn
+      if (!(await this.queue.get(task.id))) requeued++;
+      await this.queue.enqueue({ taskId: task.id, providerId: task.providerId, availableAt: now });
+    }
     if (released.length > 0 || requeued > 0) this.dependencies.logger.info('tasks recovered', { released: released.length, requeued });
     this.stalledTimer = setInterval(() => void this.checkStalled(), this.leaseMilliseconds);
     this.stalledTimer.unref();
@@ -126,8 +128,12 @@ export class TaskScheduler {
     return { released: released.length, requeued };
   }
 
-  /** Wakes the scheduler after new work was queued. */
-  notify(): void {
+  /**
+   * Wakes the scheduler after new work was queued. When the task's provider is already at its limit nothing can
+   * start now (the next completion pumps), so a burst of submissions does not cost a claim query each.
+   */
+  notify(providerId?: string): void {
+    if (providerId !== undefined && (this.runningPerProvider.get(providerId) ?? 0) >= this.limitFor(providerId)) return;
     void this.pump();
   }
 
@@ -247,7 +253,7 @@ export class TaskScheduler {
   }
 
   private async armWakeTimer(): Promise<void> {
-    const next = await this.queue.nextAvailableAt(this.fullProviders());
+    const next = await this.queue.nextAvailableAt(this.now(), this.fullProviders());
     if (next === undefined) return;
     this.wakeIn(Math.max(0, next - this.now()));
   }

@@ -1,3 +1,4 @@
+import { SettingsError } from '../config/read-settings.ts';
 import type { ServiceName } from '../providers/spec/generation-call.ts';
 
 /** How tasks run, read once at start-up from the environment (see docs/architecture.md §Tasks). */
@@ -14,8 +15,8 @@ export interface TaskSettings {
   webhookAttempts: number;
 }
 
-/** A task setting with a bad value: start-up stops with a message naming the variable. */
-export class TaskSettingsError extends Error {
+/** A task setting with a bad value: start-up stops with a message naming the variable (no stack trace). */
+export class TaskSettingsError extends SettingsError {
   override name = 'TaskSettingsError';
 }
 

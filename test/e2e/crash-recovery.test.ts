@@ -7,11 +7,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TaskResource } from '../../src/tasks/task-resource.ts';
 import { startDashScopeFake, type DashScopeFake } from '../fakes/dashscope-fake-server.ts';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server.ts';
 import { makePhotoLikeImage } from '../support/test-images.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies in assertions
 
 let dataDirectory: string;
 let fake: DashScopeFake;
@@ -42,15 +42,15 @@ function start(): Promise<SpawnedServer> {
   });
 }
 
-async function submit(url: string, body: Json): Promise<Json> {
+async function submit(url: string, body: Record<string, unknown>): Promise<TaskResource> {
   const response = await fetch(`${url}/v1/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const task = (await response.json()) as Json;
+  const task = (await response.json()) as TaskResource;
   expect(response.status, JSON.stringify(task)).toBe(202);
   return task;
 }
 
-async function getTask(url: string, id: string): Promise<Json> {
-  return (await (await fetch(`${url}/v1/tasks/${id}`)).json()) as Json;
+async function getTask(url: string, id: string): Promise<TaskResource> {
+  return (await (await fetch(`${url}/v1/tasks/${id}`)).json()) as TaskResource;
 }
 
 describe('crash recovery', () => {

@@ -12,7 +12,8 @@ import { spawnServer, type SpawnedServer } from '../support/spawn-server.ts';
 import { makePhotoLikeImage } from '../support/test-images.ts';
 
 const run = promisify(execFile);
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies in assertions
+/** What the notebook reads from a success: `id` and `data`. */
+type VideoAnswer = { id: string; data: string };
 
 let directory: string;
 let photoPath: string;
@@ -44,13 +45,13 @@ function topLevelBoxes(bytes: Buffer): string[] {
 }
 
 /** The notebook: `requests.post(url, json=payload, timeout=300)`, success when `id` is truthy, then download `data`. */
-async function callNotebook(image: string, prompt: string): Promise<{ result: Json; video: Buffer; contentLength: string | null }> {
-  const payload: Json = { model: 'wan2.2-i2v-plus', image, image_type: 'path' };
+async function callNotebook(image: string, prompt: string): Promise<{ result: VideoAnswer; video: Buffer; contentLength: string | null }> {
+  const payload: Record<string, string> = { model: 'wan2.2-i2v-plus', image, image_type: 'path' };
   if (prompt) payload.prompt = prompt;
   const response = await fetch(`${server.url}/aog/v0.2/services/image-to-video`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload), signal: AbortSignal.timeout(300_000),
   });
-  const result = (await response.json()) as Json;
+  const result = (await response.json()) as VideoAnswer;
   expect(response.status, JSON.stringify(result)).toBe(200); // raise_for_status()
   expect(result.id).toBeTruthy();
   const download = await fetch(result.data as string, { signal: AbortSignal.timeout(60_000) });
@@ -84,12 +85,8 @@ describe('the AOG image-to-video notebook against `atelier serve`', () => {
     const show = await atelier(['tasks', 'show', result.id as string]);
     expect(show.stdout).toMatch(new RegExp(`${result.id}\\s+succeeded`));
     expect(show.stdout).toContain('video/mp4');
-    const wait = await atelier(['tasks', 'wait', result.id as string]);
-    expect(wait.stdout).toMatch(/succeeded/);
     const cancel = await atelier(['tasks', 'cancel', result.id as string]).catch((error: { code: number; stderr: string }) => error);
     expect(cancel).toMatchObject({ code: 1, stderr: expect.stringContaining('[task_already_finished]') });
-    const usage = await atelier(['tasks', 'show']).catch((error: { code: number }) => error);
-    expect(usage).toMatchObject({ code: 2 });
   });
 
   it('`atelier tasks wait` follows a running task to its end', async () => {
@@ -97,7 +94,7 @@ describe('the AOG image-to-video notebook against `atelier serve`', () => {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ image: photoPath, image_type: 'path', prompt: 'Make ripples on the water surface', async: true }),
     });
-    const accepted = (await response.json()) as Json;
+    const accepted = (await response.json()) as { id: string };
     expect(response.status).toBe(202);
     const wait = await atelier(['tasks', 'wait', accepted.id as string, '--json']);
     expect(JSON.parse(wait.stdout)).toMatchObject({ id: accepted.id, state: 'succeeded', progress: 100 });

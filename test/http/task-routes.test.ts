@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorBody } from '../../src/errors/render-error.ts';
+import type { TaskResource } from '../../src/tasks/task-resource.ts';
 import { verifyWebhookSignature, webhookHeaders } from '../../src/tasks/webhooks/webhook-signature.ts';
 import { startLocalServer } from '../support/local-http-server.ts';
 import { createTestApp } from '../support/test-context.ts';
@@ -18,17 +20,19 @@ beforeAll(async () => {
 });
 afterAll(() => harness.close());
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies in assertions
+type TaskList = { object: string; data: TaskResource[]; next_cursor: string | null };
+/** A task resource or an error body: tests look at whichever fields the status implies. */
+type Answer = TaskResource & ErrorBody;
 
-function imageTask(overrides: Json = {}): Json {
+function imageTask(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { service: 'image-to-image', image: photoPath, image_type: 'path', prompt: 'watercolor', ...overrides };
 }
 
-async function json(response: Response): Promise<Json> {
-  return (await response.json()) as Json;
+async function json<Body = Answer>(response: Response): Promise<Body> {
+  return (await response.json()) as Body;
 }
 
-async function waitForState(id: string, states: string[]): Promise<Json> {
+async function waitForState(id: string, states: string[]): Promise<TaskResource> {
   for (let attempt = 0; attempt < 400; attempt++) {
     const task = await json(await harness.app.request(`/v1/tasks/${id}`));
     if (states.includes(task.state)) return task;
@@ -38,12 +42,12 @@ async function waitForState(id: string, states: string[]): Promise<Json> {
 }
 
 /** Reads a whole SSE response into its events. */
-async function readEvents(response: Response): Promise<Array<{ event: string; data: Json }>> {
+async function readEvents(response: Response): Promise<Array<{ event: string; data: Answer }>> {
   const text = await response.text();
   return text.split('\n\n').filter((block) => block.includes('event:')).map((block) => {
     const event = /^event: (.*)$/m.exec(block)![1];
     const data = block.split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n');
-    return { event, data: JSON.parse(data) as Json };
+    return { event, data: JSON.parse(data) as Answer };
   });
 }
 
@@ -137,13 +141,13 @@ describe('GET /v1/tasks and /v1/tasks/{id}', () => {
   it('lists newest first with state and service filters and cursor pagination', async () => {
     const ids: string[] = [];
     for (let index = 0; index < 3; index++) ids.push((await json(await harness.post('/v1/tasks', imageTask({ prompt: `variant ${index}` }), { prefer: 'wait=60' }))).id);
-    const first = await json(await harness.app.request('/v1/tasks?limit=2&state=succeeded&service=image-to-image'));
+    const first = await json<TaskList>(await harness.app.request('/v1/tasks?limit=2&state=succeeded&service=image-to-image'));
     expect(first.object).toBe('list');
-    expect(first.data.map((task: Json) => task.id)).toEqual([ids[2], ids[1]]);
+    expect(first.data.map((task) => task.id)).toEqual([ids[2], ids[1]]);
     expect(first.next_cursor).toBe(ids[1]);
-    const second = await json(await harness.app.request(`/v1/tasks?limit=2&state=succeeded&cursor=${first.next_cursor}`));
+    const second = await json<TaskList>(await harness.app.request(`/v1/tasks?limit=2&state=succeeded&cursor=${first.next_cursor}`));
     expect(second.data[0].id).toBe(ids[0]);
-    const videos = await json(await harness.app.request('/v1/tasks?service=image-to-video&state=failed'));
+    const videos = await json<TaskList>(await harness.app.request('/v1/tasks?service=image-to-video&state=failed'));
     expect(videos).toEqual({ object: 'list', data: [], next_cursor: null });
   });
 
@@ -200,7 +204,7 @@ describe('GET /v1/tasks/{id}/events', () => {
 
 describe('OpenAPI', () => {
   it('documents every task and video endpoint', async () => {
-    const document = await json(await harness.app.request('/openapi.json'));
+    const document = await json<{ paths: Record<string, Record<string, unknown>> }>(await harness.app.request('/openapi.json'));
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining([
       '/v1/tasks', '/v1/tasks/{id}', '/v1/tasks/{id}/cancel', '/v1/tasks/{id}/events', '/aog/v0.2/services/image-to-video',
     ]));

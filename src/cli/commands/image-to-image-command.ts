@@ -62,7 +62,7 @@ export const imageToImageCommand: Command = {
       mask_type: typeof values.mask === 'string' ? inputType(values.mask) : undefined,
       mask_convention: values['mask-convention'],
     };
-    const context = await createContext(settings, { logger: silentLogger });
+    const context = await createContext(settings, { logger: silentLogger, durableTasks: false });
     try {
       const request = imageToImageRequest(validateBody(imageToImageBodySchema, JSON.parse(JSON.stringify(body))));
       const { outcome } = await context.generation.run(request, {});

@@ -43,6 +43,11 @@ const definition = createRoute({
   },
 });
 
+/** Nobody reads this answer (nginx's 499 "client closed request"); it only ends the handler without an error log. */
+export function clientGone(): Response {
+  return new Response(null, { status: 499 });
+}
+
 export function registerAogImageToVideoRoute(app: AtelierApp, context: AppContext): void {
   defineRoute(app, definition, async (http) => {
     const raw = dropEmptySelectors(await readJsonObject(http));
@@ -56,7 +61,13 @@ export function registerAogImageToVideoRoute(app: AtelierApp, context: AppContex
       return http.json({ id: task.id, state: task.state, task_url: taskUrl }, 202);
     }
     // A client that goes away only stops the waiting: the task finishes and stays retrievable (aog-compat §5.3).
-    const { id, outcome } = await context.tasks.run(request, { waitMilliseconds: context.settings.syncWaitMilliseconds.video, signal: http.req.raw.signal });
+    const signal = http.req.raw.signal;
+    const finished = await context.tasks.run(request, { waitMilliseconds: context.settings.syncWaitMilliseconds.video, signal }).catch((error: unknown) => {
+      if (signal.aborted) return undefined;
+      throw error;
+    });
+    if (!finished) return clientGone();
+    const { id, outcome } = finished;
     const video = outcome.files.find((file) => file.mediaType === 'video/mp4');
     if (!video) {
       // Never a 200 without a video (aog-compat §13 #2): the notebook would report success.

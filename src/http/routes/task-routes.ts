@@ -7,6 +7,7 @@ import type { TaskStreamEvent } from '../../tasks/task-generation-service.ts';
 import { isTerminal, taskStates, type TaskRecord, type TaskState } from '../../tasks/task-record.ts';
 import { toTaskResource } from '../../tasks/task-resource.ts';
 import { defineRoute, type AtelierApp } from '../define-route.ts';
+import { clientGone } from './aog-image-to-video-route.ts';
 import { readJsonObject, validateBody } from '../parse-json-body.ts';
 import { checkAogFields, dropEmptySelectors, imageToImageRequest, imageToVideoRequest } from '../schemas/generation-body-schema.ts';
 import { errorResponses } from '../schemas/response-schemas.ts';
@@ -95,7 +96,13 @@ export function registerTaskRoutes(app: AtelierApp, context: AppContext): void {
     const { task, created } = await context.tasks.submit(request, { idempotencyKey: http.req.header('idempotency-key'), webhookUrl });
     let current = task;
     if (waitMilliseconds !== undefined && !isTerminal(task.state)) {
-      current = await context.tasks.wait(task.id, { waitMilliseconds, signal: http.req.raw.signal });
+      const signal = http.req.raw.signal;
+      const waited = await context.tasks.wait(task.id, { waitMilliseconds, signal }).catch((error: unknown) => {
+        if (signal.aborted) return undefined;
+        throw error;
+      });
+      if (!waited) return clientGone();
+      current = waited;
       http.header('Preference-Applied', `wait=${waitMilliseconds / 1000}`);
     }
     http.header('Location', `${context.settings.publicUrl}/v1/tasks/${task.id}`);

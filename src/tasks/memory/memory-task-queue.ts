@@ -55,10 +55,10 @@ export class MemoryTaskQueue implements TaskQueue {
     return released;
   }
 
-  async nextAvailableAt(excludeProviders: readonly string[]): Promise<number | undefined> {
+  async nextAvailableAt(after: number, excludeProviders: readonly string[]): Promise<number | undefined> {
     let earliest: number | undefined;
     for (const entry of this.entries.values()) {
-      if (entry.lease || excludeProviders.includes(entry.providerId)) continue;
+      if (entry.lease || entry.availableAt <= after || excludeProviders.includes(entry.providerId)) continue;
       if (earliest === undefined || entry.availableAt < earliest) earliest = entry.availableAt;
     }
     return earliest;

@@ -43,11 +43,25 @@ export class SqliteTaskQueue implements TaskQueue {
     this.statements.enqueue.run(entry.taskId, entry.providerId, entry.availableAt);
   }
 
+  /** Statements whose SQL depends on how many providers are excluded, prepared once per count. */
+  private readonly byExclusions = new Map<string, Statement>();
+
+  private statementFor(kind: 'claim' | 'next', excluded: number): Statement {
+    const key = `${kind}:${excluded}`;
+    let statement = this.byExclusions.get(key);
+    if (!statement) {
+      const exclusion = excluded > 0 ? `AND provider_id NOT IN (${Array.from({ length: excluded }, () => '?').join(', ')})` : '';
+      statement = this.database.prepare(kind === 'claim'
+        ? `SELECT * FROM task_queue WHERE lease_owner IS NULL AND available_at <= ? ${exclusion} ORDER BY available_at, enqueued_order LIMIT 1`
+        : `SELECT MIN(available_at) AS earliest FROM task_queue WHERE lease_owner IS NULL AND available_at > ? ${exclusion}`);
+      this.byExclusions.set(key, statement);
+    }
+    return statement;
+  }
+
   async claim(options: ClaimOptions): Promise<QueueEntry | undefined> {
     const excluded = options.excludeProviders;
-    const select = this.database.prepare(`SELECT * FROM task_queue WHERE lease_owner IS NULL AND available_at <= ?
-      ${excluded.length > 0 ? `AND provider_id NOT IN (${excluded.map(() => '?').join(', ')})` : ''}
-      ORDER BY available_at, enqueued_order LIMIT 1`);
+    const select = this.statementFor('claim', excluded.length);
     return this.database.transaction(() => {
       const row = select.get(options.now, ...excluded) as QueueRow | undefined;
       if (!row) return undefined;
@@ -82,10 +96,8 @@ export class SqliteTaskQueue implements TaskQueue {
     }).immediate();
   }
 
-  async nextAvailableAt(excludeProviders: readonly string[]): Promise<number | undefined> {
-    const row = this.database.prepare(`SELECT MIN(available_at) AS earliest FROM task_queue WHERE lease_owner IS NULL
-      ${excludeProviders.length > 0 ? `AND provider_id NOT IN (${excludeProviders.map(() => '?').join(', ')})` : ''}`)
-      .get(...excludeProviders) as { earliest: number | null };
+  async nextAvailableAt(after: number, excludeProviders: readonly string[]): Promise<number | undefined> {
+    const row = this.statementFor('next', excludeProviders.length).get(after, ...excludeProviders) as { earliest: number | null };
     return row.earliest ?? undefined;
   }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { registerSecret } from '../../logging/logger.ts';
+import { TaskSettingsError } from '../task-settings.ts';
 
 /** The file in the data directory that keeps a generated secret across restarts. */
 export const webhookSecretFileName = 'webhook-secret';
@@ -11,12 +12,12 @@ export const webhookSecretFileName = 'webhook-secret';
  * one in `<data-dir>/webhook-secret`, generated (32 random bytes, hex, file mode 0600) the first time. Registered
  * with the logger's redaction either way.
  *
- * @throws Error when the environment variable is set but too short to be a secret
+ * @throws TaskSettingsError when the environment variable is set but too short to be a secret
  */
 export async function resolveWebhookSecret(dataDirectory: string, env: Readonly<Record<string, string | undefined>>): Promise<string> {
   const fromEnvironment = env.ATELIER_WEBHOOK_SECRET?.trim();
   if (fromEnvironment) {
-    if (fromEnvironment.length < 16) throw new Error('ATELIER_WEBHOOK_SECRET must be at least 16 characters long');
+    if (fromEnvironment.length < 16) throw new TaskSettingsError('ATELIER_WEBHOOK_SECRET must be at least 16 characters long');
     registerSecret(fromEnvironment);
     return fromEnvironment;
   }
