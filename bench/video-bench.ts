@@ -134,6 +134,8 @@ async function main(): Promise<void> {
   print(`Machine: ${cores} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, sharp/libvips ${sharp.versions.vips} with ${sharp.concurrency()} threads, worker pool of ${cores}.`);
   print(`Input: ${source}. Output: 5 s, 720P (720×720), 24 fps = 120 frames. Median of ${options.runs} runs after one warm-up run.`);
   print(`System ffmpeg: ${ffmpeg.available ? ffmpeg.version : `not used (${ffmpeg.reason})`}.`);
+  // Other work on the machine inflates every figure; the load average says how quiet the run was.
+  print(`Load average at start (1/5/15 min): ${os.loadavg().map((load) => load.toFixed(2)).join(' / ')}.`);
   print();
   print('## Ken Burns (default motion), end to end through renderVideo');
   print();
@@ -180,6 +182,8 @@ async function main(): Promise<void> {
       );
     }
   }
+  print();
+  print(`Load average at end (1/5/15 min): ${os.loadavg().map((load) => load.toFixed(2)).join(' / ')}.`);
   await pool.close();
 }
 

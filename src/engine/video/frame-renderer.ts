@@ -31,7 +31,14 @@ export function prepareFrameRenderer(plan: VideoPlan, source: RasterRgba): Prepa
 
   const displaced = (field: RegionField): PreparedRenderer => ({
     notes,
-    render: (index, output) => sampleDisplaced(source, viewAt(index), field.at(secondsOf(index)), output),
+    render: (index, output) => {
+      const view = viewAt(index);
+      const { from, to } = field.movingRows;
+      // Rows the field leaves alone take the cheaper separable path; the result is the same view either way.
+      if (from > 0) sampleView(source, view, output, { from: 0, to: from });
+      sampleDisplaced(source, view, field.at(secondsOf(index)), output, field.movingRows);
+      if (to < height) sampleView(source, view, output, { from: to, to: height });
+    },
   });
 
   switch (path.effect) {

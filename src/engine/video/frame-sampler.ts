@@ -33,7 +33,7 @@ export interface ViewTransform {
   scaleY: number;
 }
 
-/** Per-pixel extras in frame pixels: displacement `dx`/`dy` and a brightness `gain` (RGB × (1 + gain)). */
+/** Per-pixel extras in frame pixels: displacement `dx`/`dy` and a brightness `gain` (RGB × (1 + gain), gain > -1). */
 export interface PixelField {
   dx?: Float32Array;
   dy?: Float32Array;
@@ -59,12 +59,19 @@ function words(raster: RasterRgba): Uint32Array {
   return new Uint32Array(raster.data.buffer, raster.data.byteOffset, raster.data.length >> 2);
 }
 
+/** Frame rows `from` (inclusive) to `to` (exclusive): motions that move only part of the picture sample the rest
+ * with the cheaper separable path. */
+export interface RowRange {
+  from: number;
+  to: number;
+}
+
 /**
- * Samples `view` of `source` into `output`. Separable: column and row taps are computed once per frame, so the
- * inner loop is four word loads and six lane lerps per pixel.
+ * Samples `view` of `source` into `output` (all rows, or `rows`). Separable: column and row taps are computed once
+ * per frame, so the inner loop is four word loads and six lane lerps per pixel.
  */
-export function sampleView(source: RasterRgba, view: ViewTransform, output: RasterRgba): void {
-  const { width, height } = output;
+export function sampleView(source: RasterRgba, view: ViewTransform, output: RasterRgba, rows: RowRange = { from: 0, to: output.height }): void {
+  const { width } = output;
   const sourceWords = words(source);
   const outputWords = words(output);
   const columnLeft = new Int32Array(width);
@@ -77,8 +84,8 @@ export function sampleView(source: RasterRgba, view: ViewTransform, output: Rast
     columnRight[x] = Math.min(whole + 1, source.width - 1);
     columnWeight[x] = Math.round((position - whole) * weightOne);
   }
-  let outputIndex = 0;
-  for (let y = 0; y < height; y++) {
+  let outputIndex = rows.from * width;
+  for (let y = rows.from; y < rows.to; y++) {
     const position = onRaster(view.top + (y + 0.5) * view.scaleY - 0.5, source.height);
     const whole = position | 0;
     const rowWeight = Math.round((position - whole) * weightOne);
@@ -107,32 +114,43 @@ export function sampleView(source: RasterRgba, view: ViewTransform, output: Rast
 }
 
 /**
- * Samples `view` of `source` with a per-pixel displacement (in frame pixels) and brightness gain. Positions that
- * fall outside the source repeat its edge pixels; motions keep a margin so that this rarely happens.
+ * Samples `view` of `source` with a per-pixel displacement (in frame pixels) and brightness gain, for all rows or
+ * `rows`. Positions that fall outside the source repeat its edge pixels; motions keep a margin so that this rarely
+ * happens.
+ *
+ * This is the hot loop of the region motions (about 720×720 pixels, 120 times), hence the inlined edge handling
+ * and rounding rather than calls to `onRaster` and `Math.round`.
  */
-export function sampleDisplaced(source: RasterRgba, view: ViewTransform, field: PixelField, output: RasterRgba): void {
-  const { width, height } = output;
+export function sampleDisplaced(
+  source: RasterRgba, view: ViewTransform, field: PixelField, output: RasterRgba, rows: RowRange = { from: 0, to: output.height },
+): void {
+  const { width } = output;
   const sourceWords = words(source);
   const outputWords = words(output);
+  const sourceWidth = source.width;
+  // Largest tap positions that keep the right and lower neighbours on the raster.
+  const lastX = source.width - 1.0001;
+  const lastY = source.height - 1.0001;
   const { dx, dy, gain } = field;
-  let pixel = 0;
-  for (let y = 0; y < height; y++) {
-    const rowPosition = view.top + (y + 0.5) * view.scaleY - 0.5;
-    for (let x = 0; x < width; x++, pixel++) {
-      const columnPosition = view.left + (x + 0.5) * view.scaleX - 0.5;
-      const sourceX = onRaster(dx ? columnPosition + dx[pixel] * view.scaleX : columnPosition, source.width);
-      const sourceY = onRaster(dy ? rowPosition + dy[pixel] * view.scaleY : rowPosition, source.height);
+  const { scaleX, scaleY } = view;
+  let pixel = rows.from * width;
+  for (let y = rows.from; y < rows.to; y++) {
+    const rowPosition = view.top + (y + 0.5) * scaleY - 0.5;
+    let columnPosition = view.left + 0.5 * scaleX - 0.5;
+    for (let x = 0; x < width; x++, pixel++, columnPosition += scaleX) {
+      let sourceX = dx === undefined ? columnPosition : columnPosition + dx[pixel] * scaleX;
+      let sourceY = dy === undefined ? rowPosition : rowPosition + dy[pixel] * scaleY;
+      sourceX = sourceX <= 0 ? 0 : sourceX >= lastX ? lastX : sourceX;
+      sourceY = sourceY <= 0 ? 0 : sourceY >= lastY ? lastY : sourceY;
       const wholeX = sourceX | 0;
       const wholeY = sourceY | 0;
-      const weightX = Math.round((sourceX - wholeX) * weightOne);
-      const weightY = Math.round((sourceY - wholeY) * weightOne);
-      const topLeftIndex = wholeY * source.width + wholeX;
-      const rightStep = wholeX + 1 < source.width ? 1 : 0;
-      const downStep = wholeY + 1 < source.height ? source.width : 0;
+      const weightX = ((sourceX - wholeX) * weightOne + 0.5) | 0;
+      const weightY = ((sourceY - wholeY) * weightOne + 0.5) | 0;
+      const topLeftIndex = wholeY * sourceWidth + wholeX;
       const topLeft = sourceWords[topLeftIndex];
-      const topRight = sourceWords[topLeftIndex + rightStep];
-      const bottomLeft = sourceWords[topLeftIndex + downStep];
-      const bottomRight = sourceWords[topLeftIndex + downStep + rightStep];
+      const topRight = sourceWords[topLeftIndex + 1];
+      const bottomLeft = sourceWords[topLeftIndex + sourceWidth];
+      const bottomRight = sourceWords[topLeftIndex + sourceWidth + 1];
       const even = lerpLanes(
         lerpLanes(topLeft & evenLanes, topRight & evenLanes, weightX),
         lerpLanes(bottomLeft & evenLanes, bottomRight & evenLanes, weightX),
@@ -143,15 +161,18 @@ export function sampleDisplaced(source: RasterRgba, view: ViewTransform, field: 
         lerpLanes((bottomLeft >>> 8) & evenLanes, (bottomRight >>> 8) & evenLanes, weightX),
         weightY,
       );
-      if (gain) {
-        const factor = 1 + gain[pixel];
-        // A gain above 1 can push a bright pixel past white: it saturates, as light does on a sensor.
-        const red = Math.min(255, (even & 0xff) * factor + 0.5) | 0;
-        const green = Math.min(255, (odd & 0xff) * factor + 0.5) | 0;
-        const blue = Math.min(255, ((even >>> 16) & 0xff) * factor + 0.5) | 0;
-        outputWords[pixel] = (red | (green << 8) | (blue << 16) | ((odd >>> 16) << 24)) >>> 0;
-      } else {
+      if (gain === undefined) {
         outputWords[pixel] = even | (odd << 8);
+      } else {
+        // Gains stay above -1, so channels stay positive; above 1 a bright pixel saturates, as light does.
+        const factor = 1 + gain[pixel];
+        let red = (even & 0xff) * factor + 0.5;
+        let green = (odd & 0xff) * factor + 0.5;
+        let blue = ((even >>> 16) & 0xff) * factor + 0.5;
+        red = red > 255 ? 255 : red;
+        green = green > 255 ? 255 : green;
+        blue = blue > 255 ? 255 : blue;
+        outputWords[pixel] = (red | (green << 8) | (blue << 16) | ((odd >>> 16) << 24)) >>> 0;
       }
     }
   }

@@ -135,8 +135,6 @@ async function runKernel(
   job.signal?.addEventListener('abort', cancel, { once: true });
   // Frames are 0–99 %; 100 is reported once the MP4 is complete.
   const report = () => progress(Math.min(99, Math.floor((framesDone(control) / plan.frames) * 99)));
-  // Always running, also without onProgress: the pool's workers are unref'd, so this timer is what keeps a CLI
-  // process alive until the video is done.
   const timer = setInterval(report, progressIntervalMs);
   try {
     // A private copy of the image: the pool transfers (detaches) its buffer, and the caller's must stay usable.

@@ -1,4 +1,4 @@
-import type { PixelField, RasterRgba } from './frame-sampler.ts';
+import type { PixelField, RasterRgba, RowRange } from './frame-sampler.ts';
 import { randomBetween, seededRandom } from './seeded-random.ts';
 
 /**
@@ -11,6 +11,8 @@ import { randomBetween, seededRandom } from './seeded-random.ts';
 export interface RegionField {
   /** Fills the field for the frame at `seconds`; the returned arrays are reused from frame to frame. */
   at(seconds: number): PixelField;
+  /** The rows the field can move or shade; every other row is an exact, undisplaced view. */
+  movingRows: RowRange;
 }
 
 const fullTurn = 2 * Math.PI;
@@ -42,6 +44,7 @@ export function swayField(width: number, height: number, strength: number, seed:
   const gustPhase = randomBetween(random, 0, fullTurn);
   const dx = new Float32Array(width * height);
   return {
+    movingRows: { from: 0, to: height },
     at(seconds) {
       const gust = 0.75 + 0.25 * Math.sin(fullTurn * gustHertz * seconds + gustPhase);
       let pixel = 0;
@@ -99,7 +102,9 @@ export function rippleField(width: number, height: number, strength: number, see
   const dx = new Float32Array(width * height);
   const dy = new Float32Array(width * height);
   const gain = new Float32Array(width * height);
+  const firstMovingRow = rowWeight.findIndex((weight) => weight > 0);
   return {
+    movingRows: { from: firstMovingRow < 0 ? height : firstMovingRow, to: height },
     at(seconds) {
       let pixel = 0;
       for (let y = 0; y < height; y++) {
@@ -142,7 +147,9 @@ export function cloudDriftField(width: number, height: number, strength: number,
   const travel = 0.035 * width * strength;
   const rowWeight = Float32Array.from({ length: height }, (_, y) => 1 - smoothstep(0.3 * height, 0.58 * height, y));
   const dx = new Float32Array(width * height);
+  const firstStillRow = rowWeight.findIndex((weight) => weight === 0);
   return {
+    movingRows: { from: 0, to: firstStillRow < 0 ? height : firstStillRow },
     at(seconds) {
       // From -travel to +travel over the clip: a steady drift, centred so the middle frame is the original.
       const offset = direction * travel * (2 * (seconds / durationSeconds) - 1);
