@@ -115,6 +115,16 @@ describe('createEngine().editImage', () => {
     expect({ width: result.outputs[0].width, height: result.outputs[0].height }).toEqual({ width: 96, height: 128 });
   });
 
+  it('decodes greyscale and 16-bit inputs to 8-bit colour of the same size', async () => {
+    const grey = await sharp(scene.data, { raw: { width: 128, height: 96, channels: 3 } }).greyscale().png().toBuffer();
+    const sixteenBit = await sharp(scene.data, { raw: { width: 128, height: 96, channels: 3 } }).toColourspace('rgb16').png().toBuffer();
+    for (const bytes of [grey, sixteenBit]) {
+      const result = await engine.editImage({ image: { bytes, mediaType: 'image/png', width: 128, height: 96, hasAlpha: false }, style: 'warmer', seed: 1, n: 1 });
+      const metadata = await sharp(result.outputs[0].bytes).metadata();
+      expect({ width: metadata.width, height: metadata.height, channels: metadata.channels, depth: metadata.depth }).toEqual({ width: 128, height: 96, channels: 3, depth: 'uchar' });
+    }
+  });
+
   it('edits only inside a mask, leaving every outside pixel identical in PNG output', async () => {
     const mask = new Uint8Array(scene.width * scene.height);
     for (let y = 20; y < 60; y++) mask.fill(255, y * scene.width + 30, y * scene.width + 90);

@@ -3,7 +3,6 @@ import sharp from 'sharp';
 import type { Engine, EngineOptions } from './engine-types.ts';
 import { defaultMaxInputPixels } from './decode-image.ts';
 import { editImage } from './edit-image.ts';
-import { keepAliveWhile } from './keep-alive.ts';
 import { listStyles } from './prompt/list-styles.ts';
 import { listMotions, renderVideo } from './video/index.ts';
 import { WorkerPool } from './workers/worker-pool.ts';
@@ -38,7 +37,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const pool = new WorkerPool(workers);
   return {
     editImage: (job) => editImage(job, { pool, maxInputPixels }),
-    imageToVideo: (job) => keepAliveWhile(renderVideo(job, { pool, maxInputPixels })),
+    imageToVideo: (job) => renderVideo(job, { pool, maxInputPixels }),
     styles: () => listStyles(),
     motions: () => listMotions(),
     close: () => pool.close(),

@@ -4,7 +4,6 @@ import { decodeImage, decodeMask } from './decode-image.ts';
 import { defaultOutputFormat, encodeImage } from './encode-image.ts';
 import type { EngineImageJob, EngineImageOutput, EngineImageResult } from './engine-types.ts';
 import { runMaskedEdit } from './inpaint/index.ts';
-import { keepAliveWhile } from './keep-alive.ts';
 import { interpretPrompt } from './prompt/interpret-prompt.ts';
 import type { RawImage } from './raw-image.ts';
 import type { Recipe } from './recipes/recipe.ts';
@@ -26,11 +25,7 @@ export interface EditImageDependencies {
  * @throws GatewayError `parameter_invalid`, `style_unknown`, `input_pixels_exceeded`, `input_image_corrupt`,
  *   `mask_size_mismatch`, `mask_empty`, or `engine_failed` for anything unexpected; the signal's reason when aborted.
  */
-export function editImage(job: EngineImageJob, dependencies: EditImageDependencies): Promise<EngineImageResult> {
-  return keepAliveWhile(runEdit(job, dependencies));
-}
-
-async function runEdit(job: EngineImageJob, dependencies: EditImageDependencies): Promise<EngineImageResult> {
+export async function editImage(job: EngineImageJob, dependencies: EditImageDependencies): Promise<EngineImageResult> {
   const { pool, maxInputPixels } = dependencies;
   const { signal } = job;
   const validated = validateImageJob(job);

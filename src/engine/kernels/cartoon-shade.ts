@@ -1,5 +1,5 @@
 import type { BandInput } from '../run-in-bands.ts';
-import { paletteDistance } from './colour-distance.ts';
+import { chromaWeight } from './colour-distance.ts';
 
 /** Parameters of {@link cartoonShadeBand}. */
 export interface CartoonShadeParameters {
@@ -21,6 +21,17 @@ export function cartoonShadeBand(input: BandInput<CartoonShadeParameters> & { im
   const { width, height, haloTop, haloBottom, image, narrow, wide } = input;
   const { palette, edgeThreshold, outline } = input.parameters;
   const colours = palette.length / 3;
+  // The palette in luma/chroma form, so each pixel converts once and compares with a few subtractions
+  // (the same metric as paletteDistance).
+  const paletteLuma = new Float64Array(colours);
+  const paletteBlueChroma = new Float64Array(colours);
+  const paletteRedChroma = new Float64Array(colours);
+  for (let colour = 0; colour < colours; colour++) {
+    const red = palette[colour * 3], green = palette[colour * 3 + 1], blue = palette[colour * 3 + 2];
+    paletteLuma[colour] = 0.299 * red + 0.587 * green + 0.114 * blue;
+    paletteBlueChroma[colour] = blue - paletteLuma[colour];
+    paletteRedChroma[colour] = red - paletteLuma[colour];
+  }
   const firstPixel = haloTop * width;
   const lastPixel = (height - haloBottom) * width;
   const output = new Uint8Array((lastPixel - firstPixel) * 3);
@@ -33,10 +44,16 @@ export function cartoonShadeBand(input: BandInput<CartoonShadeParameters> & { im
     }
     const from = pixel * 3;
     const red = image[from], green = image[from + 1], blue = image[from + 2];
+    const luma = 0.299 * red + 0.587 * green + 0.114 * blue;
+    const blueChroma = blue - luma;
+    const redChroma = red - luma;
     let best = 0;
     let bestDistance = Infinity;
     for (let colour = 0; colour < colours; colour++) {
-      const distance = paletteDistance(red, green, blue, palette[colour * 3], palette[colour * 3 + 1], palette[colour * 3 + 2]);
+      const deltaLuma = luma - paletteLuma[colour];
+      const deltaBlue = blueChroma - paletteBlueChroma[colour];
+      const deltaRed = redChroma - paletteRedChroma[colour];
+      const distance = deltaLuma * deltaLuma + chromaWeight * (deltaBlue * deltaBlue + deltaRed * deltaRed);
       if (distance < bestDistance) { bestDistance = distance; best = colour; }
     }
     output[to] = palette[best * 3];

@@ -40,7 +40,8 @@ export function celShadeBand(input: BandInput<CelShadeParameters> & { image: Uin
     const from = pixel * 3;
     const red = image[from], green = image[from + 1], blue = image[from + 2];
     const luminance = (red * 54 + green * 183 + blue * 19) >> 8;
-    const band = bandOfLevel[luminance];
+    // The band is chosen on the blurred luminance, so fur or foliage texture does not speckle between bands.
+    const band = bandOfLevel[narrow[pixel]];
     let target = levels[band];
     const isLine = narrow[pixel] - wide[pixel] < -edgeThreshold;
     if (isLine) target *= lineDarkness;

@@ -23,11 +23,11 @@ export interface NightGradeParameters {
  * Day-for-night grade in the spirit of Thompson, Shirley & Ferwerda, "A Spatial Post-Processing Algorithm for
  * Images of Night Scenes" (JGT 2002): colour fades towards a blue-shifted grey, and exposure drops — much further
  * where `matte` says background/sky than on the subject, so the subject stays readable. The clear background gets
- * seeded stars and a moon with a soft glow; both hide behind the subject because they are weighted by the matte.
- * `matte` is one plane (255 = background); no halo.
+ * seeded stars and a moon with a soft glow, only where `sky` says open sky, so they stay off the subject and off
+ * sky-less pictures. `matte` and `sky` are planes (255 = background / sky); no halo.
  */
-export function nightGradeBand(input: BandInput<NightGradeParameters> & { image: Uint8Array; matte: Uint8Array }): { data: Uint8Array } {
-  const { width, height, top, haloTop, haloBottom, image, matte, parameters } = input;
+export function nightGradeBand(input: BandInput<NightGradeParameters> & { image: Uint8Array; matte: Uint8Array; sky: Uint8Array }): { data: Uint8Array } {
+  const { width, height, top, haloTop, haloBottom, image, matte, sky: skyMap, parameters } = input;
   const { foregroundExposure, backgroundExposure, colourKept, tint, starDensity, moonX, moonY, moonRadius, noiseSeed } = parameters;
   const rows = height - haloTop - haloBottom;
   const output = new Uint8ClampedArray(rows * width * 3);
@@ -48,7 +48,8 @@ export function nightGradeBand(input: BandInput<NightGradeParameters> & { image:
       let outRed = (grey + (red - grey) * colourKept) * gain * tint[0];
       let outGreen = (grey + (green - grey) * colourKept) * gain * tint[1];
       let outBlue = (grey + (blue - grey) * colourKept) * gain * tint[2];
-      const sky = background > 0.7 ? (background - 0.7) / 0.3 : 0;
+      const skyLevel = skyMap[pixel] / 255;
+      const sky = skyLevel > 0.5 ? Math.min(1, (skyLevel - 0.5) / 0.3) : 0;
       if (sky > 0) {
         if (moonRadius > 0) {
           const distance = Math.hypot(x - moonX, globalY - moonY);

@@ -28,6 +28,10 @@ export function oilPaintFinishBand(input: BandInput<OilPaintFinishParameters> & 
   const halfLength = Math.max(1, Math.round(parameters.strokeHalfLength));
   const bristle = Math.max(1, parameters.bristleWidth);
   const seed = parameters.noiseSeed | 0;
+  // A fixed number of samples spread along the stroke: the cost per pixel no longer grows with the image size,
+  // and samples closer than a bristle width would hit the same noise cell anyway.
+  const strokeSamples = Math.min(halfLength, 5);
+  const sampleSpacing = halfLength / strokeSamples;
   const heightField = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
     const upRow = Math.max(0, y - 1) * width;
@@ -46,14 +50,14 @@ export function oilPaintFinishBand(input: BandInput<OilPaintFinishParameters> & 
         directionY = gradientX / magnitude;
       }
       let sum = 0;
-      for (let step = -halfLength; step <= halfLength; step++) {
-        const sampleX = x + directionX * step;
-        const sampleY = top + y + directionY * step;
+      for (let step = -strokeSamples; step <= strokeSamples; step++) {
+        const sampleX = x + directionX * step * sampleSpacing;
+        const sampleY = top + y + directionY * step * sampleSpacing;
         sum += hashNoise(Math.floor(sampleX / bristle), Math.floor(sampleY / bristle), seed);
       }
       const pixel = (row + x) * 3;
       const luminance = (image[pixel] * 54 + image[pixel + 1] * 183 + image[pixel + 2] * 19) / 65536;
-      heightField[row + x] = (sum / (2 * halfLength + 1)) * 0.8 + luminance * 0.35;
+      heightField[row + x] = (sum / (2 * strokeSamples + 1)) * 0.8 + luminance * 0.35;
     }
   }
   const lightX = Math.cos(parameters.lightAngle);

@@ -23,12 +23,12 @@ export const anime: Recipe = {
   async render(image: RawImage, context: RecipeContext): Promise<RawImage> {
     const { width, height } = image;
     const { random } = context;
-    const smoothed = await kuwaharaSmooth(image, Math.round(scaledSize(width, height, 4, 2)), 4, context);
+    const smoothed = await kuwaharaSmooth(image, Math.round(scaledSize(width, height, 6, 3)), 4, context);
     const lowQuantile = random.between(0.22, 0.32);
     const highQuantile = random.between(0.72, 0.82);
     const [{ luminanceQuantiles }, { narrow, wide }] = await Promise.all([
       analyseColours(smoothed, 1, [lowQuantile, 0.5, highQuantile], context),
-      differenceOfGaussians(smoothed, scaledSize(width, height, 1.3, 0.7)),
+      differenceOfGaussians(smoothed, scaledSize(width, height, 1.6, 0.8)),
     ]);
     const [low, median, high] = luminanceQuantiles;
     const shadow = Math.max(40, low * random.between(0.7, 0.8));

@@ -8,7 +8,7 @@ import type { Recipe, RecipeContext } from './recipe.ts';
 const moonlightTints: ReadonlyArray<[number, number, number]> = [
   [0.66, 0.82, 1.18],
   [0.58, 0.9, 1.08],
-  [0.78, 0.74, 1.2],
+  [0.72, 0.75, 1.2],
 ];
 
 /**
@@ -34,23 +34,26 @@ export const night: Recipe = {
     const smallWidth = Math.max(1, Math.round(width * scale));
     const smallHeight = Math.max(1, Math.round(height * scale));
     const small = await toRawImage(fromRaw(image).resize(smallWidth, smallHeight, { kernel: 'linear' }));
-    const { data: smallMatte } = await context.pool.run<{ data: Uint8Array }>(
+    const maps = await context.pool.run<{ data: Uint8Array; sky: Uint8Array }>(
       { module: 'kernels/background-matte.ts', exportName: 'estimateBackgroundMatte', input: { image: small.data, width: smallWidth, height: smallHeight } },
       context.signal,
     );
-    const softMatte = await toRawPlane(fromRaw({ data: smallMatte, width: smallWidth, height: smallHeight }).blur(1.2));
-    const matte = await toRawPlane(fromRaw(softMatte).resize(width, height, { kernel: 'cubic' }));
+    const upscale = async (plane: Uint8Array) => {
+      const soft = await toRawPlane(fromRaw({ data: plane, width: smallWidth, height: smallHeight }).blur(1.2));
+      return toRawPlane(fromRaw(soft).resize(width, height, { kernel: 'cubic' }));
+    };
+    const [matte, sky] = await Promise.all([upscale(maps.data), upscale(maps.sky)]);
     const shorter = Math.min(width, height);
     const data = await runInBands<NightGradeParameters>(context.pool, { module: 'kernels/night-grade.ts', exportName: 'nightGradeBand' }, {
       width, height, halo: 0, outputChannels: 3, signal: context.signal,
-      sources: { image: { data: image.data, channels: 3 }, matte: { data: matte.data, channels: 1 } },
+      sources: { image: { data: image.data, channels: 3 }, matte: { data: matte.data, channels: 1 }, sky: { data: sky.data, channels: 1 } },
       parameters: {
         foregroundExposure: random.between(0.58, 0.75),
         backgroundExposure: random.between(0.12, 0.2),
         colourKept: random.between(0.35, 0.5),
         tint: random.pick(moonlightTints),
         starDensity: random.between(0.0008, 0.002),
-        ...placeMoon(smallMatte, smallWidth, smallHeight, scale, shorter * random.between(0.03, 0.045), context),
+        ...placeMoon(maps.sky, smallWidth, smallHeight, scale, shorter * random.between(0.03, 0.045), context),
         noiseSeed: random.nextSeed(),
       },
     });
@@ -59,12 +62,12 @@ export const night: Recipe = {
 };
 
 /**
- * Picks a moon position among seeded candidates in the upper part of the frame where the matte is most clearly
- * background, so the moon never sits on the subject; no moon when no candidate is clear sky.
+ * Picks a moon position among seeded candidates in the upper part of the frame where the sky map is clearest, so
+ * the moon never sits on the subject; no moon when no candidate is open sky.
  */
 function placeMoon(matte: Uint8Array, width: number, height: number, scale: number, radius: number, context: RecipeContext): { moonX: number; moonY: number; moonRadius: number } {
   let best = { moonX: 0, moonY: 0, moonRadius: 0 };
-  let bestClearance = 215;
+  let bestClearance = 200;
   const reach = Math.max(1, Math.ceil(radius * scale * 2));
   for (let candidate = 0; candidate < 12; candidate++) {
     const x = Math.floor(context.random.between(0.1, 0.9) * width);

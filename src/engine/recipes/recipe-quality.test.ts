@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawImage } from '../raw-image.ts';
 import { createSeededRandom } from '../seeded-random.ts';
 import {
-  distinctColours, edgeDensity, localContrast, luminanceDeviation, luminanceQuantile, meanAbsoluteDifference,
+  distinctColours, edgeDensity, localContrast, luminanceAt, luminanceDeviation, luminanceQuantile, meanAbsoluteDifference,
   meanChannels, meanLuminance, meanSaturation, type Region,
 } from '../testing/image-measures.ts';
 import { syntheticScene, type SceneLayout } from '../testing/synthetic-scene.ts';
@@ -220,6 +220,17 @@ describe('edits', () => {
     expect(subjectRatio).toBeGreaterThan(0.4);
     const [red, , blue] = meanChannels(result);
     expect(blue).toBeGreaterThan(red);
+    // Stars come out in the open sky, never on the subject.
+    const starsIn = (region: Region) => {
+      const median = luminanceQuantile(result, 0.5, region);
+      let stars = 0;
+      for (let y = region.top; y < region.top + region.height; y++) {
+        for (let x = region.left; x < region.left + region.width; x++) if (luminanceAt(result, x, y) > median + 60) stars++;
+      }
+      return stars;
+    };
+    expect(starsIn(sky())).toBeGreaterThanOrEqual(2);
+    expect(starsIn(subjectCore(layout))).toBe(0);
   });
 
   it('more colours raises saturation', () => {

@@ -22,12 +22,12 @@ export async function differenceOfGaussians(image: RawImage, sigma: number): Pro
   return { narrow, wide };
 }
 
-/** k-means palette and luminance quantiles of a ~160-pixel-wide copy of the image, in one worker call. */
+/** k-means palette and luminance quantiles of a copy at most 128 pixels on its long side of the image, in one worker call. */
 export async function analyseColours(image: RawImage, colours: number, quantiles: number[], context: RecipeContext): Promise<PaletteAnalysis> {
-  const scale = Math.min(1, 160 / Math.max(image.width, image.height));
+  const scale = Math.min(1, 128 / Math.max(image.width, image.height));
   const small = await toRawImage(fromRaw(image).resize(Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale)), { kernel: 'linear' }));
   return context.pool.run<PaletteAnalysis>(
-    { module: 'kernels/palette-analysis.ts', exportName: 'analysePalette', input: { image: small.data, colours, seed: context.random.nextSeed(), iterations: 8, quantiles } },
+    { module: 'kernels/palette-analysis.ts', exportName: 'analysePalette', input: { image: small.data, colours, seed: context.random.nextSeed(), iterations: 6, quantiles } },
     context.signal,
   );
 }

@@ -4,11 +4,25 @@ import type { Recipe, RecipeContext } from './recipe.ts';
 import { applyFilmGrade } from './film-grade-recipe.ts';
 import { scaledSize } from './recipe-scale.ts';
 
-/** Sepia-style toning matrices (the classic Microsoft/W3C sepia and two weaker, warmer variants). */
-const toningMatrices: readonly number[][] = [
-  [0.393, 0.769, 0.189, 0.349, 0.686, 0.168, 0.272, 0.534, 0.131],
-  [0.42, 0.72, 0.16, 0.34, 0.66, 0.13, 0.22, 0.46, 0.1],
-  [0.5, 0.5, 0.1, 0.3, 0.62, 0.1, 0.18, 0.36, 0.26],
+/**
+ * Sepia toning as a colour matrix: luminance times a warm paper tint (cream, brown, faded), plus a little of the
+ * original colour. Tints stay at or below 1.08 in red and fall off to blue, so whites become cream, never green.
+ */
+function toningMatrix(tint: [number, number, number], colourKept: number): number[] {
+  const weights = [0.299, 0.587, 0.114];
+  const matrix: number[] = [];
+  for (let row = 0; row < 3; row++) {
+    for (let column = 0; column < 3; column++) {
+      matrix.push(tint[row] * weights[column] * (1 - colourKept) + (row === column ? colourKept : 0));
+    }
+  }
+  return matrix;
+}
+
+const sepiaTints: ReadonlyArray<[number, number, number]> = [
+  [1.07, 0.95, 0.76],
+  [1.08, 0.92, 0.68],
+  [1.04, 0.97, 0.84],
 ];
 
 /**
@@ -31,7 +45,7 @@ export const vintage: Recipe = {
     const softened = await toRawImage(fromRaw(image).blur(scaledSize(width, height, 0.9, 0.5)));
     const scratchCount = random.integerBetween(1, 4);
     return applyFilmGrade(softened, {
-      matrix: random.pick(toningMatrices),
+      matrix: toningMatrix(random.pick(sepiaTints), random.between(0.05, 0.2)),
       blackPoint: random.between(22, 40),
       whitePoint: random.between(225, 240),
       contrast: random.between(-0.15, 0.1),
