@@ -48,8 +48,10 @@ export function makeTaskRecord(overrides: Partial<TaskRecord> = {}): TaskRecord 
 }
 
 export function runTaskBackendConformance(options: BackendConformanceOptions): void {
-  const skipped = new Set((options.skip ?? []).map((entry) => entry.test));
-  const test = (name: string, body: () => Promise<void>) => (skipped.has(name) ? it.skip(name, body) : it(name, body));
+  const skipped = new Map((options.skip ?? []).map((entry) => [entry.test, entry.reason] as const));
+  // A skipped case carries its reason in its name, so the test report prints why.
+  const test = (name: string, body: () => Promise<void>) =>
+    skipped.has(name) ? it.skip(`${name} — skipped: ${skipped.get(name)}`, body) : it(name, body);
 
   describe(`task backend conformance: ${options.name}`, () => {
     let backend: TaskBackend;

@@ -1,12 +1,12 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readSettings } from '../../config/read-settings.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { validateBody } from '../../http/parse-json-body.ts';
 import { imageToImageBodySchema, imageToImageRequest } from '../../http/schemas/generation-body-schema.ts';
 import { silentLogger } from '../../logging/logger.ts';
 import { createContext } from '../../server/create-context.ts';
+import { inProcessSettings, inputFields, numberOrUndefined } from '../in-process-input.ts';
 import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from '../command.ts';
 
 const flags: Record<string, FlagSpec> = {
@@ -23,14 +23,6 @@ const flags: Record<string, FlagSpec> = {
   'output-format': { type: 'string', description: 'png | jpeg | webp' },
   'data-dir': { type: 'string', description: 'Data directory for provider config and stored results (default ~/.atelier)' },
 };
-
-function numberOrUndefined(value: string | undefined): number | undefined {
-  return value === undefined ? undefined : Number(value);
-}
-
-function inputType(value: string): 'url' | 'path' {
-  return /^https?:\/\//i.test(value) ? 'url' : 'path';
-}
 
 /** Runs image-to-image in-process (no server) and prints where the results were saved. */
 export const imageToImageCommand: Command = {
@@ -50,16 +42,15 @@ export const imageToImageCommand: Command = {
     }
     const image = values.image;
     const dataDirectory = values['data-dir'] as string | undefined;
-    // The CLI runs as the local user on their own files, so path inputs are not confined to roots here.
-    const settings = readSettings([...(dataDirectory ? ['--data-dir', dataDirectory] : []), '--input-root', '/', '--log-level', 'warn'], process.env);
+    const settings = inProcessSettings(dataDirectory);
     const body = {
-      image: inputType(image) === 'path' ? resolve(image) : image,
-      image_type: inputType(image),
+      image: inputFields(image).value,
+      image_type: inputFields(image).type,
       prompt: values.prompt, model: values.model, style: values.style,
-      n: numberOrUndefined(values.n as string | undefined), strength: numberOrUndefined(values.strength as string | undefined),
-      seed: numberOrUndefined(values.seed as string | undefined), output_format: values['output-format'],
-      mask: typeof values.mask === 'string' ? (inputType(values.mask) === 'path' ? resolve(values.mask) : values.mask) : undefined,
-      mask_type: typeof values.mask === 'string' ? inputType(values.mask) : undefined,
+      n: numberOrUndefined(values.n), strength: numberOrUndefined(values.strength),
+      seed: numberOrUndefined(values.seed), output_format: values['output-format'],
+      mask: typeof values.mask === 'string' ? inputFields(values.mask).value : undefined,
+      mask_type: typeof values.mask === 'string' ? inputFields(values.mask).type : undefined,
       mask_convention: values['mask-convention'],
     };
     const context = await createContext(settings, { logger: silentLogger, durableTasks: false });

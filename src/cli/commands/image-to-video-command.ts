@@ -1,13 +1,13 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readSettings } from '../../config/read-settings.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { validateBody } from '../../http/parse-json-body.ts';
 import { imageToVideoBodySchema, imageToVideoRequest } from '../../http/schemas/generation-body-schema.ts';
 import { silentLogger } from '../../logging/logger.ts';
 import { createContext } from '../../server/create-context.ts';
 import { isTerminal } from '../../tasks/task-record.ts';
+import { inProcessSettings, inputFields, numberOrUndefined } from '../in-process-input.ts';
 import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from '../command.ts';
 import { createProgressBar } from './tasks-command.ts';
 
@@ -22,14 +22,6 @@ const flags: Record<string, FlagSpec> = {
   model: { type: 'string', description: 'Model name (default: the embedded engine; wan2.2-i2v-plus uses DashScope when configured)' },
   'data-dir': { type: 'string', description: 'Data directory for provider config and stored results (default ~/.atelier)' },
 };
-
-function numberOrUndefined(value: string | boolean | undefined): number | undefined {
-  return typeof value === 'string' ? Number(value) : undefined;
-}
-
-function inputType(value: string): 'url' | 'path' {
-  return /^https?:\/\//i.test(value) ? 'url' : 'path';
-}
 
 /**
  * Animates an image in-process (no server) with a progress bar, and saves the MP4. Tasks live in memory: a one-shot
@@ -52,11 +44,10 @@ export const imageToVideoCommand: Command = {
     }
     const image = values.image;
     const dataDirectory = values['data-dir'] as string | undefined;
-    // The CLI runs as the local user on their own files, so path inputs are not confined to roots here.
-    const settings = readSettings([...(dataDirectory ? ['--data-dir', dataDirectory] : []), '--input-root', '/', '--log-level', 'warn'], process.env);
+    const settings = inProcessSettings(dataDirectory);
     const body = JSON.parse(JSON.stringify({
-      image: inputType(image) === 'path' ? resolve(image) : image,
-      image_type: inputType(image),
+      image: inputFields(image).value,
+      image_type: inputFields(image).type,
       prompt: values.prompt, model: values.model, motion: values.motion, resolution: values.resolution,
       duration: numberOrUndefined(values.duration), seed: numberOrUndefined(values.seed),
     })) as Record<string, unknown>;
