@@ -1,5 +1,6 @@
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
 import type { ProviderSettingsSource } from '../spec/provider-definition.ts';
+import { nonEmpty, checkBaseUrl } from '../shared/settings-values.ts';
 
 /** The documented default: China (Beijing). Keys are region-bound, so the base URL must match the key's region. */
 export const defaultDashScopeBaseUrl = 'https://dashscope.aliyuncs.com/api/v1';
@@ -32,28 +33,10 @@ export function readDashScopeSettings(source: ProviderSettingsSource): DashScope
   const baseUrl = nonEmpty(source.env.DASHSCOPE_BASE_URL) ?? nonEmpty(fileSettings.base_url) ?? defaultDashScopeBaseUrl;
   return {
     apiKey,
-    baseUrl: checkBaseUrl(baseUrl),
+    baseUrl: checkBaseUrl(baseUrl, 'DASHSCOPE_BASE_URL', 'https://dashscope.aliyuncs.com/api/v1'),
     requestTimeoutMs: 30_000,
     taskQueriesPerSecond: 20,
     maxResultBytes: 200 * 1024 * 1024,
     submitAttempts: 3,
   };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
-}
-
-function checkBaseUrl(value: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new GatewayError('parameter_invalid', { parameter: 'DASHSCOPE_BASE_URL', expected: 'an absolute http(s) URL', received: describeReceived(value) });
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new GatewayError('parameter_invalid', { parameter: 'DASHSCOPE_BASE_URL', expected: 'an absolute http(s) URL', received: describeReceived(value) });
-  }
-  return value.replace(/\/+$/, '');
 }

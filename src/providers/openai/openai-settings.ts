@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
 import type { ProviderSettingsSource } from '../spec/provider-definition.ts';
+import { nonEmpty, checkBaseUrl } from '../shared/settings-values.ts';
 
 export const defaultOpenAiBaseUrl = 'https://api.openai.com/v1';
 
@@ -37,7 +38,7 @@ export interface OpenAiSettings {
 export function readOpenAiSettings(source: ProviderSettingsSource): OpenAiSettings | undefined {
   const file = source.file.openai ?? {};
   const apiKey = nonEmpty(source.env.OPENAI_API_KEY) ?? nonEmpty(file.api_key);
-  const baseUrl = checkBaseUrl(nonEmpty(source.env.OPENAI_BASE_URL) ?? nonEmpty(file.base_url) ?? defaultOpenAiBaseUrl);
+  const baseUrl = checkBaseUrl(nonEmpty(source.env.OPENAI_BASE_URL) ?? nonEmpty(file.base_url) ?? defaultOpenAiBaseUrl, 'OPENAI_BASE_URL', 'https://api.openai.com/v1');
   if (apiKey === undefined && !isLoopbackUrl(baseUrl)) return undefined;
   return {
     apiKey,
@@ -58,22 +59,4 @@ export function isLoopbackUrl(url: string): boolean {
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   if (isIP(host) === 4) return host.startsWith('127.');
   return host === '::1';
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
-}
-
-function checkBaseUrl(value: string): string {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(value);
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.search !== '' || parsed.username !== '') {
-    throw new GatewayError('parameter_invalid', { parameter: 'OPENAI_BASE_URL', expected: 'an absolute http(s) URL such as https://api.openai.com/v1', received: describeReceived(value) });
-  }
-  return value.replace(/\/+$/, '');
 }

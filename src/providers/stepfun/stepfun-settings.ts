@@ -1,5 +1,6 @@
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
 import type { ProviderSettingsSource } from '../spec/provider-definition.ts';
+import { nonEmpty, checkBaseUrl } from '../shared/settings-values.ts';
 import { stepfunEndpointRetirement, stepfunModels } from './stepfun-capabilities.ts';
 
 /** The China platform; the international one is `https://api.stepfun.ai/v1` (keys are not interchangeable). */
@@ -46,7 +47,7 @@ export function readStepFunSettings(source: ProviderSettingsSource, now: Date = 
   const file = source.file.stepfun ?? {};
   const apiKey = nonEmpty(source.env.STEPFUN_API_KEY) ?? nonEmpty(file.api_key);
   if (apiKey === undefined) return undefined;
-  const baseUrl = checkBaseUrl(nonEmpty(source.env.STEPFUN_BASE_URL) ?? nonEmpty(file.base_url) ?? defaultStepFunBaseUrl);
+  const baseUrl = checkBaseUrl(nonEmpty(source.env.STEPFUN_BASE_URL) ?? nonEmpty(file.base_url) ?? defaultStepFunBaseUrl, 'STEPFUN_BASE_URL', 'https://api.stepfun.com/v1');
   const models = parseModels(nonEmpty(source.env.STEPFUN_MODELS) ?? nonEmpty(file.models));
   const ignoreRetirement = parseFlag(nonEmpty(source.env.STEPFUN_IGNORE_RETIREMENT) ?? nonEmpty(file.ignore_retirement));
   if (isPastRetirement(baseUrl, now) && !ignoreRetirement) return undefined;
@@ -93,22 +94,4 @@ function parseFlag(value: string | undefined): boolean {
   if (['1', 'true', 'yes'].includes(value.toLowerCase())) return true;
   if (['0', 'false', 'no'].includes(value.toLowerCase())) return false;
   throw new GatewayError('parameter_invalid', { parameter: 'STEPFUN_IGNORE_RETIREMENT', expected: '1 or 0', received: describeReceived(value) });
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
-}
-
-function checkBaseUrl(value: string): string {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(value);
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.search !== '' || parsed.username !== '') {
-    throw new GatewayError('parameter_invalid', { parameter: 'STEPFUN_BASE_URL', expected: 'an absolute http(s) URL such as https://api.stepfun.com/v1', received: describeReceived(value) });
-  }
-  return value.replace(/\/+$/, '');
 }

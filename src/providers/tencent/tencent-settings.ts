@@ -1,5 +1,6 @@
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
 import type { ProviderSettingsSource } from '../spec/provider-definition.ts';
+import { nonEmpty } from '../shared/settings-values.ts';
 
 /** The documented global endpoint (spec §1); regional hosts such as `aiart.ap-shanghai.tencentcloudapi.com` work too. */
 export const defaultTencentEndpoint = 'https://aiart.tencentcloudapi.com';
@@ -69,11 +70,6 @@ export function readTencentSettings(source: ProviderSettingsSource): TencentSett
     throttleBaseDelayMs: 1_000,
     maxResponseBytes: 40 * 1024 * 1024,
   };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
 }
 
 function checkEndpoint(value: string): string {
