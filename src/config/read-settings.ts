@@ -12,6 +12,7 @@ export const serveFlags = {
   'allow-private-urls': { type: 'boolean', description: 'Allow url inputs on loopback/private addresses (env ATELIER_ALLOW_PRIVATE_URLS=1)' },
   'public-url': { type: 'string', description: 'Base of returned URLs (env ATELIER_PUBLIC_URL, default http://<host>:<port>)' },
   'log-level': { type: 'string', description: 'debug | info | warn | error | silent (env ATELIER_LOG_LEVEL, default info)' },
+  ffmpeg: { type: 'string', description: 'ffmpeg for video encoding, or "off" for the bundled encoder (env ATELIER_FFMPEG, default ffmpeg on PATH)' },
 } as const;
 
 export class SettingsError extends Error {
@@ -45,6 +46,8 @@ export function readSettings(argv: string[], env: Readonly<Record<string, string
   const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const publicUrl = ((values['public-url'] as string | undefined) ?? env.ATELIER_PUBLIC_URL ?? `http://${publicHost}:${port}`).replace(/\/+$/, '');
 
+  const ffmpegPath = parseFfmpeg((values.ffmpeg as string | undefined) ?? env.ATELIER_FFMPEG, values.ffmpeg !== undefined ? '--ffmpeg' : 'ATELIER_FFMPEG');
+
   return Object.freeze({
     host,
     port,
@@ -64,6 +67,7 @@ export function readSettings(argv: string[], env: Readonly<Record<string, string
     imageToImageResponse: 'merged',
     syncWaitMilliseconds: { image: 10 * 60_000, video: 10 * 60_000 },
     logLevel: logLevel as Settings['logLevel'],
+    ffmpegPath,
   });
 }
 
@@ -74,6 +78,14 @@ function parsePort(value: string | undefined, source: string): number {
     throw new SettingsError(`${source} must be an integer between 0 and 65535 but received "${value}"`);
   }
   return port;
+}
+
+/** `off` (or `none`, `0`) turns ffmpeg off; anything else names the program; unset means `ffmpeg` on PATH. */
+function parseFfmpeg(value: string | undefined, source: string): string | null {
+  if (value === undefined || value === '') return 'ffmpeg';
+  if (['off', 'none', '0', 'false'].includes(value.toLowerCase())) return null;
+  if (value.trim() !== value) throw new SettingsError(`${source} must be a path to ffmpeg or "off" but received "${value}" (leading or trailing spaces)`);
+  return value;
 }
 
 function parseBooleanEnv(value: string | undefined, name: string): boolean {

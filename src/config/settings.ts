@@ -17,6 +17,11 @@ export interface Settings {
   /** How long synchronous AOG calls wait for their task before answering 504 with the task id. */
   syncWaitMilliseconds: { image: number; video: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /**
+   * The ffmpeg the video engine uses when it runs and has libx264 (`ffmpeg` on PATH by default); `null` means never,
+   * always the bundled h264-mp4-encoder.
+   */
+  ffmpegPath: string | null;
 }
 
 export interface InputSettings {

@@ -21,6 +21,8 @@ const sharpCache = { memory: 48, files: 0, items: 64 } as const;
  * @param options.workers worker threads for kernels (default: available cores, at least 1)
  * @param options.sharpConcurrency libvips threads per pipeline (default: available cores)
  * @param options.maxInputPixels decode limit for every image and mask (default 40 MP)
+ * @param options.logger where the video encoder choice is logged (default: silent)
+ * @param options.ffmpegPath video encoder: an ffmpeg path, `undefined` for `ffmpeg` on PATH, `null` for the bundled one
  * @throws RangeError when a count is not a positive integer
  * @example const engine = createEngine(); const { outputs } = await engine.editImage({ image, prompt: '改为油画风格', n: 1 });
  */
@@ -37,7 +39,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const pool = new WorkerPool(workers);
   return {
     editImage: (job) => editImage(job, { pool, maxInputPixels }),
-    imageToVideo: (job) => renderVideo(job, { pool, maxInputPixels }),
+    imageToVideo: (job) => renderVideo(job, { pool, maxInputPixels, logger: options.logger, ffmpegPath: options.ffmpegPath }),
     styles: () => listStyles(),
     motions: () => listMotions(),
     close: () => pool.close(),

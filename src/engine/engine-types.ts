@@ -1,3 +1,4 @@
+import type { Logger } from '../logging/logger.ts';
 import type { GenerationOutput, ImageInput, MaskInput, OutputFormat, VideoResolution } from '../providers/spec/generation-call.ts';
 import type { Warning } from '../providers/spec/warning.ts';
 
@@ -10,7 +11,7 @@ export interface EngineImageJob {
   /** Canonical mask (white = edit), already the image's size. */
   mask?: MaskInput;
   prompt?: string;
-  /** Catalogue id; bypasses prompt understanding for the style. */
+  /** Catalogue id; replaces the style the prompt names, while the prompt's edits still apply. */
   style?: string;
   /** (0, 1], default 1: blend between the original (→0) and the full effect (1). */
   strength?: number;
@@ -97,4 +98,11 @@ export interface EngineOptions {
   sharpConcurrency?: number;
   /** Pixel limit for every decode. */
   maxInputPixels?: number;
+  /** Where the engine logs (the video encoder choice, for one); default: silent. */
+  logger?: Logger;
+  /**
+   * The ffmpeg used for video when it works (runs, has libx264): a path or command name; `undefined` for `ffmpeg`
+   * on PATH; `null` to always use the bundled `h264-mp4-encoder`.
+   */
+  ffmpegPath?: string | null;
 }

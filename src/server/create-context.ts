@@ -44,12 +44,15 @@ export async function createContext(settings: Settings, options: { logger?: Logg
   const logger = options.logger ?? createLogger({ level: settings.logLevel });
   await mkdir(settings.dataDirectory, { recursive: true });
   const fileStore = new FileStore(settings.dataDirectory);
-  const engine = createEngine({ maxInputPixels: settings.input.maxPixels });
+  const engine = createEngine({ maxInputPixels: settings.input.maxPixels, logger, ffmpegPath: settings.ffmpegPath });
   const env = options.env ?? process.env;
   const source = await readProviderSettingsSource(settings.dataDirectory, env);
   let servicePolicies = (await readConfigFile(settings.dataDirectory)).services ?? {};
   const catalog = new ProviderCatalog(providerDefinitions, source, { fetch: globalThis.fetch, logger, now: () => new Date(), sleep, engine });
-  const prepareContext = { catalog, fileStore, inputSettings: settings.input, serverHost: settings.host };
+  const prepareContext = {
+    catalog, fileStore, inputSettings: settings.input, serverHost: settings.host,
+    defaultFallbacks: (service: ServiceName) => servicePolicies[service]?.fallbacks,
+  };
   const taskSystem = await createTaskService({
     dataDirectory: settings.dataDirectory, models: catalog, fileStore, logger, env, publicUrl: settings.publicUrl,
     allowPrivateUrls: settings.input.allowPrivateUrls, prepare: (request) => prepareJob(request, prepareContext),

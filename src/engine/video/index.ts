@@ -152,7 +152,8 @@ async function chooseEncoder(ffmpegPath: string | null | undefined, logger: Logg
   const path = ffmpegPath ?? 'ffmpeg';
   const detection = await detectFfmpeg(path);
   if (detection.available) return { name: 'ffmpeg', path };
-  if (ffmpegPath !== undefined) logger.warn('the configured ffmpeg is not usable; using h264-mp4-encoder', { path, reason: detection.reason });
+  // A missing default ffmpeg is normal (npm-only install); one the user named explicitly deserves a warning.
+  if (ffmpegPath !== undefined && ffmpegPath !== 'ffmpeg') logger.warn('the configured ffmpeg is not usable; using h264-mp4-encoder', { path, reason: detection.reason });
   return { name: 'h264-mp4-encoder' };
 }
 

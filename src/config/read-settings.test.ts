@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readSettings, SettingsError } from './read-settings.ts';
+
+describe('readSettings', () => {
+  it('uses the documented defaults', () => {
+    const settings = readSettings([], {});
+    expect(settings).toMatchObject({ host: '127.0.0.1', port: 16688, logLevel: 'info', ffmpegPath: 'ffmpeg', publicUrl: 'http://127.0.0.1:16688' });
+    expect(settings.input.allowPrivateUrls).toBe(false);
+    expect(settings.input.rootsExplicit).toBe(false);
+  });
+
+  it('prefers flags over environment variables', () => {
+    const settings = readSettings(['--port', '9000', '--log-level', 'debug'], { ATELIER_PORT: '8000', ATELIER_LOG_LEVEL: 'warn' });
+    expect(settings.port).toBe(9000);
+    expect(settings.logLevel).toBe('debug');
+  });
+
+  it('reads input roots from the flag or the colon-separated variable', () => {
+    expect(readSettings(['--input-root', '/srv/a', '--input-root', '/srv/b'], {}).input.roots).toEqual(['/srv/a', '/srv/b']);
+    const fromEnv = readSettings([], { ATELIER_INPUT_ROOTS: '/srv/c:relative' }).input;
+    expect(fromEnv.roots).toEqual(['/srv/c', resolve('relative')]);
+    expect(fromEnv.rootsExplicit).toBe(true);
+  });
+
+  it('names ffmpeg by path, or turns it off', () => {
+    expect(readSettings(['--ffmpeg', '/opt/ffmpeg/bin/ffmpeg'], {}).ffmpegPath).toBe('/opt/ffmpeg/bin/ffmpeg');
+    expect(readSettings([], { ATELIER_FFMPEG: 'off' }).ffmpegPath).toBeNull();
+    expect(readSettings([], { ATELIER_FFMPEG: 'NONE' }).ffmpegPath).toBeNull();
+    expect(() => readSettings([], { ATELIER_FFMPEG: ' ffmpeg' })).toThrow(/ATELIER_FFMPEG must be a path to ffmpeg or "off"/);
+  });
+
+  it('rejects out-of-range or unknown values, naming the source, never clamping', () => {
+    expect(() => readSettings(['--port', '70000'], {})).toThrow(SettingsError);
+    expect(() => readSettings([], { ATELIER_PORT: '-1' })).toThrow(/ATELIER_PORT must be an integer between 0 and 65535/);
+    expect(() => readSettings([], { ATELIER_LOG_LEVEL: 'verbose' })).toThrow(/log level must be one of/);
+    expect(() => readSettings([], { ATELIER_ALLOW_PRIVATE_URLS: 'maybe' })).toThrow(/ATELIER_ALLOW_PRIVATE_URLS must be 1 or 0/);
+    expect(() => readSettings(['--no-such-flag'], {})).toThrow();
+  });
+
+  it('derives the public URL from a wildcard or IPv6 bind, and strips trailing slashes from an explicit one', () => {
+    expect(readSettings(['--host', '0.0.0.0'], {}).publicUrl).toBe('http://127.0.0.1:16688');
+    expect(readSettings(['--host', '::1', '--port', '0'], {}).publicUrl).toBe('http://[::1]:0');
+    expect(readSettings([], { ATELIER_PUBLIC_URL: 'https://atelier.example/' }).publicUrl).toBe('https://atelier.example');
+  });
+});
