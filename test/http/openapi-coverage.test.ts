@@ -1,0 +1,34 @@
+/**
+ * The OpenAPI document is generated from the route schemas; this checks the other direction: every route the app
+ * actually answers is in the document (a route added without `defineRoute` would otherwise be invisible to clients).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp } from '../support/test-context.ts';
+
+let harness: Awaited<ReturnType<typeof createTestApp>>;
+beforeAll(async () => {
+  harness = await createTestApp();
+});
+afterAll(async () => {
+  await harness.close();
+});
+
+/** Routes that serve the document itself or its viewer; describing them in it would be circular. */
+const undocumented = new Set(['GET /openapi.json', 'GET /docs']);
+
+describe('the OpenAPI document', () => {
+  it('lists every route the app answers, with its method', async () => {
+    const response = await harness.app.request('/openapi.json');
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(document.openapi).toMatch(/^3\.1/);
+    const served = harness.app.routes
+      .filter((route) => route.method !== 'ALL' && !route.path.includes('*'))
+      .map((route) => `${route.method} ${route.path.replace(/:(\w+)(\{[^}]*\})?/g, '{$1}')}`)
+      .filter((route) => !undocumented.has(route));
+    expect(served.length).toBeGreaterThan(15);
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+    expect(served.filter((route) => !documented.includes(route))).toEqual([]);
+    expect(documented.filter((route) => !served.includes(route) && !route.startsWith('HEAD '))).toEqual([]);
+  });
+});
