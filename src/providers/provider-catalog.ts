@@ -20,6 +20,7 @@ export interface ModelMatch {
 export class ProviderCatalog {
   private settings = new Map<string, unknown>();
   private models = new Map<string, ProviderModel>();
+  private unavailableReasons = new Map<string, string>();
 
   constructor(
     readonly definitions: readonly ProviderDefinition[],
@@ -32,9 +33,17 @@ export class ProviderCatalog {
   reload(source: ProviderSettingsSource): void {
     this.settings = new Map();
     this.models = new Map();
+    this.unavailableReasons = new Map();
     for (const definition of this.definitions) {
       const settings = definition.readSettings(source);
-      if (settings === undefined) continue;
+      if (settings === undefined) {
+        const reason = definition.unavailableReason?.(source);
+        if (reason !== undefined) {
+          this.unavailableReasons.set(definition.capabilities.id, reason);
+          this.dependencies.logger.warn('provider not used', { provider: definition.capabilities.id, reason });
+        }
+        continue;
+      }
       this.settings.set(definition.capabilities.id, settings);
       for (const secret of definition.secretsOf(settings)) registerSecret(secret);
     }
@@ -42,6 +51,11 @@ export class ProviderCatalog {
 
   isConfigured(providerId: string): boolean {
     return this.settings.has(providerId);
+  }
+
+  /** Why a provider with credentials is not used (see `ProviderDefinition.unavailableReason`). */
+  unavailableReason(providerId: string): string | undefined {
+    return this.unavailableReasons.get(providerId);
   }
 
   /** Finds a provider by id or alias (case-insensitive), e.g. `aliyun`, `dashscope`, `remote_aliyun_image-to-image`. */

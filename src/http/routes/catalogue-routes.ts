@@ -18,6 +18,7 @@ const modelSchema = z.object({
 const providerSchema = z.object({
   id: z.string(), aliases: z.array(z.string()), name: z.string(), kind: z.enum(['cloud', 'local']), configured: z.boolean(),
   default_concurrency: z.number(), environment: z.array(z.string()), models: z.array(z.string()),
+  unavailable_reason: z.string().optional().openapi({ description: 'Why a provider with credentials is not used, e.g. a retired endpoint' }),
 }).openapi('Provider');
 
 /** Lists what this Atelier can do, read from the engine catalogue and the providers' declared capabilities. */
@@ -35,6 +36,7 @@ export function registerCatalogueRoutes(app: AtelierApp, context: AppContext): v
       id: capabilities.id, aliases: [...capabilities.aliases], name: capabilities.displayName, kind: capabilities.kind,
       configured: context.catalog.isConfigured(capabilities.id), default_concurrency: capabilities.defaultConcurrency,
       environment: [...capabilities.environment], models: capabilities.models.map((model) => model.id),
+      unavailable_reason: context.catalog.unavailableReason(capabilities.id),
     })),
   }));
 

@@ -28,6 +28,11 @@ export interface ProviderDefinition<Settings = unknown> {
   readonly capabilities: ProviderCapabilities;
   /** Returns undefined when the provider is not configured (no key). Never logs the key. */
   readSettings(source: ProviderSettingsSource): Settings | undefined;
+  /**
+   * Why the provider is not configured although the user gave it credentials (e.g. a retired endpoint), so that
+   * start-up can warn and `GET /v1/providers` can say so. Undefined when there is nothing surprising to report.
+   */
+  unavailableReason?(source: ProviderSettingsSource): string | undefined;
   /** Secrets inside the settings, registered with the logger's redaction and grepped for by the leak test. */
   secretsOf(settings: Settings): string[];
   createModel(modelId: string, settings: Settings, dependencies: ProviderDependencies): ProviderModel;

@@ -2,7 +2,7 @@ import { GatewayError } from '../../errors/gateway-error.ts';
 import type { ProviderDefinition } from '../spec/provider-definition.ts';
 import { findStepFunModel, stepfunCapabilities, stepfunModels } from './stepfun-capabilities.ts';
 import { StepFunImageEditModel } from './stepfun-image-edit-model.ts';
-import { readStepFunSettings, type StepFunSettings } from './stepfun-settings.ts';
+import { readStepFunSettings, stepfunUnavailableReason, type StepFunSettings } from './stepfun-settings.ts';
 
 export type { StepFunSettings } from './stepfun-settings.ts';
 export { stepfunCapabilities } from './stepfun-capabilities.ts';
@@ -15,6 +15,7 @@ export { stepfunCapabilities } from './stepfun-capabilities.ts';
 export const stepfunProvider: ProviderDefinition<StepFunSettings> = {
   capabilities: stepfunCapabilities,
   readSettings: (source) => readStepFunSettings(source),
+  unavailableReason: (source) => stepfunUnavailableReason(source),
   secretsOf: (settings) => [settings.apiKey],
   createModel(modelId, settings, dependencies) {
     const model = findStepFunModel(modelId);

@@ -64,6 +64,21 @@ export function readStepFunSettings(source: ProviderSettingsSource, now: Date = 
   };
 }
 
+/**
+ * Why StepFun is not used although a key is set: its own hosts are past the retirement date. Undefined when there is
+ * no key, when the retirement does not apply (another host, before the date) or was overridden.
+ */
+export function stepfunUnavailableReason(source: ProviderSettingsSource, now: Date = new Date()): string | undefined {
+  const file = source.file.stepfun ?? {};
+  if ((nonEmpty(source.env.STEPFUN_API_KEY) ?? nonEmpty(file.api_key)) === undefined) return undefined;
+  const baseUrl = nonEmpty(source.env.STEPFUN_BASE_URL) ?? nonEmpty(file.base_url) ?? defaultStepFunBaseUrl;
+  if (!URL.canParse(baseUrl) || !isPastRetirement(baseUrl, now)) return undefined;
+  if (parseFlag(nonEmpty(source.env.STEPFUN_IGNORE_RETIREMENT) ?? nonEmpty(file.ignore_retirement))) return undefined;
+  return `a StepFun key is set, but StepFun retired its image endpoints on ${stepfunEndpointRetirement.date} (${stepfunEndpointRetirement.announcement}), `
+    + `so StepFun models are served by other providers or the embedded engine; set STEPFUN_IGNORE_RETIREMENT=1 to call ${new URL(baseUrl).host} anyway, `
+    + 'or STEPFUN_BASE_URL to a compatible server';
+}
+
 /** Whether `baseUrl` is StepFun's own and `now` is on or after the endpoint retirement date (UTC+8 midnight). */
 export function isPastRetirement(baseUrl: string, now: Date): boolean {
   return isOfficialStepFunHost(baseUrl) && now.getTime() >= chinaMidnight(stepfunEndpointRetirement.date);

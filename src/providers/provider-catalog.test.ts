@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { Engine } from '../engine/engine-types.ts';
+import type { Logger } from '../logging/logger.ts';
+import { ProviderCatalog } from './provider-catalog.ts';
+import { providerDefinitions } from './registry.ts';
+
+/** A logger that keeps what it was told, to check what start-up warns about. */
+function recordingLogger() {
+  const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
+  const record = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, fields });
+  const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') } as unknown as Logger;
+  return { logger, lines };
+}
+
+function catalogWith(env: Record<string, string>) {
+  const { logger, lines } = recordingLogger();
+  const catalog = new ProviderCatalog(providerDefinitions, { env, file: {} }, {
+    fetch: globalThis.fetch, logger, now: () => new Date(), sleep: async () => {}, engine: {} as Engine,
+  });
+  return { catalog, lines };
+}
+
+describe('ProviderCatalog', () => {
+  it('configures the providers whose keys are set, and only those', () => {
+    const { catalog } = catalogWith({ DASHSCOPE_API_KEY: 'sk-dashscope-catalog-test' });
+    expect(catalog.isConfigured('aliyun')).toBe(true);
+    expect(catalog.isConfigured('tencent')).toBe(false);
+    expect(catalog.findProvider('dashscope')?.capabilities.id).toBe('aliyun');
+    expect(catalog.findProvider('remote_aliyun_image-to-image')?.capabilities.id).toBe('aliyun');
+  });
+
+  // Today (2026-11) is past StepFun's announced retirement of its image endpoints (2026-10-10).
+  it('warns at start-up that a StepFun key is not used because StepFun retired its image endpoints', () => {
+    const { catalog, lines } = catalogWith({ STEPFUN_API_KEY: 'sk-stepfun-catalog-test' });
+    expect(catalog.isConfigured('stepfun')).toBe(false);
+    const reason = catalog.unavailableReason('stepfun');
+    expect(reason).toMatch(/retired its image endpoints on 2026-10-10/);
+    expect(reason).toMatch(/STEPFUN_IGNORE_RETIREMENT=1/);
+    expect(reason).not.toContain('sk-stepfun-catalog-test');
+    expect(lines).toContainEqual({ level: 'warn', message: 'provider not used', fields: { provider: 'stepfun', reason } });
+  });
+
+  it('says nothing about StepFun when the retirement is overridden, the host is not StepFun\'s, or there is no key', () => {
+    for (const env of [
+      { STEPFUN_API_KEY: 'sk-stepfun-catalog-test', STEPFUN_IGNORE_RETIREMENT: '1' },
+      { STEPFUN_API_KEY: 'sk-stepfun-catalog-test', STEPFUN_BASE_URL: 'http://127.0.0.1:9/v1' },
+    ]) {
+      const { catalog, lines } = catalogWith(env);
+      expect(catalog.isConfigured('stepfun')).toBe(true);
+      expect(catalog.unavailableReason('stepfun')).toBeUndefined();
+      expect(lines.filter((line) => line.level === 'warn')).toEqual([]);
+    }
+    const { catalog, lines } = catalogWith({});
+    expect(catalog.unavailableReason('stepfun')).toBeUndefined();
+    expect(lines).toEqual([]);
+  });
+});
