@@ -68,9 +68,16 @@ function embeddedIPv4(address: string): string | undefined {
   return undefined;
 }
 
-/** True for addresses and names that stay on this machine (used to decide whether the bind is loopback-only). */
+/**
+ * True for host names and addresses that stay on this machine: `localhost` and `*.localhost` (RFC 6761 reserves
+ * them for loopback), 127.0.0.0/8, `::1` and their IPv4-mapped forms. Case and IPv6 brackets are ignored, so a
+ * bind address and a URL's `hostname` can both be passed. Decides whether the bind is loopback-only, and whether
+ * an OpenAI-compatible base URL may go without a key.
+ *
+ * @example isLoopbackHost(new URL('http://[::1]:7860/v1').hostname) // true
+ */
 export function isLoopbackHost(host: string): boolean {
-  if (host === 'localhost') return true;
-  const bare = host.replace(/^\[|\]$/g, '');
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
   return (isIPv4(bare) || isIPv6(bare)) && classifyAddress(bare) === 'loopback';
 }

@@ -41,7 +41,7 @@ describe('ProviderCatalog', () => {
   });
 
   it('says nothing about StepFun when the retirement is overridden, the host is not StepFun\'s, or there is no key', () => {
-    for (const env of [
+    for (const env of <Array<Record<string, string>>>[
       { STEPFUN_API_KEY: 'sk-stepfun-catalog-test', STEPFUN_IGNORE_RETIREMENT: '1' },
       { STEPFUN_API_KEY: 'sk-stepfun-catalog-test', STEPFUN_BASE_URL: 'http://127.0.0.1:9/v1' },
     ]) {

@@ -7,6 +7,7 @@ import type { GenerationCall, ImageInput } from '../../src/providers/spec/genera
 import type { ProviderDefinition, ProviderDependencies } from '../../src/providers/spec/provider-definition.ts';
 import type { GenerationResult, JsonValue, ProviderModel, StartResult } from '../../src/providers/spec/provider-model.ts';
 import type { Warning } from '../../src/providers/spec/warning.ts';
+import { rejectionOf } from '../fakes/caught-gateway-error.ts';
 import { FakeClock, fakeDependencies } from '../fakes/fake-server-kit.ts';
 import { testCall, testContext, testImage, testMask } from '../fakes/generation-call-kit.ts';
 
@@ -189,7 +190,7 @@ export function runProviderConformance<Settings>(options: ConformanceOptions<Set
 
     conformanceTest('rejects a missing image', async () => {
       const broken = { ...call(), image: undefined } as unknown as GenerationCall;
-      const error = await rejection(model().start(broken, testContext()));
+      const error = await rejectionOf(model().start(broken, testContext()));
       expect(error.code).toBe('parameter_missing');
       expect(error.message).toBe('image request param lost');
       expect(fake.submissionCount()).toBe(0);
@@ -221,7 +222,7 @@ export function runProviderConformance<Settings>(options: ConformanceOptions<Set
     conformanceTest('maps n', async () => {
       const maximum = capabilities?.maxOutputsPerCall ?? 1;
       if (maximum < 2) {
-        const error = await rejection(model().start(call({ n: 2 }), testContext()));
+        const error = await rejectionOf(model().start(call({ n: 2 }), testContext()));
         expect(error.code).toBe('parameter_invalid');
         expect(fake.submissionCount()).toBe(0);
         return;
@@ -277,7 +278,7 @@ export function runProviderConformance<Settings>(options: ConformanceOptions<Set
         fake.failNextSubmit(expectation.failure);
         // rate-limit: the adapter retries; the fake fails every try of this run.
         if (expectation.failure === 'rate-limit') for (let extra = 0; extra < 10; extra += 1) fake.failNextSubmit('rate-limit');
-        const error = await rejection(model().start(call(), testContext()));
+        const error = await rejectionOf(model().start(call(), testContext()));
         expect({ failure: expectation.failure, code: error.code, retryable: error.retryable })
           .toEqual({ failure: expectation.failure, code: expectation.code, retryable: expectation.retryable });
         await drainScriptedFailures(fake, model, call);
@@ -286,20 +287,20 @@ export function runProviderConformance<Settings>(options: ConformanceOptions<Set
 
     conformanceTest('does not resubmit after an ambiguous failure', async () => {
       fake.failNextSubmit('server-error');
-      await rejection(model().start(call(), testContext()));
+      await rejectionOf(model().start(call(), testContext()));
       expect(fake.submissionCount()).toBe(1);
     });
 
     conformanceTest('retries a refused connection and reports it retryable', async () => {
       const { refusedOrigin } = await import('../fakes/fake-server-kit.ts');
-      const error = await rejection(model({ baseUrl: await refusedOrigin() }).start(call(), testContext()));
+      const error = await rejectionOf(model({ baseUrl: await refusedOrigin() }).start(call(), testContext()));
       expect(error.code).toBe('upstream_unavailable');
       expect(error.retryable).toBe(true);
     });
 
     conformanceTest('times out a hanging provider', async () => {
       fake.failNextSubmit('hang');
-      const error = await rejection(model({ timeoutMs: 300 }).start(call(), testContext()));
+      const error = await rejectionOf(model({ timeoutMs: 300 }).start(call(), testContext()));
       expect(error.code).toBe('upstream_timeout');
       expect(fake.submissionCount()).toBe(1);
     });
@@ -376,7 +377,7 @@ export function runProviderConformance<Settings>(options: ConformanceOptions<Set
       const texts: string[] = [];
       for (const failure of ['auth', 'invalid-request', 'content-rejected', 'quota'] as const) {
         fake.failNextSubmit(failure, { echoSecret: true });
-        const error = await rejection(model().start(call(), testContext()));
+        const error = await rejectionOf(model().start(call(), testContext()));
         texts.push(error.message, JSON.stringify(error.toJSON()));
       }
       const outcome = await runToEnd(model(), call({ size: { width: 777, height: 333 }, strength: 0.5, seed: 1, mask: await testMask(image.width, image.height) }));
@@ -384,16 +385,6 @@ export function runProviderConformance<Settings>(options: ConformanceOptions<Set
       for (const secret of fake.secrets) for (const text of texts) expect(text).not.toContain(secret);
     });
   });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (GatewayError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
 }
 
 async function submission(fake: ConformanceFake): Promise<SubmissionView> {

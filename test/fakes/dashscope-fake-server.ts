@@ -73,6 +73,8 @@ export interface DashScopeFakeOptions {
   enforceConcurrency?: boolean;
   /** Keep no request bodies or task inputs after handling (benchmarks: memory stays flat). */
   forgetBodies?: boolean;
+  /** The script of every task created without one from `scriptNextTask` (default: PENDING, RUNNING, succeeded). */
+  defaultScript?: FakeTaskScript;
 }
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -161,7 +163,7 @@ export async function startDashScopeFake(options: DashScopeFakeOptions = {}): Pr
         return error(429, 'Throttling.RateQuota', 'Requests rate limit exceeded, please try again later.', { 'retry-after': '1' });
       }
     }
-    const script = scripts.shift() ?? {};
+    const script = scripts.shift() ?? options.defaultScript ?? {};
     const task: FakeTask = {
       id: randomUUID(), model, family, createdAt: clock.now(), polls: 0, current: 'PENDING',
       body: options.forgetBodies ? { model, parameters, input: { prompt: input.prompt, style_index: input.style_index } } : body,

@@ -42,7 +42,9 @@ export type ScriptedBehaviour =
   /** 200 with a body that is not JSON. */
   | { kind: 'malformed-json' }
   /** Run the normal route first (e.g. create the task), then answer with this instead (5xx after accepting). */
-  | { kind: 'answer-after-handling'; answer: FakeAnswer };
+  | { kind: 'answer-after-handling'; answer: FakeAnswer }
+  /** An answer built from the request, e.g. an error that echoes the Authorization header it received. */
+  | { kind: 'answer-from-request'; answer(request: RecordedRequest): FakeAnswer };
 
 export interface ScriptedFailure {
   /** Which requests it applies to. */
@@ -128,6 +130,10 @@ export async function startFakeServer(
       }
       if (behaviour?.kind === 'answer') {
         send(outgoing, behaviour.answer);
+        return;
+      }
+      if (behaviour?.kind === 'answer-from-request') {
+        send(outgoing, behaviour.answer(recorded));
         return;
       }
       const answer = await handle(recorded);

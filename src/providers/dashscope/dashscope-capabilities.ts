@@ -1,3 +1,4 @@
+import { findModel } from '../shared/find-model.ts';
 import type { InputLimits, ModelCapabilities, ParameterSpec, ProviderCapabilities } from '../spec/capabilities.ts';
 
 /**
@@ -242,5 +243,5 @@ export const dashscopeCapabilities: ProviderCapabilities = {
 
 /** Looks up a model by canonical id or alias; undefined when DashScope has no such model. */
 export function findDashScopeModel(modelId: string): DashScopeModelCapabilities | undefined {
-  return dashscopeModels.find((model) => model.id === modelId || model.aliases?.includes(modelId));
+  return findModel(dashscopeModels, modelId);
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { rejectionOf } from '../../../test/fakes/caught-gateway-error.ts';
 import { startDashScopeFake, type DashScopeFake } from '../../../test/fakes/dashscope-fake-server.ts';
 import { fakeModel } from '../../../test/fakes/dashscope-test-setup.ts';
 import { testCall, testContext, testImage } from '../../../test/fakes/generation-call-kit.ts';
-import { GatewayError } from '../../errors/gateway-error.ts';
 import type { ErrorCode } from '../../errors/catalogue.ts';
 import type { ImageInput } from '../spec/generation-call.ts';
 import { dashscopeErrorVerdict } from './dashscope-error.ts';
@@ -51,17 +51,12 @@ describe('DashScope errors on submit, through the wire', () => {
   test.each(documentedErrors)('$status $code → $expected (retryable $retryable)', async ({ status, code, message, expected, retryable }) => {
     // Throttling is retried by the adapter (3 attempts): each attempt gets the same answer.
     fake.failNext('submit', { kind: 'answer', answer: { status, body: { code, message, request_id: 'r' } } }, retryable ? 3 : 1);
-    let error: GatewayError | undefined;
-    try {
-      await fakeModel(fake, 'wanx2.1-imageedit').start(testCall(image, { prompt: 'x' }), testContext());
-    } catch (caught) {
-      if (GatewayError.isInstance(caught)) error = caught;
-    }
-    expect(error?.code).toBe(expected);
-    expect(error?.retryable).toBe(retryable);
+    const error = await rejectionOf(fakeModel(fake, 'wanx2.1-imageedit').start(testCall(image, { prompt: 'x' }), testContext()));
+    expect(error.code).toBe(expected);
+    expect(error.retryable).toBe(retryable);
     if (expected !== 'upstream_auth_failed' && expected !== 'upstream_rate_limited' && expected !== 'upstream_unavailable') {
-      expect(error?.message).toContain(`(${code})`);
-      expect(error?.message).toContain(message.slice(0, 20));
+      expect(error.message).toContain(`(${code})`);
+      expect(error.message).toContain(message.slice(0, 20));
     }
   });
 

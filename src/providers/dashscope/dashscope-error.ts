@@ -1,4 +1,4 @@
-import { httpStatusVerdict, truncateProviderMessage, type ErrorVerdict } from '../shared/http-status-verdict.ts';
+import { httpStatusVerdict, truncateProviderCode, truncateProviderMessage, type ErrorVerdict } from '../shared/http-status-verdict.ts';
 
 /** The display name used in every DashScope error message. */
 export const dashscopeProviderName = 'DashScope';
@@ -32,7 +32,7 @@ export function dashscopeErrorVerdict(
   context: { where: 'answer' | 'task'; httpStatus?: number; secrets?: readonly string[] },
 ): ErrorVerdict {
   const provider = dashscopeProviderName;
-  const providerCode = typeof fields.code === 'string' && fields.code.length > 0 ? fields.code.slice(0, 80) : 'no code';
+  const providerCode = truncateProviderCode(fields.code, context.secrets) || 'no code';
   const providerMessage = truncateProviderMessage(fields.message, context.secrets) || 'no message';
 
   // The one AccessDenied that is not about the key: a missing async header is an adapter bug, not a user error.

@@ -1,9 +1,10 @@
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { rejectionOf } from '../../../test/fakes/caught-gateway-error.ts';
 import { startDashScopeFake, type DashScopeFake } from '../../../test/fakes/dashscope-fake-server.ts';
 import { fakeModel } from '../../../test/fakes/dashscope-test-setup.ts';
 import { testCall, testContext, testImage, testMask } from '../../../test/fakes/generation-call-kit.ts';
-import { GatewayError } from '../../errors/gateway-error.ts';
+import type { GatewayError } from '../../errors/gateway-error.ts';
 import type { GenerationCall, ImageInput, MaskInput } from '../spec/generation-call.ts';
 
 let fake: DashScopeFake;
@@ -24,14 +25,8 @@ async function submitted(modelId: string, call: Partial<GenerationCall>) {
   return { started, request, body: request.json as { model: string; input: Record<string, unknown>; parameters: Record<string, unknown> } };
 }
 
-async function failure(modelId: string, call: Partial<GenerationCall>): Promise<GatewayError> {
-  try {
-    await fakeModel(fake, modelId).start(testCall(image, call), testContext());
-  } catch (error) {
-    if (GatewayError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
+function failure(modelId: string, call: Partial<GenerationCall>): Promise<GatewayError> {
+  return rejectionOf(fakeModel(fake, modelId).start(testCall(image, call), testContext()));
 }
 
 describe('wanx2.1-imageedit on the wire', () => {

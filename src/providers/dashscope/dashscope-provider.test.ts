@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { GatewayError } from '../../errors/gateway-error.ts';
+import { thrownBy } from '../../../test/fakes/caught-gateway-error.ts';
 import { providerDefinitions } from '../registry.ts';
 import { dashscopeModels, findDashScopeModel } from './dashscope-capabilities.ts';
 import { dashscopeProvider } from './index.ts';
@@ -26,15 +26,10 @@ describe('DashScope settings', () => {
   });
 
   test('a base URL that is not http(s) is refused without echoing the key', () => {
-    let error: unknown;
-    try {
-      dashscopeProvider.readSettings({ env: { DASHSCOPE_API_KEY: 'sk-very-secret', DASHSCOPE_BASE_URL: 'file:///etc/passwd' }, file: {} });
-    } catch (caught) {
-      error = caught;
-    }
-    expect(GatewayError.isInstance(error) && error.code).toBe('parameter_invalid');
-    expect(String((error as Error).message)).toContain('DASHSCOPE_BASE_URL');
-    expect(String((error as Error).message)).not.toContain('sk-very-secret');
+    const error = thrownBy(() => dashscopeProvider.readSettings({ env: { DASHSCOPE_API_KEY: 'sk-very-secret', DASHSCOPE_BASE_URL: 'file:///etc/passwd' }, file: {} }));
+    expect(error.code).toBe('parameter_invalid');
+    expect(error.message).toContain('DASHSCOPE_BASE_URL');
+    expect(error.message).not.toContain('sk-very-secret');
   });
 
   test('secretsOf names the key for redaction', () => {

@@ -14,6 +14,11 @@ export interface DashScopeSettings {
   requestTimeoutMs: number;
   /** Task-query budget shared by every poll with this key (spec §3.2: 20 per second per account). */
   taskQueriesPerSecond: number;
+  /**
+   * Submissions per second per model with this key, replacing each model's documented limit (2 per second) for
+   * accounts whose limits Alibaba raised. Absent: the documented limits.
+   */
+  submitsPerSecond?: number;
   /** Largest result file Atelier downloads, in bytes. Default 200 MB (videos). */
   maxResultBytes: number;
   /** Attempts for a submit that DashScope cannot have accepted (connection refused, 429). Default 3. */
@@ -22,7 +27,9 @@ export interface DashScopeSettings {
 
 /**
  * Reads DashScope settings: `DASHSCOPE_API_KEY` / `DASHSCOPE_BASE_URL` first, then `providers.aliyun.api_key` /
- * `base_url` from the config file. Returns undefined when no key is configured anywhere.
+ * `base_url` from the config file. Returns undefined when no key is configured anywhere. The rate limits follow
+ * the documentation unless `DASHSCOPE_SUBMITS_PER_SECOND` / `DASHSCOPE_TASK_QUERIES_PER_SECOND` say otherwise
+ * (raised account limits, fake servers in benchmarks).
  *
  * @throws GatewayError `parameter_invalid` when the base URL is not an absolute http(s) URL (never echoing the key).
  */
@@ -31,12 +38,25 @@ export function readDashScopeSettings(source: ProviderSettingsSource): DashScope
   const apiKey = nonEmpty(source.env.DASHSCOPE_API_KEY) ?? nonEmpty(fileSettings.api_key);
   if (apiKey === undefined) return undefined;
   const baseUrl = nonEmpty(source.env.DASHSCOPE_BASE_URL) ?? nonEmpty(fileSettings.base_url) ?? defaultDashScopeBaseUrl;
+  const submitsPerSecond = readRate(source.env, 'DASHSCOPE_SUBMITS_PER_SECOND');
   return {
     apiKey,
     baseUrl: checkBaseUrl(baseUrl, 'DASHSCOPE_BASE_URL', 'https://dashscope.aliyuncs.com/api/v1'),
     requestTimeoutMs: 30_000,
-    taskQueriesPerSecond: 20,
+    taskQueriesPerSecond: readRate(source.env, 'DASHSCOPE_TASK_QUERIES_PER_SECOND') ?? 20,
+    ...(submitsPerSecond === undefined ? {} : { submitsPerSecond }),
     maxResultBytes: 200 * 1024 * 1024,
     submitAttempts: 3,
   };
+}
+
+/** A calls-per-second setting: a number greater than 0 and at most 10 000, or undefined when unset. */
+function readRate(env: ProviderSettingsSource['env'], variable: string): number | undefined {
+  const raw = nonEmpty(env[variable]);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || value > 10_000) {
+    throw new GatewayError('parameter_invalid', { parameter: variable, expected: 'a number of calls per second greater than 0 and at most 10000', received: describeReceived(raw) });
+  }
+  return value;
 }

@@ -1,9 +1,9 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { retryWithBackoff } from '../shared/backoff.ts';
+import { malformedAnswer } from '../shared/malformed-answer.ts';
 import { RateLimiter, sharedRateLimiter } from '../shared/rate-limiter.ts';
 import { requestJson } from '../shared/request-json.ts';
 import { canResubmitSafely, canRetryReadOnly } from '../shared/submit-retry-policy.ts';
-import { UpstreamFailure } from '../shared/upstream-failure.ts';
 import type { ProviderDependencies } from '../spec/provider-definition.ts';
 import { dashscopeProviderName, mapDashScopeAnswer } from './dashscope-error.ts';
 import type { DashScopeSettings } from './dashscope-settings.ts';
@@ -126,7 +126,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function badResponse(reason: string): GatewayError {
-  return new GatewayError('upstream_bad_response', { provider: dashscopeProviderName, reason }, { cause: new UpstreamFailure('malformed') });
+  return malformedAnswer(dashscopeProviderName, reason);
 }
 
 function codeOf(error: unknown): string | undefined {

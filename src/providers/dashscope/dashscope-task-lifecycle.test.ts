@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { rejectionOf } from '../../../test/fakes/caught-gateway-error.ts';
 import { startDashScopeFake, type DashScopeFake } from '../../../test/fakes/dashscope-fake-server.ts';
 import { fakeModel } from '../../../test/fakes/dashscope-test-setup.ts';
 import { refusedOrigin } from '../../../test/fakes/fake-server-kit.ts';
 import { testCall, testContext, testImage } from '../../../test/fakes/generation-call-kit.ts';
-import { GatewayError } from '../../errors/gateway-error.ts';
 import type { ImageInput } from '../spec/generation-call.ts';
 import type { JsonValue, ProviderModel, StatusResult } from '../spec/provider-model.ts';
 
@@ -19,16 +19,6 @@ async function submit(model: ProviderModel = fakeModel(fake, 'wanx2.1-imageedit'
   const started = await model.start(testCall(image, { prompt: 'add a hat', n }), testContext());
   if (started.status !== 'pending') throw new Error('DashScope is async');
   return started.operation;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (GatewayError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('polling', () => {
@@ -149,7 +139,7 @@ describe('terminal states', () => {
     await model.status!(operation, testContext());
     await model.status!(operation, testContext());
     fake.failNext('result', { kind: 'answer', answer: { status: 404, body: 'expired' } });
-    const error = await rejection(model.status!(operation, testContext()));
+    const error = await rejectionOf(model.status!(operation, testContext()));
     expect(error.code).toBe('upstream_unavailable');
     expect(error.retryable).toBe(false);
   });
@@ -164,7 +154,7 @@ describe('terminal states', () => {
     const model = fakeModel(fake, 'wanx2.1-imageedit');
     const operation = await submit(model);
     fake.failNext('poll', { kind: 'answer', answer: { status: 200, body: { output: { task_id: 'x', task_status: 'SUSPENDED' } } } });
-    expect((await rejection(model.status!(operation, testContext()))).code).toBe('upstream_bad_response');
+    expect((await rejectionOf(model.status!(operation, testContext()))).code).toBe('upstream_bad_response');
   });
 });
 
@@ -185,7 +175,7 @@ describe('cancel', () => {
     const operation = await submit(model);
     await model.status!(operation, testContext());
     await model.status!(operation, testContext());
-    const error = await rejection(model.cancel!(operation));
+    const error = await rejectionOf(model.cancel!(operation));
     expect(error.code).toBe('upstream_invalid_request');
     expect(error.message).toContain('UnsupportedOperation');
   });
@@ -206,7 +196,7 @@ describe('submit retries (billing starts when the task is created)', () => {
     const model = fakeModel(fake, 'wanx2.1-imageedit');
     await submit(model);
     await submit(model);
-    const error = await rejection(submit(model));
+    const error = await rejectionOf(submit(model));
     expect(error.code).toBe('upstream_rate_limited');
     expect(error.message).toBe('DashScope is throttling requests (Throttling.RateQuota); retried 2 times');
     expect(error.retryable).toBe(true);
@@ -215,7 +205,7 @@ describe('submit retries (billing starts when the task is created)', () => {
 
   test('a 5xx after the task was created is not resubmitted, and not retryable', async () => {
     fake.failNext('submit', { kind: 'answer-after-handling', answer: { status: 500, body: { code: 'InternalError', message: 'oops' } } });
-    const error = await rejection(submit());
+    const error = await rejectionOf(submit());
     expect(error.code).toBe('upstream_unavailable');
     expect(error.retryable).toBe(false);
     expect(fake.submissions()).toHaveLength(1);
@@ -224,7 +214,7 @@ describe('submit retries (billing starts when the task is created)', () => {
 
   test('a timeout is not resubmitted, and not retryable', async () => {
     fake.failNext('submit', { kind: 'hang' });
-    const error = await rejection(submit(fakeModel(fake, 'wanx2.1-imageedit', { settings: { requestTimeoutMs: 200 } })));
+    const error = await rejectionOf(submit(fakeModel(fake, 'wanx2.1-imageedit', { settings: { requestTimeoutMs: 200 } })));
     expect(error.code).toBe('upstream_timeout');
     expect(error.message).toBe('DashScope did not answer within 200 ms');
     expect(error.retryable).toBe(false);
@@ -238,7 +228,7 @@ describe('submit retries (billing starts when the task is created)', () => {
       return fetch(input, init);
     };
     const model = fakeModel(fake, 'wanx2.1-imageedit', { settings: { baseUrl: `${await refusedOrigin()}/api/v1` }, dependencies: { fetch: countingFetch } });
-    const error = await rejection(submit(model));
+    const error = await rejectionOf(submit(model));
     expect([error.code, error.retryable, attempts]).toEqual(['upstream_unavailable', true, 3]);
     expect(error.message).toBe('DashScope is unavailable (connection refused)');
   });

@@ -60,7 +60,7 @@ export abstract class DashScopeTaskModel implements ProviderModel {
     const submission = await this.buildSubmission(call, context);
     const taskId = await this.client.submit(this.model.submitPath, submission.body, {
       modelId: this.model.id,
-      submitsPerSecond: this.model.submitsPerSecond,
+      submitsPerSecond: this.settings.submitsPerSecond ?? this.model.submitsPerSecond,
       ossResourceResolve: submission.usesTemporaryUploads,
       signal: context.signal,
     });

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
-import { truncateProviderMessage } from '../shared/http-status-verdict.ts';
+import { truncateProviderCode, truncateProviderMessage } from '../shared/http-status-verdict.ts';
 import { UpstreamFailure } from '../shared/upstream-failure.ts';
 import type { GenerationOutput } from '../spec/generation-call.ts';
 import type { StatusResult, Usage } from '../spec/provider-model.ts';
@@ -79,7 +79,7 @@ async function imagesSucceeded(
       firstFailure ??= { code: entry.code, message: entry.message };
       warnings.push({
         type: 'other', feature: 'n',
-        details: `DashScope failed one of the ${operation.expectedOutputs} images (${String(entry.code ?? 'no code').slice(0, 80)}: ${truncateProviderMessage(entry.message, options.secrets) || 'no message'}); the others are returned.`,
+        details: `DashScope failed one of the ${operation.expectedOutputs} images (${truncateProviderCode(entry.code, options.secrets) || 'no code'}: ${truncateProviderMessage(entry.message, options.secrets) || 'no message'}); the others are returned.`,
       });
     }
   }

@@ -1,9 +1,10 @@
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { rejectionOf } from '../../../test/fakes/caught-gateway-error.ts';
 import { startDashScopeFake, type DashScopeFake } from '../../../test/fakes/dashscope-fake-server.ts';
 import { fakeModel } from '../../../test/fakes/dashscope-test-setup.ts';
 import { testCall, testContext, testImage } from '../../../test/fakes/generation-call-kit.ts';
-import { GatewayError } from '../../errors/gateway-error.ts';
+import type { GatewayError } from '../../errors/gateway-error.ts';
 import type { GenerationCall, ImageInput } from '../spec/generation-call.ts';
 import type { ProviderModel, StatusResult } from '../spec/provider-model.ts';
 
@@ -25,14 +26,8 @@ async function finish(model: ProviderModel, call: GenerationCall): Promise<Statu
   return outcome;
 }
 
-async function failure(modelId: string, call: GenerationCall): Promise<GatewayError> {
-  try {
-    await fakeModel(fake, modelId).start(call, testContext());
-  } catch (error) {
-    if (GatewayError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
+function failure(modelId: string, call: GenerationCall): Promise<GatewayError> {
+  return rejectionOf(fakeModel(fake, modelId).start(call, testContext()));
 }
 
 describe('DashScope image-to-video on the wire', () => {

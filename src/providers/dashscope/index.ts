@@ -1,6 +1,6 @@
-import { GatewayError } from '../../errors/gateway-error.ts';
+import { requireModel } from '../shared/find-model.ts';
 import type { ProviderDefinition } from '../spec/provider-definition.ts';
-import { dashscopeCapabilities, dashscopeModels, findDashScopeModel } from './dashscope-capabilities.ts';
+import { dashscopeCapabilities, dashscopeModels } from './dashscope-capabilities.ts';
 import { DashScopeImageEditModel } from './dashscope-image-edit-model.ts';
 import { readDashScopeSettings, type DashScopeSettings } from './dashscope-settings.ts';
 import { DashScopeVideoModel } from './dashscope-video-model.ts';
@@ -17,12 +17,7 @@ export const dashscopeProvider: ProviderDefinition<DashScopeSettings> = {
   readSettings: readDashScopeSettings,
   secretsOf: (settings) => [settings.apiKey],
   createModel(modelId, settings, dependencies) {
-    const model = findDashScopeModel(modelId);
-    if (model === undefined) {
-      throw new GatewayError('model_not_found', {
-        model: modelId, service: 'DashScope', known: dashscopeModels.map((known) => known.id).join(', '),
-      });
-    }
+    const model = requireModel(dashscopeModels, modelId, 'DashScope');
     return model.family === 'image-to-video'
       ? new DashScopeVideoModel(model, settings, dependencies)
       : new DashScopeImageEditModel(model, settings, dependencies);

@@ -1,6 +1,6 @@
-import { GatewayError } from '../../errors/gateway-error.ts';
+import { requireModel } from '../shared/find-model.ts';
 import type { ProviderDefinition } from '../spec/provider-definition.ts';
-import { findOpenAiModel, openAiCapabilities, openAiModels } from './openai-capabilities.ts';
+import { openAiCapabilities, openAiModels } from './openai-capabilities.ts';
 import { OpenAiImageEditModel } from './openai-image-edit-model.ts';
 import { readOpenAiSettings, type OpenAiSettings } from './openai-settings.ts';
 
@@ -16,10 +16,6 @@ export const openAiProvider: ProviderDefinition<OpenAiSettings> = {
   readSettings: readOpenAiSettings,
   secretsOf: (settings) => (settings.apiKey === undefined ? [] : [settings.apiKey]),
   createModel(modelId, settings, dependencies) {
-    const model = findOpenAiModel(modelId);
-    if (model === undefined) {
-      throw new GatewayError('model_not_found', { model: modelId, service: 'OpenAI', known: openAiModels.map((known) => known.id).join(', ') });
-    }
-    return new OpenAiImageEditModel(model, settings, dependencies);
+    return new OpenAiImageEditModel(requireModel(openAiModels, modelId, 'OpenAI'), settings, dependencies);
   },
 };

@@ -1,3 +1,4 @@
+import { findModel } from '../shared/find-model.ts';
 import type { InputLimits, ModelCapabilities, ParameterSpec, ProviderCapabilities } from '../spec/capabilities.ts';
 
 /**
@@ -45,17 +46,19 @@ const gptOptions: Record<string, ParameterSpec> = {
   extra_images: { type: 'string', description: 'Array of up to 15 more input images (bare base64 or data: URIs, png/jpeg/webp); all are sent as image[] parts.' },
 };
 
+const gptParameters: Record<string, ParameterSpec> = {
+  prompt: { type: 'string', maxLength: 32_000, description: 'Required: the edit to make.' },
+  n: { type: 'integer', minimum: 1, maximum: 4, description: 'Number of images, made in one call.' },
+  size: { type: 'enum', values: gptSizes, description: 'Output size (default auto).' },
+  output_format: { type: 'enum', values: ['png', 'jpeg', 'webp'], description: 'Sent as output_format (default png).' },
+};
+
 function gptModel(id: string, description: string, overrides: Partial<OpenAiModelCapabilities> = {}): OpenAiModelCapabilities {
   return {
     id,
     service: 'image-to-image',
     description,
-    parameters: {
-      prompt: { type: 'string', maxLength: 32_000, description: 'Required: the edit to make.' },
-      n: { type: 'integer', minimum: 1, maximum: 4, description: 'Number of images, made in one call.' },
-      size: { type: 'enum', values: gptSizes, description: 'Output size (default auto).' },
-      output_format: { type: 'enum', values: ['png', 'jpeg', 'webp'], description: 'Sent as output_format (default png).' },
-    },
+    parameters: gptParameters,
     input: gptInput,
     maskConvention: 'alpha',
     callModel: 'sync',
@@ -78,10 +81,8 @@ export const openAiModels: readonly OpenAiModelCapabilities[] = [
   gptModel('gpt-image-2', 'OpenAI GPT Image 2 edits: any size with sides divisible by 16 (aspect 1:3–3:1, up to 3840×2160); no transparent background.', {
     freeformSizes: true, transparentBackground: false,
     parameters: {
-      prompt: { type: 'string', maxLength: 32_000, description: 'Required: the edit to make.' },
-      n: { type: 'integer', minimum: 1, maximum: 4, description: 'Number of images, made in one call.' },
+      ...gptParameters,
       size: { type: 'string', description: 'WxH with both sides divisible by 16, aspect between 1:3 and 3:1, within 3840×2160 (default auto).' },
-      output_format: { type: 'enum', values: ['png', 'jpeg', 'webp'], description: 'Sent as output_format (default png).' },
     },
     providerOptions: { ...gptOptions, background: { type: 'enum', values: ['opaque', 'auto'], description: 'gpt-image-2 refuses transparent (default auto).' } },
   }),
@@ -134,5 +135,5 @@ export const openAiCapabilities: ProviderCapabilities = {
 
 /** Looks up an OpenAI model by id. */
 export function findOpenAiModel(modelId: string): OpenAiModelCapabilities | undefined {
-  return openAiModels.find((model) => model.id === modelId || model.aliases?.includes(modelId));
+  return findModel(openAiModels, modelId);
 }

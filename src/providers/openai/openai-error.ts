@@ -1,5 +1,5 @@
 import type { ErrorVerdict } from '../shared/http-status-verdict.ts';
-import { httpStatusVerdict, truncateProviderMessage } from '../shared/http-status-verdict.ts';
+import { httpStatusVerdict, truncateProviderCode, truncateProviderMessage } from '../shared/http-status-verdict.ts';
 
 /** The provider name every OpenAI error message starts with. */
 export const openAiDisplayName = 'OpenAI';
@@ -34,9 +34,12 @@ const quotaCodes = new Set(['insufficient_quota', 'billing_hard_limit_reached', 
  */
 export function openAiErrorVerdict(answer: { status: number; body: unknown }, requestId: string | undefined, secrets: readonly string[]): ErrorVerdict {
   const fields = readOpenAiError(answer.body);
-  const providerCode = fields.code || fields.type || `HTTP ${answer.status}`;
+  const providerCode = truncateProviderCode(fields.code || fields.type, secrets) || `HTTP ${answer.status}`;
   const base = truncateProviderMessage(fields.message, secrets) || `HTTP ${answer.status}`;
-  const providerMessage = [base, fields.param ? `(param ${fields.param})` : '', requestId ? `(x-request-id ${requestId})` : ''].filter(Boolean).join(' ');
+  // The param and the x-request-id header are the provider's text too: scrubbed like the message.
+  const param = truncateProviderCode(fields.param, secrets);
+  const shownRequestId = truncateProviderCode(requestId, secrets);
+  const providerMessage = [base, param ? `(param ${param})` : '', shownRequestId ? `(x-request-id ${shownRequestId})` : ''].filter(Boolean).join(' ');
   const parameters = { provider: openAiDisplayName, providerCode, providerMessage };
 
   if (quotaCodes.has(fields.code) || quotaCodes.has(fields.type)) return { code: 'upstream_quota_exceeded', parameters, retryable: false };

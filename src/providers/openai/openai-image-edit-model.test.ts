@@ -1,12 +1,10 @@
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GatewayError } from '../../errors/gateway-error.ts';
-import { createLogger } from '../../logging/logger.ts';
-import { fakeDependencies } from '../../../test/fakes/fake-server-kit.ts';
+import { rejectionOf } from '../../../test/fakes/caught-gateway-error.ts';
+import { testCall, testContext } from '../../../test/fakes/generation-call-kit.ts';
+import { recordingDependencies, runSynchronous, type RecordingDependencies } from '../../../test/fakes/model-test-kit.ts';
 import { startOpenAiFake, type OpenAiFake } from '../../../test/fakes/openai-fake-server.ts';
 import type { GenerationCall, ImageInput, MaskInput } from '../spec/generation-call.ts';
-import type { ProviderDependencies } from '../spec/provider-definition.ts';
-import type { CallContext, GenerationResult } from '../spec/provider-model.ts';
 import { findOpenAiModel, type OpenAiModelCapabilities } from './openai-capabilities.ts';
 import { OpenAiImageEditModel } from './openai-image-edit-model.ts';
 import type { OpenAiSettings } from './openai-settings.ts';
@@ -16,14 +14,7 @@ const model = (id: string): OpenAiModelCapabilities => findOpenAiModel(id)!;
 let fake: OpenAiFake;
 let sleeps: number[];
 let logLines: string[];
-
-function dependencies(overrides: Partial<ProviderDependencies> = {}): ProviderDependencies {
-  return fakeDependencies(fake.clock, {
-    logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
-    sleep: async (milliseconds) => { sleeps.push(milliseconds); },
-    ...overrides,
-  });
-}
+let dependencies: RecordingDependencies['dependencies'];
 
 function settings(overrides: Partial<OpenAiSettings> = {}): OpenAiSettings {
   return {
@@ -51,34 +42,13 @@ async function leftHalfMask(width: number, height: number): Promise<MaskInput> {
   return { bytes, width, height };
 }
 
-function context(signal = new AbortController().signal): CallContext {
-  return { signal, idempotencyKey: 'test-key', onProgress: () => undefined };
-}
-
 async function call(partial: Partial<GenerationCall> = {}): Promise<GenerationCall> {
-  return { service: 'image-to-image', modelId: 'gpt-image-1.5', image: await pngImage(64, 48), prompt: 'make it sunset', n: 1, providerOptions: {}, ...partial };
-}
-
-async function run(edit: OpenAiImageEditModel, generationCall: GenerationCall): Promise<GenerationResult> {
-  const started = await edit.start(generationCall, context());
-  if (started.status !== 'completed') throw new Error('OpenAI edits are synchronous: start must complete');
-  return started.result;
-}
-
-async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (GatewayError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a GatewayError');
+  return testCall(await pngImage(64, 48), { modelId: 'gpt-image-1.5', prompt: 'make it sunset', ...partial });
 }
 
 beforeEach(async () => {
   fake = await startOpenAiFake();
-  sleeps = [];
-  logLines = [];
+  ({ sleeps, logLines, dependencies } = recordingDependencies(() => fake.clock));
 });
 
 afterEach(async () => {
@@ -89,7 +59,7 @@ describe('OpenAI images/edits on the wire', () => {
   it('posts multipart with image, alpha mask and every documented field', async () => {
     const edit = new OpenAiImageEditModel(model('gpt-image-1.5'), settings({ organization: 'org-123', project: 'proj_456' }), dependencies());
     const image = await pngImage(64, 48);
-    const result = await run(edit, await call({
+    const result = await runSynchronous(edit, await call({
       image,
       mask: await leftHalfMask(64, 48),
       n: 2,
@@ -135,7 +105,7 @@ describe('OpenAI images/edits on the wire', () => {
 
   it('edits only where the canonical mask is white (the fake paints alpha-0 pixels red)', async () => {
     const edit = new OpenAiImageEditModel(model('gpt-image-1'), settings(), dependencies());
-    const result = await run(edit, await call({ mask: await leftHalfMask(64, 48) }));
+    const result = await runSynchronous(edit, await call({ mask: await leftHalfMask(64, 48) }));
     const { data } = await sharp(result.outputs[0].bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     expect([...data.subarray(0, 3)]).toEqual([255, 0, 0]);
     const lastPixel = (64 * 48 - 1) * 3;
@@ -145,7 +115,7 @@ describe('OpenAI images/edits on the wire', () => {
   it('sends several images as image[] parts (the mask applies to the first)', async () => {
     const edit = new OpenAiImageEditModel(model('gpt-image-1.5'), settings(), dependencies());
     const extra = (await sharp({ create: { width: 32, height: 32, channels: 3, background: '#00ff00' } }).jpeg().toBuffer()).toString('base64');
-    const result = await run(edit, await call({ mask: await leftHalfMask(64, 48), providerOptions: { extra_images: [extra, `data:image/jpeg;base64,${extra}`] } }));
+    const result = await runSynchronous(edit, await call({ mask: await leftHalfMask(64, 48), providerOptions: { extra_images: [extra, `data:image/jpeg;base64,${extra}`] } }));
     const parts = await fake.parts(fake.editRequests()[0]);
     expect(parts.filter((part) => part.bytes !== undefined).map((part) => [part.name, part.filename, part.contentType])).toEqual([
       ['image[]', 'image-1.png', 'image/png'],
@@ -160,14 +130,14 @@ describe('OpenAI images/edits on the wire', () => {
     await fake.stop();
     fake = await startOpenAiFake({ apiKey: null });
     const edit = new OpenAiImageEditModel(model('gpt-image-1.5'), settings({ apiKey: undefined }), dependencies());
-    const result = await run(edit, await call());
+    const result = await runSynchronous(edit, await call());
     expect(fake.editRequests()[0].headers.authorization).toBeUndefined();
     expect(result.outputs).toHaveLength(1);
   });
 
   it('warns about seed, strength, negative prompt and style instead of sending them', async () => {
     const edit = new OpenAiImageEditModel(model('gpt-image-1.5'), settings(), dependencies());
-    const result = await run(edit, await call({ seed: 7, strength: 0.4, negativePrompt: 'blur', style: 'watercolor' }));
+    const result = await runSynchronous(edit, await call({ seed: 7, strength: 0.4, negativePrompt: 'blur', style: 'watercolor' }));
     expect(result.warnings.map((warning) => [warning.type, warning.feature])).toEqual([
       ['unsupported', 'seed'], ['unsupported', 'strength'], ['unsupported', 'negative_prompt'], ['unsupported', 'style'],
     ]);
@@ -178,13 +148,13 @@ describe('OpenAI images/edits on the wire', () => {
 
   it('accepts gpt-image-2 free-form sizes within its rules', async () => {
     const edit = new OpenAiImageEditModel(model('gpt-image-2'), settings(), dependencies());
-    await run(edit, await call({ modelId: 'gpt-image-2', size: { width: 1280, height: 720 } }));
+    await runSynchronous(edit, await call({ modelId: 'gpt-image-2', size: { width: 1280, height: 720 } }));
     expect((await fake.parts(fake.editRequests()[0])).find((part) => part.name === 'size')?.value).toBe('1280x720');
   });
 
   it('passes size "auto" from the options', async () => {
     const edit = new OpenAiImageEditModel(model('gpt-image-1.5'), settings(), dependencies());
-    await run(edit, await call({ providerOptions: { size: 'auto' } }));
+    await runSynchronous(edit, await call({ providerOptions: { size: 'auto' } }));
     expect((await fake.parts(fake.editRequests()[0])).find((part) => part.name === 'size')?.value).toBe('auto');
   });
 });
@@ -192,7 +162,7 @@ describe('OpenAI images/edits on the wire', () => {
 describe('dall-e-2', () => {
   it('asks for b64_json by default and re-encodes to the requested format', async () => {
     const edit = new OpenAiImageEditModel(model('dall-e-2'), settings(), dependencies());
-    const result = await run(edit, await call({ modelId: 'dall-e-2', image: await pngImage(64, 64), size: { width: 256, height: 256 }, outputFormat: 'jpeg' }));
+    const result = await runSynchronous(edit, await call({ modelId: 'dall-e-2', image: await pngImage(64, 64), size: { width: 256, height: 256 }, outputFormat: 'jpeg' }));
     const parts = await fake.parts(fake.editRequests()[0]);
     expect(parts.find((part) => part.name === 'response_format')?.value).toBe('b64_json');
     expect(parts.find((part) => part.name === 'output_format')).toBeUndefined();
@@ -202,7 +172,7 @@ describe('dall-e-2', () => {
 
   it('downloads url results at once', async () => {
     const edit = new OpenAiImageEditModel(model('dall-e-2'), settings(), dependencies());
-    const result = await run(edit, await call({ modelId: 'dall-e-2', image: await pngImage(64, 64), n: 2, providerOptions: { response_format: 'url' } }));
+    const result = await runSynchronous(edit, await call({ modelId: 'dall-e-2', image: await pngImage(64, 64), n: 2, providerOptions: { response_format: 'url' } }));
     expect(fake.server.requests.map((request) => request.method)).toEqual(['POST', 'GET', 'GET']);
     expect(result.outputs).toHaveLength(2);
   });
@@ -210,14 +180,14 @@ describe('dall-e-2', () => {
   it('converts a JPEG input to PNG with a warning', async () => {
     const edit = new OpenAiImageEditModel(model('dall-e-2'), settings(), dependencies());
     const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#884422' } }).jpeg().toBuffer();
-    const result = await run(edit, await call({ modelId: 'dall-e-2', image: { bytes: jpeg, mediaType: 'image/jpeg', width: 64, height: 64, hasAlpha: false } }));
+    const result = await runSynchronous(edit, await call({ modelId: 'dall-e-2', image: { bytes: jpeg, mediaType: 'image/jpeg', width: 64, height: 64, hasAlpha: false } }));
     expect((await fake.parts(fake.editRequests()[0]))[0].contentType).toBe('image/png');
     expect(result.warnings).toEqual([expect.objectContaining({ type: 'substituted', feature: 'image' })]);
   });
 
   it('refuses a non-square image rather than cropping it', async () => {
     const edit = new OpenAiImageEditModel(model('dall-e-2'), settings(), dependencies());
-    const error = await failure(edit.start(await call({ modelId: 'dall-e-2' }), context()));
+    const error = await rejectionOf(edit.start(await call({ modelId: 'dall-e-2' }), testContext()));
     expect(error.code).toBe('provider_cannot_serve');
     expect(error.message).toContain('square');
     expect(fake.server.requests).toHaveLength(0);
@@ -228,7 +198,7 @@ describe('errors', () => {
   it('maps a bad key to upstream_auth_failed and scrubs the key OpenAI echoes back', async () => {
     const wrongKey = 'sk-wrong-key-0123456789abcdef';
     const edit = new OpenAiImageEditModel(model('gpt-image-1.5'), settings({ apiKey: wrongKey }), dependencies());
-    const error = await failure(edit.start(await call(), context()));
+    const error = await rejectionOf(edit.start(await call(), testContext()));
     expect(error.code).toBe('upstream_auth_failed');
     expect(error.message).toBe('OpenAI rejected the credentials (invalid_api_key): check the configured key');
     expect([JSON.stringify(error.toJSON()), ...logLines].join('\n')).not.toContain(wrongKey);
@@ -237,7 +207,7 @@ describe('errors', () => {
   it('maps moderation_blocked to upstream_content_rejected', async () => {
     fake.blockNextForModeration();
     const edit = new OpenAiImageEditModel(model('gpt-image-1.5'), settings(), dependencies());
-    const error = await failure(edit.start(await call(), context()));
+    const error = await rejectionOf(edit.start(await call(), testContext()));
     expect(error.code).toBe('upstream_content_rejected');
     expect(error.retryable).toBe(false);
     expect(error.message).toContain('moderation_blocked');
@@ -246,7 +216,7 @@ describe('errors', () => {
   it('retries 429 honouring retry-after, then succeeds', async () => {
     fake.throttleNext(2, 5);
     const edit = new OpenAiImageEditModel(model('gpt-image-1.5'), settings(), dependencies());
-    const result = await run(edit, await call());
+    const result = await runSynchronous(edit, await call());
     expect(result.outputs).toHaveLength(1);
     expect(sleeps).toEqual([5000, 5000]);
     expect(fake.editRequests()).toHaveLength(3);
@@ -255,7 +225,7 @@ describe('errors', () => {
   it('does not retry a 429 insufficient_quota: it is a billing problem', async () => {
     fake.throttleNext(1, 1, 'insufficient_quota');
     const edit = new OpenAiImageEditModel(model('gpt-image-1.5'), settings(), dependencies());
-    const error = await failure(edit.start(await call(), context()));
+    const error = await rejectionOf(edit.start(await call(), testContext()));
     expect(error.code).toBe('upstream_quota_exceeded');
     expect(sleeps).toEqual([]);
   });
@@ -264,7 +234,7 @@ describe('errors', () => {
     await fake.stop();
     fake = await startOpenAiFake({ models: ['gpt-image-1'] });
     const edit = new OpenAiImageEditModel(model('gpt-image-1.5'), settings(), dependencies());
-    const error = await failure(edit.start(await call(), context()));
+    const error = await rejectionOf(edit.start(await call(), testContext()));
     expect(error.code).toBe('upstream_invalid_request');
     expect(error.message).toContain('model_not_found');
     expect(error.message).toContain('OPENAI_BASE_URL');
@@ -273,14 +243,14 @@ describe('errors', () => {
   it('keeps OpenAI\'s param and x-request-id in an invalid-request message', async () => {
     fake.failNext({ kind: 'answer', answer: { status: 400, headers: { 'x-request-id': 'req_abc123' }, body: { error: { message: 'Invalid size', type: 'invalid_request_error', param: 'size', code: null } } } });
     const edit = new OpenAiImageEditModel(model('gpt-image-1.5'), settings(), dependencies());
-    const error = await failure(edit.start(await call(), context()));
+    const error = await rejectionOf(edit.start(await call(), testContext()));
     expect(error.message).toBe('OpenAI rejected the request (invalid_request_error): Invalid size (param size) (x-request-id req_abc123)');
   });
 
   it('maps 500 to upstream_unavailable that nobody resends (images may have been made and billed)', async () => {
     fake.failNext({ kind: 'answer', answer: { status: 500, body: { error: { message: 'The server had an error', type: 'server_error', param: null, code: null } } } });
     const edit = new OpenAiImageEditModel(model('gpt-image-1.5'), settings(), dependencies());
-    const error = await failure(edit.start(await call(), context()));
+    const error = await rejectionOf(edit.start(await call(), testContext()));
     expect(error.code).toBe('upstream_unavailable');
     expect(error.retryable).toBe(false);
     expect(fake.editRequests()).toHaveLength(1);
@@ -289,13 +259,13 @@ describe('errors', () => {
   it('maps malformed JSON to upstream_bad_response', async () => {
     fake.failNext({ kind: 'malformed-json' });
     const edit = new OpenAiImageEditModel(model('gpt-image-1.5'), settings(), dependencies());
-    expect((await failure(edit.start(await call(), context()))).code).toBe('upstream_bad_response');
+    expect((await rejectionOf(edit.start(await call(), testContext()))).code).toBe('upstream_bad_response');
   });
 
   it('times out a hanging call', async () => {
     fake.failNext({ kind: 'hang' });
     const edit = new OpenAiImageEditModel(model('gpt-image-1.5'), settings({ requestTimeoutMs: 150 }), dependencies());
-    const error = await failure(edit.start(await call(), context()));
+    const error = await rejectionOf(edit.start(await call(), testContext()));
     expect(error.code).toBe('upstream_timeout');
     expect(error.message).toBe('OpenAI did not answer within 150 ms');
   });
@@ -306,7 +276,7 @@ describe('errors', () => {
     const controller = new AbortController();
     const reason = new Error('client went away');
     setTimeout(() => controller.abort(reason), 50);
-    await expect(edit.start(await call(), context(controller.signal))).rejects.toBe(reason);
+    await expect(edit.start(await call(), testContext(controller.signal))).rejects.toBe(reason);
   });
 });
 
@@ -334,7 +304,7 @@ describe('strict validation before any call', () => {
   it.each(cases)('refuses %s with parameter_invalid', async (_name, modelId, partial, expectedText) => {
     const edit = new OpenAiImageEditModel(model(modelId), settings(), dependencies());
     const square = await pngImage(64, 64);
-    const error = await failure(edit.start(await call({ modelId, image: square, ...partial, ...(partial.image === undefined ? { image: square } : {}) }), context()));
+    const error = await rejectionOf(edit.start(await call({ modelId, image: square, ...partial, ...(partial.image === undefined ? { image: square } : {}) }), testContext()));
     expect(error.code).toBe('parameter_invalid');
     expect(error.message).toContain(expectedText);
     expect(fake.server.requests).toHaveLength(0);

@@ -1,21 +1,21 @@
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
 import { toAlphaMask } from '../../input/normalize-mask.ts';
 import { adaptInputImage } from '../shared/adapt-input-image.ts';
-import { retryWithBackoff } from '../shared/backoff.ts';
 import { downloadResult } from '../shared/download-result.ts';
+import { decodeBase64Result } from '../shared/decode-base64-result.ts';
+import { malformedAnswer } from '../shared/malformed-answer.ts';
+import { reencodeResult } from '../shared/reencode-output.ts';
+import { requestJson } from '../shared/request-json.ts';
+import { retryBillableCall } from '../shared/retry-billable-call.ts';
 import { sniffMediaType } from '../shared/sniff-media-type.ts';
-import { UpstreamFailure, upstreamFailureOf } from '../shared/upstream-failure.ts';
 import type { GenerationCall, GenerationOutput } from '../spec/generation-call.ts';
 import type { ProviderDependencies } from '../spec/provider-definition.ts';
 import type { CallContext, ProviderModel, StartResult } from '../spec/provider-model.ts';
 import type { Warning } from '../spec/warning.ts';
-import { markAmbiguousFailure } from '../tencent/ambiguous-failure.ts';
-import { reencodeOutput } from '../tencent/reencode-output.ts';
 import type { OpenAiModelCapabilities } from './openai-capabilities.ts';
 import { openAiDisplayName, openAiErrorVerdict } from './openai-error.ts';
 import { openAiOptionsPrefix, parseOpenAiOptions, type OpenAiOptions } from './openai-options.ts';
 import type { OpenAiSettings } from './openai-settings.ts';
-import { postMultipart } from './post-multipart.ts';
 
 /** One file part of the form. */
 interface FilePart {
@@ -71,10 +71,11 @@ export class OpenAiImageEditModel implements ProviderModel {
     const form = buildForm(images, mask, fields);
 
     const secrets = this.settings.apiKey ? [this.settings.apiKey] : [];
-    const answer = await retryWithBackoff(() => postMultipart({
+    const answer = await retryBillableCall(() => requestJson({
       provider: openAiDisplayName,
       fetch: this.dependencies.fetch,
       url: `${this.settings.baseUrl}/images/edits`,
+      method: 'POST',
       headers: this.headers(),
       form,
       timeoutMs: this.settings.requestTimeoutMs,
@@ -83,15 +84,8 @@ export class OpenAiImageEditModel implements ProviderModel {
       mapError: ({ status, body, requestId }) => openAiErrorVerdict({ status, body }, requestId, secrets),
       now: this.dependencies.now,
       logger: this.dependencies.logger,
-    }).catch((error: unknown) => {
-      throw markAmbiguousFailure(error);
     }), {
       attempts: this.settings.throttleAttempts,
-      // A 429 (not about quota) or a refused connection made no image, so resending cannot double-bill.
-      shouldRetry: (error) => {
-        const failure = upstreamFailureOf(error);
-        return failure?.kind === 'connection-refused' || (GatewayError.isInstance(error) && error.code === 'upstream_rate_limited');
-      },
       sleep: this.dependencies.sleep,
       signal: context.signal,
       backoff: { baseMs: this.settings.throttleBaseDelayMs, maxMs: 60_000 },
@@ -104,9 +98,9 @@ export class OpenAiImageEditModel implements ProviderModel {
           fetch: this.dependencies.fetch, maxBytes: this.settings.maxResponseBytes, timeoutMs: this.settings.downloadTimeoutMs,
           signal: context.signal, expect: 'image', provider: openAiDisplayName,
         })
-        : decodeBase64Image(item.base64 ?? '');
+        : decodeBase64Result(item.base64 ?? '', { provider: openAiDisplayName, field: 'data[].b64_json' });
       // GPT image models honour output_format themselves; dall-e-2 (and some compatible servers) return PNG.
-      outputs.push(await reencodeOrFail(output, call.outputFormat));
+      outputs.push(await reencodeResult(output, call.outputFormat, { provider: openAiDisplayName, reason: 'a result image could not be decoded' }));
     }
     if (outputs.length < call.n) {
       warnings.push({ type: 'other', feature: 'n', details: `${call.n} images were asked for but the server returned ${outputs.length}.` });
@@ -270,21 +264,6 @@ function decodeExtraImage(value: string, index: number): FilePart {
   return { bytes, mediaType };
 }
 
-function decodeBase64Image(base64: string): GenerationOutput {
-  const bytes = Buffer.from(base64, 'base64');
-  const mediaType = sniffMediaType(bytes);
-  if (mediaType === undefined || !mediaType.startsWith('image/')) throw badResponse('data[].b64_json is not a base64 image');
-  return { bytes, mediaType };
-}
-
-async function reencodeOrFail(output: GenerationOutput, format: GenerationCall['outputFormat']): Promise<GenerationOutput> {
-  try {
-    return await reencodeOutput(output, format);
-  } catch (error) {
-    throw new GatewayError('upstream_bad_response', { provider: openAiDisplayName, reason: 'a result image could not be decoded' }, { cause: error });
-  }
-}
-
 function badResponse(reason: string): GatewayError {
-  return new GatewayError('upstream_bad_response', { provider: openAiDisplayName, reason }, { cause: new UpstreamFailure('malformed') });
+  return malformedAnswer(openAiDisplayName, reason);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../errors/gateway-error.ts';
+import { thrownBy } from '../../../test/fakes/caught-gateway-error.ts';
 import { openAiProvider } from './index.ts';
-import { defaultOpenAiBaseUrl, isLoopbackUrl, readOpenAiSettings } from './openai-settings.ts';
+import { defaultOpenAiBaseUrl, readOpenAiSettings } from './openai-settings.ts';
 
 describe('OpenAI settings', () => {
   it('is not configured without a key for a remote base URL', () => {
@@ -17,13 +17,14 @@ describe('OpenAI settings', () => {
   });
 
   it('needs no key for a loopback base URL (a local OpenAI-compatible server)', () => {
-    for (const baseUrl of ['http://127.0.0.1:1234/v1/', 'http://localhost:8080/v1', 'http://[::1]:7860/v1']) {
+    for (const baseUrl of ['http://127.0.0.1:1234/v1/', 'http://localhost:8080/v1', 'http://[::1]:7860/v1', 'http://sd.localhost:7860/v1']) {
       const settings = readOpenAiSettings({ env: { OPENAI_BASE_URL: baseUrl }, file: {} });
       expect(settings?.apiKey).toBeUndefined();
       expect(settings?.baseUrl).toBe(baseUrl.replace(/\/$/, ''));
     }
-    expect(isLoopbackUrl('http://10.0.0.5/v1')).toBe(false);
-    expect(isLoopbackUrl('http://127.example.com/v1')).toBe(false);
+    for (const baseUrl of ['http://10.0.0.5/v1', 'http://127.example.com/v1', 'http://localhost.example.com/v1']) {
+      expect(readOpenAiSettings({ env: { OPENAI_BASE_URL: baseUrl }, file: {} })).toBeUndefined();
+    }
   });
 
   it('falls back to the config file, with organization and project', () => {
@@ -32,13 +33,8 @@ describe('OpenAI settings', () => {
   });
 
   it('refuses a malformed base URL naming the variable', () => {
-    let caught: unknown;
-    try {
-      readOpenAiSettings({ env: { OPENAI_API_KEY: 'sk-test-123456', OPENAI_BASE_URL: 'api.openai.com' }, file: {} });
-    } catch (error) {
-      caught = error;
-    }
-    expect(GatewayError.isInstance(caught) && caught.message).toBe('Expected an absolute http(s) URL such as https://api.openai.com/v1 for OPENAI_BASE_URL but received "api.openai.com" (string)');
+    const error = thrownBy(() => readOpenAiSettings({ env: { OPENAI_API_KEY: 'sk-test-123456', OPENAI_BASE_URL: 'api.openai.com' }, file: {} }));
+    expect(error.message).toBe('Expected an absolute http(s) URL such as https://api.openai.com/v1 for OPENAI_BASE_URL but received "api.openai.com" (string)');
   });
 
   it('declares the key as its only secret (none for keyless local servers) and alpha masks', () => {

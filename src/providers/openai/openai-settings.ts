@@ -1,5 +1,4 @@
-import { isIP } from 'node:net';
-import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
+import { isLoopbackHost } from '../../input/address-policy.ts';
 import type { ProviderSettingsSource } from '../spec/provider-definition.ts';
 import { nonEmpty, checkBaseUrl } from '../shared/settings-values.ts';
 
@@ -31,7 +30,7 @@ export interface OpenAiSettings {
  * SDKs' names) first, then `providers.openai.api_key` / `base_url` / `organization` / `project` in the config file.
  *
  * Configured when a key is set — or, without a key, when the base URL is a loopback address (`localhost`,
- * `127.0.0.0/8`, `::1`): local servers such as stable-diffusion.cpp need none.
+ * `*.localhost`, `127.0.0.0/8`, `::1`; see `isLoopbackHost`): local servers such as stable-diffusion.cpp need none.
  *
  * @throws GatewayError `parameter_invalid` for a malformed base URL (naming the variable).
  */
@@ -39,7 +38,7 @@ export function readOpenAiSettings(source: ProviderSettingsSource): OpenAiSettin
   const file = source.file.openai ?? {};
   const apiKey = nonEmpty(source.env.OPENAI_API_KEY) ?? nonEmpty(file.api_key);
   const baseUrl = checkBaseUrl(nonEmpty(source.env.OPENAI_BASE_URL) ?? nonEmpty(file.base_url) ?? defaultOpenAiBaseUrl, 'OPENAI_BASE_URL', 'https://api.openai.com/v1');
-  if (apiKey === undefined && !isLoopbackUrl(baseUrl)) return undefined;
+  if (apiKey === undefined && !isLoopbackHost(new URL(baseUrl).hostname)) return undefined;
   return {
     apiKey,
     baseUrl,
@@ -51,12 +50,4 @@ export function readOpenAiSettings(source: ProviderSettingsSource): OpenAiSettin
     throttleBaseDelayMs: 1_000,
     maxResponseBytes: 200 * 1024 * 1024,
   };
-}
-
-/** Whether a URL's host is this machine: `localhost`, an address in 127.0.0.0/8, or `::1`. */
-export function isLoopbackUrl(url: string): boolean {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1';
 }

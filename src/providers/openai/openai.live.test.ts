@@ -1,8 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../logging/logger.ts';
-import { FakeClock, fakeDependencies } from '../../../test/fakes/fake-server-kit.ts';
-import type { ProviderDependencies } from '../spec/provider-definition.ts';
+import { liveDependencies } from '../../../test/fakes/model-test-kit.ts';
 import { openAiProvider } from './index.ts';
 
 /**
@@ -16,12 +14,7 @@ if (skipReason) console.info(`openai live test skipped: ${skipReason}`);
 
 describe.skipIf(skipReason !== undefined)('OpenAI images/edits, live', () => {
   it('edits inside a mask and returns an image', async () => {
-    // Real time and real waits; the kit's engine stub refuses work (cloud adapters never use it).
-    const dependencies: ProviderDependencies = fakeDependencies(new FakeClock(Date.now()), {
-      logger: createLogger({ level: 'warn' }),
-      now: () => new Date(),
-      sleep: (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)),
-    });
+    const dependencies = liveDependencies();
     const size = 1024;
     const bytes = await sharp({ create: { width: size, height: size, channels: 3, background: { r: 200, g: 200, b: 190 } } }).png().toBuffer();
     const plane = Buffer.alloc(size * size);

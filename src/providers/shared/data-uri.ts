@@ -2,3 +2,8 @@
 export function toDataUri(bytes: Buffer, mediaType: string): string {
   return `data:${mediaType};base64,${bytes.toString('base64')}`;
 }
+
+/** The base64 part of a `data:` URI; any other text unchanged (for providers that may answer either way). */
+export function withoutDataUriPrefix(text: string): string {
+  return text.replace(/^data:[^,]*,/, '');
+}

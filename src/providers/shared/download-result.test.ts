@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { rejectionOf } from '../../../test/fakes/caught-gateway-error.ts';
 import { minimalMp4, startFakeServer, type FakeAnswer, type FakeServer } from '../../../test/fakes/fake-server-kit.ts';
-import { GatewayError } from '../../errors/gateway-error.ts';
 import { downloadResult } from './download-result.ts';
 
 let server: FakeServer;
@@ -19,16 +19,6 @@ beforeEach(async () => {
 afterEach(() => server.stop());
 
 const options = { fetch, maxBytes: 1_000_000, timeoutMs: 2_000, provider: 'Example' };
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (GatewayError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('downloadResult', () => {
   test('returns the bytes and the media type from magic bytes (not Content-Type)', async () => {
     const output = await downloadResult(`${server.origin}/image.png`, options);
@@ -42,18 +32,18 @@ describe('downloadResult', () => {
   });
 
   test('refuses content that is not media, or not the expected kind', async () => {
-    expect((await rejection(downloadResult(`${server.origin}/page.html`, options))).message).toBe('Example sent a response Atelier cannot read: the result is not an image or video file');
-    expect((await rejection(downloadResult(`${server.origin}/image.png`, { ...options, expect: 'video' }))).message).toContain('expected a video result but received image/png');
+    expect((await rejectionOf(downloadResult(`${server.origin}/page.html`, options))).message).toBe('Example sent a response Atelier cannot read: the result is not an image or video file');
+    expect((await rejectionOf(downloadResult(`${server.origin}/image.png`, { ...options, expect: 'video' }))).message).toContain('expected a video result but received image/png');
   });
 
   test('refuses a file over the cap', async () => {
-    expect((await rejection(downloadResult(`${server.origin}/image.png`, { ...options, maxBytes: 10 }))).message).toContain('larger than 10 bytes');
+    expect((await rejectionOf(downloadResult(`${server.origin}/image.png`, { ...options, maxBytes: 10 }))).message).toContain('larger than 10 bytes');
   });
 
   test('an expired link (404) is not retryable; non-http URLs are refused before any request', async () => {
-    const expired = await rejection(downloadResult(`${server.origin}/missing.png`, options));
+    const expired = await rejectionOf(downloadResult(`${server.origin}/missing.png`, options));
     expect([expired.code, expired.retryable]).toEqual(['upstream_unavailable', false]);
-    expect((await rejection(downloadResult('file:///etc/passwd', options))).message).toContain('uses file:');
+    expect((await rejectionOf(downloadResult('file:///etc/passwd', options))).message).toContain('uses file:');
     expect(server.requests.every((request) => request.path !== '/etc/passwd')).toBe(true);
   });
 
@@ -64,6 +54,6 @@ describe('downloadResult', () => {
 
   test('a hang times out', async () => {
     server.script({ match: () => true, behaviour: { kind: 'hang' } });
-    expect((await rejection(downloadResult(`${server.origin}/image.png`, { ...options, timeoutMs: 100 }))).code).toBe('upstream_timeout');
+    expect((await rejectionOf(downloadResult(`${server.origin}/image.png`, { ...options, timeoutMs: 100 }))).code).toBe('upstream_timeout');
   });
 });

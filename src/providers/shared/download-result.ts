@@ -1,6 +1,7 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { GenerationOutput } from '../spec/generation-call.ts';
 import { createCallSignal } from './call-signal.ts';
+import { malformedAnswer } from './malformed-answer.ts';
 import { networkErrorKind } from './network-error-kind.ts';
 import { readBodyWithLimit } from './read-body-with-limit.ts';
 import { mediaKind, sniffMediaType } from './sniff-media-type.ts';
@@ -34,9 +35,9 @@ export async function downloadResult(url: string, options: DownloadOptions): Pro
   try {
     parsed = new URL(url);
   } catch {
-    throw badResponse(provider, 'the result URL is not a valid URL');
+    throw malformedAnswer(provider, 'the result URL is not a valid URL');
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw badResponse(provider, `the result URL uses ${parsed.protocol}`);
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw malformedAnswer(provider, `the result URL uses ${parsed.protocol}`);
 
   const callSignal = createCallSignal(options.timeoutMs, options.signal);
   try {
@@ -61,18 +62,14 @@ export async function downloadResult(url: string, options: DownloadOptions): Pro
       const { kind, reason } = networkErrorKind(error);
       throw new GatewayError('upstream_unavailable', { provider, reason: `result download: ${reason}` }, { cause: new UpstreamFailure(kind) });
     }
-    if (bytes === undefined) throw badResponse(provider, `the result is larger than ${options.maxBytes} bytes`);
+    if (bytes === undefined) throw malformedAnswer(provider, `the result is larger than ${options.maxBytes} bytes`);
     const mediaType = sniffMediaType(bytes);
-    if (mediaType === undefined) throw badResponse(provider, 'the result is not an image or video file');
+    if (mediaType === undefined) throw malformedAnswer(provider, 'the result is not an image or video file');
     if (options.expect !== undefined && mediaKind(mediaType) !== options.expect) {
-      throw badResponse(provider, `expected a ${options.expect} result but received ${mediaType}`);
+      throw malformedAnswer(provider, `expected a ${options.expect} result but received ${mediaType}`);
     }
     return { bytes, mediaType };
   } finally {
     callSignal.dispose();
   }
-}
-
-function badResponse(provider: string, reason: string): GatewayError {
-  return new GatewayError('upstream_bad_response', { provider, reason }, { cause: new UpstreamFailure('malformed') });
 }

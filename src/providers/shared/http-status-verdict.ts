@@ -30,10 +30,22 @@ export function httpStatusVerdict(provider: string, status: number, providerCode
  * never reach a response whole (AOG leaked headers and bodies this way).
  */
 export function truncateProviderMessage(message: unknown, secrets: readonly string[] = []): string {
-  if (typeof message !== 'string') return '';
+  return typeof message === 'string' ? scrubAndShorten(message, secrets, 200) : '';
+}
+
+/**
+ * The same for a provider's error code (or type, or param): scrubbed, one line, at most 80 characters. Codes come
+ * from the provider's body like messages do, and an upstream that echoes the Authorization header may put it in
+ * any field; codes reach responses and task rows through the error templates.
+ */
+export function truncateProviderCode(code: unknown, secrets: readonly string[] = []): string {
+  return typeof code === 'string' || typeof code === 'number' ? scrubAndShorten(String(code), secrets, 80) : '';
+}
+
+function scrubAndShorten(text: string, secrets: readonly string[], maxLength: number): string {
   // Providers sometimes echo the key they rejected; scrub it (and every registered secret) before anything else.
-  let scrubbed = redactSecrets(message);
+  let scrubbed = redactSecrets(text);
   for (const secret of secrets) if (secret.length > 0) scrubbed = scrubbed.split(secret).join('[redacted]');
   const oneLine = scrubbed.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 200 ? `${oneLine.slice(0, 197)}...` : oneLine;
+  return oneLine.length > maxLength ? `${oneLine.slice(0, maxLength - 3)}...` : oneLine;
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { refusedOrigin, startFakeServer, type FakeServer } from '../../../test/fakes/fake-server-kit.ts';
-import { GatewayError } from '../../errors/gateway-error.ts';
+import { rejectionOf } from '../../../test/fakes/caught-gateway-error.ts';
+import { parseMultipart, refusedOrigin, startFakeServer, type FakeServer } from '../../../test/fakes/fake-server-kit.ts';
 import { requestJson, type JsonRequest } from './request-json.ts';
 import { upstreamFailureOf } from './upstream-failure.ts';
 
@@ -13,16 +13,6 @@ afterEach(() => server.stop());
 const call = (overrides: Partial<JsonRequest> = {}): Promise<unknown> =>
   requestJson({ provider: 'Example', fetch, url: `${server.origin}/v1/thing`, method: 'POST', headers: { 'content-type': 'application/json' }, body: { a: 1 }, timeoutMs: 2_000, ...overrides });
 
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (GatewayError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('requestJson', () => {
   test('sends exactly the given method, headers and JSON body, and returns the parsed answer', async () => {
     const response = await requestJson({ provider: 'Example', fetch, url: `${server.origin}/v1/thing`, method: 'POST', headers: { 'content-type': 'application/json', 'x-custom': 'yes' }, body: { a: 1 }, timeoutMs: 2_000 });
@@ -32,57 +22,79 @@ describe('requestJson', () => {
     expect(request.headers['x-custom']).toBe('yes');
   });
 
+  test('sends a FormData body as multipart, leaving the boundary to fetch', async () => {
+    const form = new FormData();
+    form.append('prompt', 'make it sunset');
+    form.append('image', new Blob([new Uint8Array([1, 2, 3])], { type: 'image/png' }), 'image-1.png');
+    const response = await requestJson({ provider: 'Example', fetch, url: `${server.origin}/v1/edits`, method: 'POST', headers: { authorization: 'Bearer k' }, form, timeoutMs: 2_000 });
+    expect(response.body).toEqual({ ok: true });
+    const request = server.requests[0];
+    expect(request.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    const parsed = await parseMultipart(request);
+    expect(parsed.get('prompt')).toBe('make it sunset');
+    expect(Buffer.from(await (parsed.get('image') as Blob).arrayBuffer())).toEqual(Buffer.from([1, 2, 3]));
+  });
+
   test('5xx → upstream_unavailable (retryable) carrying the status', async () => {
     server.script({ match: () => true, behaviour: { kind: 'answer', answer: { status: 502, body: { error: 'bad gateway' } } } });
-    const error = await rejection(call());
+    const error = await rejectionOf(call());
     expect([error.code, error.retryable, error.message]).toEqual(['upstream_unavailable', true, 'Example is unavailable (HTTP 502)']);
     expect(upstreamFailureOf(error)?.details.httpStatus).toBe(502);
   });
 
   test('429 keeps Retry-After (seconds and HTTP dates) for the retry policy', async () => {
     server.script({ match: () => true, behaviour: { kind: 'answer', answer: { status: 429, body: {}, headers: { 'retry-after': '7' } } } });
-    const error = await rejection(call());
+    const error = await rejectionOf(call());
     expect([error.code, error.retryable]).toEqual(['upstream_rate_limited', true]);
     expect(upstreamFailureOf(error)?.details.retryAfterMs).toBe(7_000);
     const now = new Date('2025-06-01T00:00:00Z');
     server.script({ match: () => true, behaviour: { kind: 'answer', answer: { status: 429, body: {}, headers: { 'retry-after': 'Sun, 01 Jun 2025 00:00:03 GMT' } } } });
-    expect(upstreamFailureOf(await rejection(call({ now: () => now })))?.details.retryAfterMs).toBe(3_000);
+    expect(upstreamFailureOf(await rejectionOf(call({ now: () => now })))?.details.retryAfterMs).toBe(3_000);
   });
 
   test('an adapter mapper decides the code of error answers', async () => {
     server.script({ match: () => true, behaviour: { kind: 'answer', answer: { status: 400, body: { code: 'Nope' } } } });
-    const error = await rejection(call({ mapError: ({ body }) => ({ code: 'upstream_content_rejected', parameters: { provider: 'Example', providerCode: String((body as { code: string }).code), providerMessage: 'm' } }) }));
+    const error = await rejectionOf(call({ mapError: ({ body }) => ({ code: 'upstream_content_rejected', parameters: { provider: 'Example', providerCode: String((body as { code: string }).code), providerMessage: 'm' } }) }));
     expect(error.message).toBe('Example refused the content (Nope): m');
+  });
+
+  test('the mapper also gets the x-request-id header (OpenAI quotes it in messages)', async () => {
+    server.script({ match: () => true, behaviour: { kind: 'answer', answer: { status: 400, body: {}, headers: { 'x-request-id': 'req_abc123' } } } });
+    const seen: Array<string | undefined> = [];
+    await rejectionOf(call({ mapError: ({ requestId }) => { seen.push(requestId); return undefined; } }));
+    server.script({ match: () => true, behaviour: { kind: 'answer', answer: { status: 400, body: {} } } });
+    await rejectionOf(call({ mapError: ({ requestId }) => { seen.push(requestId); return undefined; } }));
+    expect(seen).toEqual(['req_abc123', undefined]);
   });
 
   test('malformed JSON in a 2xx → upstream_bad_response', async () => {
     server.script({ match: () => true, behaviour: { kind: 'malformed-json' } });
-    const error = await rejection(call());
+    const error = await rejectionOf(call());
     expect(error.code).toBe('upstream_bad_response');
     expect(upstreamFailureOf(error)?.kind).toBe('malformed');
   });
 
   test('an answer over the size limit is refused without reading it all', async () => {
     server.script({ match: () => true, behaviour: { kind: 'answer', answer: { status: 200, body: { big: 'x'.repeat(10_000) } } } });
-    expect((await rejection(call({ maxResponseBytes: 1_000 }))).message).toContain('larger than the limit');
+    expect((await rejectionOf(call({ maxResponseBytes: 1_000 }))).message).toContain('larger than the limit');
   });
 
   test('a hang past the timeout → upstream_timeout (kind timeout)', async () => {
     server.script({ match: () => true, behaviour: { kind: 'hang' } });
-    const error = await rejection(call({ timeoutMs: 150 }));
+    const error = await rejectionOf(call({ timeoutMs: 150 }));
     expect([error.code, error.message]).toEqual(['upstream_timeout', 'Example did not answer within 150 ms']);
     expect(upstreamFailureOf(error)?.kind).toBe('timeout');
   });
 
   test('a reset after sending → upstream_unavailable of kind network (may have been accepted)', async () => {
     server.script({ match: () => true, behaviour: { kind: 'reset' } });
-    const error = await rejection(call());
+    const error = await rejectionOf(call());
     expect(error.code).toBe('upstream_unavailable');
     expect(upstreamFailureOf(error)?.kind).toBe('network');
   });
 
   test('connection refused is recognised as such', async () => {
-    const error = await rejection(call({ url: `${await refusedOrigin()}/v1/thing` }));
+    const error = await rejectionOf(call({ url: `${await refusedOrigin()}/v1/thing` }));
     expect(error.message).toBe('Example is unavailable (connection refused)');
     expect(upstreamFailureOf(error)?.kind).toBe('connection-refused');
   });
@@ -96,6 +108,6 @@ describe('requestJson', () => {
 
   test('redirects are refused (an API answer never redirects; a redirect could leak the Authorization header)', async () => {
     server.script({ match: () => true, behaviour: { kind: 'answer', answer: { status: 302, headers: { location: 'http://127.0.0.1:1/' } } } });
-    expect((await rejection(call())).code).toBe('upstream_unavailable');
+    expect((await rejectionOf(call())).code).toBe('upstream_unavailable');
   });
 });

@@ -8,7 +8,10 @@ import { readBodyWithLimit } from './read-body-with-limit.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import { UpstreamFailure } from './upstream-failure.ts';
 
-/** One JSON call to a provider. Headers are built by the adapter from scratch: nothing of the client's is copied. */
+/**
+ * One call to a provider that answers JSON. Headers are built by the adapter from scratch: nothing of the client's
+ * is copied.
+ */
 export interface JsonRequest {
   /** Display name in error messages, e.g. `DashScope`. */
   provider: string;
@@ -18,16 +21,22 @@ export interface JsonRequest {
   headers: Readonly<Record<string, string>>;
   /** Serialised as JSON (`InlineData` values become data URIs without extra copies); absent for GET. */
   body?: unknown;
+  /**
+   * Sent as multipart/form-data instead of `body` (OpenAI's image edits upload files); `Content-Type`, with the
+   * boundary, is left to `fetch`.
+   */
+  form?: FormData;
   /** Timeout of the whole call including the body, in ms. */
   timeoutMs: number;
   signal?: AbortSignal;
   /** Largest accepted response body (default 2 MB: JSON answers are small; results are downloaded separately). */
   maxResponseBytes?: number;
   /**
-   * Maps an error answer (status ≥ 400, body parsed when it is JSON) to a catalogue error; return undefined to use
-   * the generic mapping by status. The adapter's `<id>-error.ts` provides this.
+   * Maps an error answer (status ≥ 400, body parsed when it is JSON, `requestId` from the `x-request-id` header) to
+   * a catalogue error; return undefined to use the generic mapping by status. The adapter's `<id>-error.ts`
+   * provides this.
    */
-  mapError?(answer: { status: number; body: unknown }): ErrorVerdict | undefined;
+  mapError?(answer: { status: number; body: unknown; requestId: string | undefined }): ErrorVerdict | undefined;
   now?(): Date;
   logger?: Logger;
 }
@@ -57,7 +66,7 @@ export async function requestJson(request: JsonRequest): Promise<JsonResponse> {
       response = await request.fetch(request.url, {
         method: request.method,
         headers: request.headers,
-        body: request.body === undefined ? undefined : new Uint8Array(serializeJsonWithInlineData(request.body)),
+        body: request.form ?? (request.body === undefined ? undefined : new Uint8Array(serializeJsonWithInlineData(request.body))),
         signal: callSignal.signal,
         redirect: 'error',
       });
@@ -70,15 +79,16 @@ export async function requestJson(request: JsonRequest): Promise<JsonResponse> {
     } catch (error) {
       throw transportError(request, callSignal.timedOut(), error);
     }
+    const requestId = response.headers.get('x-request-id') ?? undefined;
     request.logger?.debug('provider call', {
-      provider: request.provider, method: request.method, url: request.url, status: response.status, milliseconds: Date.now() - started,
+      provider: request.provider, method: request.method, url: request.url, status: response.status, requestId, milliseconds: Date.now() - started,
     });
     if (text === undefined) {
       throw new GatewayError('upstream_bad_response', { provider: request.provider, reason: 'the answer is larger than the limit' },
         { cause: new UpstreamFailure('malformed', { httpStatus: response.status }) });
     }
     const parsed = parseJson(text);
-    if (response.status >= 400) throw errorAnswer(request, response, parsed.ok ? parsed.value : undefined);
+    if (response.status >= 400) throw errorAnswer(request, response, parsed.ok ? parsed.value : undefined, requestId);
     if (!parsed.ok) {
       throw new GatewayError('upstream_bad_response', { provider: request.provider, reason: `malformed JSON in an HTTP ${response.status} answer` },
         { cause: new UpstreamFailure('malformed', { httpStatus: response.status }) });
@@ -107,9 +117,9 @@ function transportError(request: JsonRequest, timedOut: boolean, error: unknown)
   return new GatewayError('upstream_unavailable', { provider: request.provider, reason }, { cause: new UpstreamFailure(kind) });
 }
 
-function errorAnswer(request: JsonRequest, response: Response, body: unknown): GatewayError {
+function errorAnswer(request: JsonRequest, response: Response, body: unknown, requestId: string | undefined): GatewayError {
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), request.now?.() ?? new Date());
-  const verdict = request.mapError?.({ status: response.status, body })
+  const verdict = request.mapError?.({ status: response.status, body, requestId })
     ?? httpStatusVerdict(request.provider, response.status, '', `HTTP ${response.status}`, request.timeoutMs);
   const providerCode = typeof verdict.parameters.providerCode === 'string' ? verdict.parameters.providerCode : undefined;
   return new GatewayError(verdict.code, verdict.parameters, {

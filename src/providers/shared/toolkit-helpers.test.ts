@@ -1,10 +1,15 @@
+import sharp from 'sharp';
 import { z } from 'zod';
 import { describe, expect, test } from 'vitest';
+import { rejectionOf, thrownBy } from '../../../test/fakes/caught-gateway-error.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { registerSecret } from '../../logging/logger.ts';
+import { withoutDataUriPrefix } from './data-uri.ts';
+import { decodeBase64Result } from './decode-base64-result.ts';
 import { httpStatusVerdict, truncateProviderMessage } from './http-status-verdict.ts';
 import { networkErrorKind } from './network-error-kind.ts';
 import { parseProviderOptions } from './parse-provider-options.ts';
+import { reencodeResult } from './reencode-output.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import { sniffMediaType } from './sniff-media-type.ts';
 import { canResubmitSafely, canRetryReadOnly } from './submit-retry-policy.ts';
@@ -40,6 +45,24 @@ describe('small helpers', () => {
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter(null, now)).toBeUndefined();
     expect(parseRetryAfter('86400', now)).toBe(300_000);
+  });
+
+  test('decodeBase64Result: the media type from magic bytes; not an image → upstream_bad_response naming the field', async () => {
+    const png = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#000' } }).png().toBuffer();
+    expect(decodeBase64Result(png.toString('base64'), { provider: 'X', field: 'data[0].b64_json' })).toEqual({ bytes: png, mediaType: 'image/png' });
+    expect(decodeBase64Result(withoutDataUriPrefix(`data:image/png;base64,${png.toString('base64')}`), { provider: 'X', field: 'f' }).bytes).toEqual(png);
+    const error = thrownBy(() => decodeBase64Result('aGVsbG8=', { provider: 'X', field: 'Response.ResultImage' }));
+    expect([error.code, error.message]).toEqual(['upstream_bad_response', 'X sent a response Atelier cannot read: Response.ResultImage is not a base64 image']);
+    expect(withoutDataUriPrefix('aGVsbG8=')).toBe('aGVsbG8=');
+  });
+
+  test('reencodeResult: converts to the asked format; an undecodable result is the provider\'s bad response', async () => {
+    const png = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#000' } }).png().toBuffer();
+    expect((await reencodeResult({ bytes: png, mediaType: 'image/png' }, 'jpeg', { provider: 'X' })).mediaType).toBe('image/jpeg');
+    const truncated = { bytes: png.subarray(0, 20), mediaType: 'image/png' };
+    const error = await rejectionOf(reencodeResult(truncated, 'jpeg', { provider: 'X' }));
+    expect([error.code, error.message]).toEqual(['upstream_bad_response', 'X sent a response Atelier cannot read: the result image could not be decoded']);
+    expect((await rejectionOf(reencodeResult(truncated, 'webp', { provider: 'X', reason: 'a result image could not be decoded' }))).message).toContain('a result image');
   });
 
   test('sniffMediaType reads magic bytes', () => {

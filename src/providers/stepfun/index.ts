@@ -1,6 +1,6 @@
-import { GatewayError } from '../../errors/gateway-error.ts';
+import { requireModel } from '../shared/find-model.ts';
 import type { ProviderDefinition } from '../spec/provider-definition.ts';
-import { findStepFunModel, stepfunCapabilities, stepfunModels } from './stepfun-capabilities.ts';
+import { stepfunCapabilities, stepfunModels } from './stepfun-capabilities.ts';
 import { StepFunImageEditModel } from './stepfun-image-edit-model.ts';
 import { readStepFunSettings, stepfunUnavailableReason, type StepFunSettings } from './stepfun-settings.ts';
 
@@ -18,10 +18,6 @@ export const stepfunProvider: ProviderDefinition<StepFunSettings> = {
   unavailableReason: (source) => stepfunUnavailableReason(source),
   secretsOf: (settings) => [settings.apiKey],
   createModel(modelId, settings, dependencies) {
-    const model = findStepFunModel(modelId);
-    if (model === undefined) {
-      throw new GatewayError('model_not_found', { model: modelId, service: 'StepFun', known: stepfunModels.map((known) => known.id).join(', ') });
-    }
-    return new StepFunImageEditModel(model, settings, dependencies);
+    return new StepFunImageEditModel(requireModel(stepfunModels, modelId, 'StepFun'), settings, dependencies);
   },
 };

@@ -82,8 +82,3 @@ export const stepfunCapabilities: ProviderCapabilities = {
   environment: ['STEPFUN_API_KEY', 'STEPFUN_BASE_URL', 'STEPFUN_MODELS', 'STEPFUN_IGNORE_RETIREMENT'],
   models: stepfunModels,
 };
-
-/** Looks up a StepFun model by id. */
-export function findStepFunModel(modelId: string): StepFunModelCapabilities | undefined {
-  return stepfunModels.find((model) => model.id === modelId || model.aliases?.includes(modelId));
-}

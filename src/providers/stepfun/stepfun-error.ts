@@ -1,5 +1,5 @@
 import type { ErrorVerdict } from '../shared/http-status-verdict.ts';
-import { httpStatusVerdict, truncateProviderMessage } from '../shared/http-status-verdict.ts';
+import { httpStatusVerdict, truncateProviderCode, truncateProviderMessage } from '../shared/http-status-verdict.ts';
 import { stepfunEndpointRetirement } from './stepfun-capabilities.ts';
 
 /** The provider name every StepFun error message starts with. */
@@ -53,7 +53,7 @@ export function readStepFunError(body: unknown): StepFunErrorFields {
 export function stepfunErrorVerdict(answer: { status: number; body: unknown }, modelId: string, secrets: readonly string[]): ErrorVerdict {
   const fields = readStepFunError(answer.body);
   const providerMessage = truncateProviderMessage(fields.message, secrets) || `HTTP ${answer.status}`;
-  const providerCode = fields.code || fields.type || `HTTP ${answer.status}`;
+  const providerCode = truncateProviderCode(fields.code || fields.type, secrets) || `HTTP ${answer.status}`;
   const searchable = `${fields.code} ${fields.type} ${fields.message}`;
 
   if (answer.status === 404 || answer.status === 410 || stepfunRetirementPatterns.some((pattern) => pattern.test(searchable))) {

@@ -1,17 +1,16 @@
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
 import { adaptInputImage } from '../shared/adapt-input-image.ts';
-import { retryWithBackoff } from '../shared/backoff.ts';
-import { toDataUri } from '../shared/data-uri.ts';
+import { toDataUri, withoutDataUriPrefix } from '../shared/data-uri.ts';
+import { decodeBase64Result } from '../shared/decode-base64-result.ts';
 import { downloadResult } from '../shared/download-result.ts';
+import { malformedAnswer } from '../shared/malformed-answer.ts';
+import { reencodeResult } from '../shared/reencode-output.ts';
 import { requestJson } from '../shared/request-json.ts';
-import { sniffMediaType } from '../shared/sniff-media-type.ts';
-import { UpstreamFailure, upstreamFailureOf } from '../shared/upstream-failure.ts';
+import { retryBillableCall } from '../shared/retry-billable-call.ts';
 import type { GenerationCall, GenerationOutput } from '../spec/generation-call.ts';
 import type { ProviderDependencies } from '../spec/provider-definition.ts';
 import type { CallContext, ProviderModel, StartResult } from '../spec/provider-model.ts';
 import type { Warning } from '../spec/warning.ts';
-import { markAmbiguousFailure } from '../tencent/ambiguous-failure.ts';
-import { reencodeOutput } from '../tencent/reencode-output.ts';
 import {
   stepfunEndpointRetirement, stepfunInputLimits, stepfunPromptMaxLength, stepfunSizes, type StepFunModelCapabilities,
 } from './stepfun-capabilities.ts';
@@ -165,7 +164,7 @@ export class StepFunImageEditModel implements ProviderModel {
   /** One request (retried while throttled) and its image read into memory. */
   private async generateOnce(body: Image2ImageBody, call: GenerationCall, context: CallContext): Promise<GenerationOutput> {
     const secrets = [this.settings.apiKey];
-    const answer = await retryWithBackoff(() => requestJson({
+    const answer = await retryBillableCall(() => requestJson({
       provider: stepfunDisplayName,
       fetch: this.dependencies.fetch,
       url: `${this.settings.baseUrl}/images/image2image`,
@@ -178,15 +177,8 @@ export class StepFunImageEditModel implements ProviderModel {
       mapError: (errorAnswer) => stepfunErrorVerdict(errorAnswer, body.model, secrets),
       now: this.dependencies.now,
       logger: this.dependencies.logger,
-    }).catch((error: unknown) => {
-      throw markAmbiguousFailure(error);
     }), {
       attempts: this.settings.throttleAttempts,
-      // A 429 or a refused connection means no image was made, so resending cannot double-bill.
-      shouldRetry: (error) => {
-        const failure = upstreamFailureOf(error);
-        return failure?.kind === 'connection-refused' || (GatewayError.isInstance(error) && error.code === 'upstream_rate_limited');
-      },
       sleep: this.dependencies.sleep,
       signal: context.signal,
       backoff: { baseMs: this.settings.throttleBaseDelayMs, maxMs: 30_000 },
@@ -198,12 +190,8 @@ export class StepFunImageEditModel implements ProviderModel {
         fetch: this.dependencies.fetch, maxBytes: this.settings.maxResponseBytes, timeoutMs: this.settings.downloadTimeoutMs,
         signal: context.signal, expect: 'image', provider: stepfunDisplayName,
       })
-      : decodeBase64Image(item.base64 ?? '');
-    try {
-      return await reencodeOutput(output, call.outputFormat);
-    } catch (error) {
-      throw new GatewayError('upstream_bad_response', { provider: stepfunDisplayName, reason: 'the result image could not be decoded' }, { cause: error });
-    }
+      : decodeBase64Result(withoutDataUriPrefix(item.base64 ?? ''), { provider: stepfunDisplayName, field: 'data[0].b64_json' });
+    return reencodeResult(output, call.outputFormat, { provider: stepfunDisplayName });
   }
 }
 
@@ -226,19 +214,12 @@ export function readFirstImage(body: unknown): { base64?: string; url?: string }
   throw badResponse('data[0] has neither b64_json, image nor url');
 }
 
-function decodeBase64Image(base64: string): GenerationOutput {
-  const bytes = Buffer.from(base64.replace(/^data:[^,]*,/, ''), 'base64');
-  const mediaType = sniffMediaType(bytes);
-  if (mediaType === undefined || !mediaType.startsWith('image/')) throw badResponse('data[0].b64_json is not a base64 image');
-  return { bytes, mediaType };
-}
-
 function dropUndefined(body: Image2ImageBody): Record<string, unknown> {
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
 }
 
 function badResponse(reason: string): GatewayError {
-  return new GatewayError('upstream_bad_response', { provider: stepfunDisplayName, reason }, { cause: new UpstreamFailure('malformed') });
+  return malformedAnswer(stepfunDisplayName, reason);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

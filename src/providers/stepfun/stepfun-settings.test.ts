@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../errors/gateway-error.ts';
+import { thrownBy } from '../../../test/fakes/caught-gateway-error.ts';
 import { stepfunProvider } from './index.ts';
 import { defaultStepFunBaseUrl, isPastRetirement, readStepFunSettings } from './stepfun-settings.ts';
 
 const beforeRetirement = new Date('2026-10-09T15:59:59Z');
 const afterRetirement = new Date('2026-10-09T16:00:00Z'); // 2026-10-10 00:00 in China (UTC+8)
-
-function thrown(action: () => unknown): GatewayError {
-  try {
-    action();
-  } catch (error) {
-    if (GatewayError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a GatewayError');
-}
 
 describe('StepFun settings', () => {
   it('is not configured without a key', () => {
@@ -49,10 +39,10 @@ describe('StepFun settings', () => {
 
   it('refuses malformed values, naming the variable', () => {
     const env = { STEPFUN_API_KEY: 'step-key-123456' };
-    expect(thrown(() => readStepFunSettings({ env: { ...env, STEPFUN_BASE_URL: 'ftp://x' }, file: {} }, beforeRetirement)).message).toContain('STEPFUN_BASE_URL');
-    expect(thrown(() => readStepFunSettings({ env: { ...env, STEPFUN_MODELS: 'bad model!' }, file: {} }, beforeRetirement)).message)
+    expect(thrownBy(() => readStepFunSettings({ env: { ...env, STEPFUN_BASE_URL: 'ftp://x' }, file: {} }, beforeRetirement)).message).toContain('STEPFUN_BASE_URL');
+    expect(thrownBy(() => readStepFunSettings({ env: { ...env, STEPFUN_MODELS: 'bad model!' }, file: {} }, beforeRetirement)).message)
       .toBe('Expected a comma-separated list of model ids such as step-2x-large for STEPFUN_MODELS but received "bad model!" (string)');
-    expect(thrown(() => readStepFunSettings({ env: { ...env, STEPFUN_IGNORE_RETIREMENT: 'maybe' }, file: {} }, beforeRetirement)).message).toContain('STEPFUN_IGNORE_RETIREMENT');
+    expect(thrownBy(() => readStepFunSettings({ env: { ...env, STEPFUN_IGNORE_RETIREMENT: 'maybe' }, file: {} }, beforeRetirement)).message).toContain('STEPFUN_IGNORE_RETIREMENT');
   });
 
   it('declares the key as its secret and the retirement dates as data', () => {

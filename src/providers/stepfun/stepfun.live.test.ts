@@ -1,9 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../errors/gateway-error.ts';
-import { createLogger } from '../../logging/logger.ts';
-import { FakeClock, fakeDependencies } from '../../../test/fakes/fake-server-kit.ts';
-import type { ProviderDependencies } from '../spec/provider-definition.ts';
+import { liveDependencies } from '../../../test/fakes/model-test-kit.ts';
 import { stepfunProvider } from './index.ts';
 
 /**
@@ -20,12 +18,7 @@ if (skipReason) console.info(`stepfun live test skipped: ${skipReason}`);
 
 describe.skipIf(skipReason !== undefined)('StepFun image2image, live', () => {
   it('returns an image, or the retired error once the endpoint is gone', async () => {
-    // Real time and real waits; the kit's engine stub refuses work (cloud adapters never use it).
-    const dependencies: ProviderDependencies = fakeDependencies(new FakeClock(Date.now()), {
-      logger: createLogger({ level: 'warn' }),
-      now: () => new Date(),
-      sleep: (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)),
-    });
+    const dependencies = liveDependencies();
     const bytes = await sharp({ create: { width: 512, height: 512, channels: 3, background: { r: 90, g: 160, b: 90 } } }).jpeg().toBuffer();
     const modelId = settings!.models[0];
     const model = stepfunProvider.createModel(modelId, settings!, dependencies);

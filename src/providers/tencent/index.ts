@@ -1,6 +1,6 @@
-import { GatewayError } from '../../errors/gateway-error.ts';
+import { requireModel } from '../shared/find-model.ts';
 import type { ProviderDefinition } from '../spec/provider-definition.ts';
-import { findTencentModel, tencentCapabilities } from './tencent-capabilities.ts';
+import { tencentCapabilities, tencentImageToImage } from './tencent-capabilities.ts';
 import { TencentImageEditModel } from './tencent-image-edit-model.ts';
 import { readTencentSettings, type TencentSettings } from './tencent-settings.ts';
 
@@ -18,12 +18,6 @@ export const tencentProvider: ProviderDefinition<TencentSettings> = {
   // keep it out of logs and responses too.
   secretsOf: (settings) => [settings.secretKey, settings.secretId],
   createModel(modelId, settings, dependencies) {
-    const model = findTencentModel(modelId);
-    if (model === undefined) {
-      throw new GatewayError('model_not_found', {
-        model: modelId, service: 'Tencent Cloud aiart', known: tencentCapabilities.models.map((known) => known.id).join(', '),
-      });
-    }
-    return new TencentImageEditModel(model, settings, dependencies);
+    return new TencentImageEditModel(requireModel([tencentImageToImage], modelId, 'Tencent Cloud aiart'), settings, dependencies);
   },
 };

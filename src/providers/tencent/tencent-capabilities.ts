@@ -133,8 +133,3 @@ export const tencentCapabilities: ProviderCapabilities = {
   environment: ['TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'TENCENTCLOUD_REGION', 'TENCENTCLOUD_AIART_ENDPOINT'],
   models: [tencentImageToImage],
 };
-
-/** Looks up a Tencent model by canonical id or alias. */
-export function findTencentModel(modelId: string): TencentModelCapabilities | undefined {
-  return [tencentImageToImage].find((model) => model.id === modelId || model.aliases?.includes(modelId));
-}

@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../../errors/catalogue.ts';
 import type { ErrorVerdict } from '../shared/http-status-verdict.ts';
-import { truncateProviderMessage } from '../shared/http-status-verdict.ts';
+import { truncateProviderCode, truncateProviderMessage } from '../shared/http-status-verdict.ts';
 
 /** The provider name every Tencent error message starts with. */
 export const tencentDisplayName = 'Tencent Cloud aiart';
@@ -129,7 +129,7 @@ export function tencentErrorVerdict(
   attempts = 0,
 ): ErrorVerdict & { throttled: boolean } {
   const mapping = tencentErrorMapping(error.Code);
-  const providerCode = error.Code;
+  const providerCode = truncateProviderCode(error.Code, secrets) || 'no code';
   const providerMessage = mapping.hint ?? (truncateProviderMessage(error.Message, secrets) || 'no message');
   const parameters = {
     provider: tencentDisplayName,

@@ -1,12 +1,11 @@
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GatewayError } from '../../errors/gateway-error.ts';
-import { createLogger } from '../../logging/logger.ts';
-import { fakeDependencies, refusedOrigin } from '../../../test/fakes/fake-server-kit.ts';
+import { rejectionOf } from '../../../test/fakes/caught-gateway-error.ts';
+import { refusedOrigin } from '../../../test/fakes/fake-server-kit.ts';
+import { testCall, testContext } from '../../../test/fakes/generation-call-kit.ts';
+import { recordingDependencies, runSynchronous, type RecordingDependencies } from '../../../test/fakes/model-test-kit.ts';
 import { exampleTencentCredentials, startTencentFake, type TencentFake } from '../../../test/fakes/tencent-fake-server.ts';
 import type { GenerationCall, ImageInput } from '../spec/generation-call.ts';
-import type { ProviderDependencies } from '../spec/provider-definition.ts';
-import type { CallContext, GenerationResult } from '../spec/provider-model.ts';
 import { tencentImageToImage } from './tencent-capabilities.ts';
 import { TencentImageEditModel } from './tencent-image-edit-model.ts';
 import type { TencentSettings } from './tencent-settings.ts';
@@ -14,15 +13,7 @@ import type { TencentSettings } from './tencent-settings.ts';
 let fake: TencentFake;
 let logLines: string[];
 let sleeps: number[];
-
-function dependencies(overrides: Partial<ProviderDependencies> = {}): ProviderDependencies {
-  return fakeDependencies(fake.clock, {
-    logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
-    // Backoff waits are recorded, not slept: tests stay fast and can assert the delays.
-    sleep: async (milliseconds) => { sleeps.push(milliseconds); },
-    ...overrides,
-  });
-}
+let dependencies: RecordingDependencies['dependencies'];
 
 function settings(overrides: Partial<TencentSettings> = {}): TencentSettings {
   return {
@@ -45,34 +36,13 @@ async function pngImage(width: number, height: number, alpha = false): Promise<I
   return { bytes, mediaType: 'image/png', width, height, hasAlpha: alpha };
 }
 
-function context(signal = new AbortController().signal, progress: number[] = []): CallContext {
-  return { signal, idempotencyKey: 'test-key', onProgress: (percent) => progress.push(percent) };
-}
-
 async function call(partial: Partial<GenerationCall> = {}): Promise<GenerationCall> {
-  return { service: 'image-to-image', modelId: tencentImageToImage.id, image: await pngImage(320, 240), n: 1, providerOptions: {}, ...partial };
-}
-
-async function run(model: TencentImageEditModel, generationCall: GenerationCall, callContext = context()): Promise<GenerationResult> {
-  const started = await model.start(generationCall, callContext);
-  if (started.status !== 'completed') throw new Error('Tencent is synchronous: start must complete');
-  return started.result;
-}
-
-async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (GatewayError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a GatewayError');
+  return testCall(await pngImage(320, 240), { modelId: tencentImageToImage.id, ...partial });
 }
 
 beforeEach(async () => {
   fake = await startTencentFake();
-  logLines = [];
-  sleeps = [];
+  ({ logLines, sleeps, dependencies } = recordingDependencies(() => fake.clock));
 });
 
 afterEach(async () => {
@@ -84,7 +54,7 @@ describe('Tencent ImageToImage on the wire', () => {
     const fixedNow = new Date(fake.clock.now());
     const model = new TencentImageEditModel(tencentImageToImage, settings({ region: 'ap-shanghai' }), dependencies());
     const image = await pngImage(320, 240);
-    const result = await run(model, await call({
+    const result = await runSynchronous(model, await call({
       image,
       prompt: '清新自然的水彩风格',
       negativePrompt: 'blurry',
@@ -140,27 +110,27 @@ describe('Tencent ImageToImage on the wire', () => {
   it('sends only what was asked for: no Strength, Styles or ResultConfig by default', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     const generationCall = await call();
-    await run(model, generationCall);
+    await runSynchronous(model, generationCall);
     expect(fake.apiRequests()[0].json).toEqual({ InputImage: generationCall.image.bytes.toString('base64') });
   });
 
   it('passes Tencent style ids, Styles and ResultConfig options through', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
-    await run(model, await call({ style: '201' }));
-    await run(model, await call({ providerOptions: { Styles: ['133'], ResultConfig: { Resolution: 'origin' } } }));
+    await runSynchronous(model, await call({ style: '201' }));
+    await runSynchronous(model, await call({ providerOptions: { Styles: ['133'], ResultConfig: { Resolution: 'origin' } } }));
     expect((fake.apiRequests()[0].json as Record<string, unknown>)?.Styles).toEqual(['201']);
     expect(fake.apiRequests()[1].json).toMatchObject({ Styles: ['133'], ResultConfig: { Resolution: 'origin' } });
   });
 
   it('sends InputUrl instead of InputImage when provider_options.tencent.InputUrl is given', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
-    await run(model, await call({ providerOptions: { InputUrl: 'https://example.com/photo.jpg' } }));
+    await runSynchronous(model, await call({ providerOptions: { InputUrl: 'https://example.com/photo.jpg' } }));
     expect(fake.apiRequests()[0].json).toEqual({ InputUrl: 'https://example.com/photo.jpg' });
   });
 
   it('downloads url results at once (they live one hour)', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
-    const result = await run(model, await call({ providerOptions: { RspImgType: 'url' } }));
+    const result = await runSynchronous(model, await call({ providerOptions: { RspImgType: 'url' } }));
     expect((fake.apiRequests()[0].json as Record<string, unknown>)?.RspImgType).toBe('url');
     expect(result.outputs[0].mediaType).toBe('image/jpeg');
     expect((await sharp(result.outputs[0].bytes).metadata()).width).toBe(320);
@@ -168,7 +138,7 @@ describe('Tencent ImageToImage on the wire', () => {
 
   it('re-encodes the result when another output format is asked for', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
-    const result = await run(model, await call({ outputFormat: 'png' }));
+    const result = await runSynchronous(model, await call({ outputFormat: 'png' }));
     expect(result.outputs[0].mediaType).toBe('image/png');
     expect((await sharp(result.outputs[0].bytes).metadata()).format).toBe('png');
   });
@@ -176,7 +146,7 @@ describe('Tencent ImageToImage on the wire', () => {
   it('warns instead of sending a mask or a seed', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     const mask = { bytes: await sharp({ create: { width: 320, height: 240, channels: 3, background: '#ffffff' } }).toColourspace('b-w').png().toBuffer(), width: 320, height: 240 };
-    const result = await run(model, await call({ mask, seed: 42 }));
+    const result = await runSynchronous(model, await call({ mask, seed: 42 }));
     expect(result.warnings.map((warning) => [warning.type, warning.feature])).toEqual([['unsupported', 'mask'], ['unsupported', 'seed']]);
     expect(Object.keys(fake.apiRequests()[0].json as object)).toEqual(['InputImage']);
   });
@@ -185,7 +155,7 @@ describe('Tencent ImageToImage on the wire', () => {
 describe('input adaptation to Tencent limits', () => {
   it('scales a small image up past 50 px with a substituted warning', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
-    const result = await run(model, await call({ image: await pngImage(40, 30) }));
+    const result = await runSynchronous(model, await call({ image: await pngImage(40, 30) }));
     const sent = await sharp(Buffer.from(String((fake.apiRequests()[0].json as Record<string, unknown>)?.InputImage), 'base64')).metadata();
     expect(Math.min(sent.width ?? 0, sent.height ?? 0)).toBeGreaterThanOrEqual(51);
     expect(result.warnings).toEqual([expect.objectContaining({ type: 'substituted', feature: 'image' })]);
@@ -193,7 +163,7 @@ describe('input adaptation to Tencent limits', () => {
 
   it('scales a large image down to 2000 px on the long side (ImageResolutionExceed otherwise)', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
-    const result = await run(model, await call({ image: await pngImage(2400, 1200) }));
+    const result = await runSynchronous(model, await call({ image: await pngImage(2400, 1200) }));
     const sent = await sharp(Buffer.from(String((fake.apiRequests()[0].json as Record<string, unknown>)?.InputImage), 'base64')).metadata();
     expect([sent.width, sent.height]).toEqual([2000, 1000]);
     expect(result.warnings[0]).toMatchObject({ type: 'substituted', feature: 'image' });
@@ -202,7 +172,7 @@ describe('input adaptation to Tencent limits', () => {
   it('re-encodes formats Tencent does not read (GIF) as PNG', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     const gif = await sharp({ create: { width: 100, height: 80, channels: 3, background: '#3366aa' } }).gif().toBuffer();
-    const result = await run(model, await call({ image: { bytes: gif, mediaType: 'image/gif', width: 100, height: 80, hasAlpha: false } }));
+    const result = await runSynchronous(model, await call({ image: { bytes: gif, mediaType: 'image/gif', width: 100, height: 80, hasAlpha: false } }));
     const sent = Buffer.from(String((fake.apiRequests()[0].json as Record<string, unknown>)?.InputImage), 'base64');
     expect((await sharp(sent).metadata()).format).toBe('png');
     expect(result.warnings[0].details).toContain('GIF');
@@ -214,19 +184,19 @@ describe('n outputs and the per-account job limit', () => {
     await fake.stop();
     fake = await startTencentFake({ latencyMs: 150 });
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
-    const progress: number[] = [];
-    const result = await run(model, await call({ n: 4 }), context(undefined, progress));
+    const callContext = testContext();
+    const result = await runSynchronous(model, await call({ n: 4 }), callContext);
     expect(result.outputs).toHaveLength(4);
     expect(result.usage).toEqual({ images: 4 });
     expect(fake.apiRequests()).toHaveLength(4);
     expect(fake.peakConcurrentJobs()).toBe(3);
-    expect(progress).toEqual([25, 50, 75, 100]);
+    expect(callContext.progress).toEqual([25, 50, 75, 100]);
   });
 
   it('returns the images that succeeded, with a warning, when some of the n calls fail', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings({ concurrency: 1 }), dependencies());
     fake.failNextWith({ code: 'OperationDenied.ImageIllegalDetected', message: 'image illegal' });
-    const result = await run(model, await call({ n: 2 }));
+    const result = await runSynchronous(model, await call({ n: 2 }));
     expect(result.outputs).toHaveLength(1);
     expect(result.warnings).toEqual([expect.objectContaining({ type: 'other', feature: 'n' })]);
     expect(result.warnings[0].details).toContain('1 of 2 Tencent calls failed');
@@ -237,7 +207,7 @@ describe('throttling', () => {
   it('retries RequestLimitExceeded with growing backoff, then succeeds', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     fake.failNextWith({ code: 'RequestLimitExceeded.JobNumExceed' }, { code: 'RequestLimitExceeded' });
-    const result = await run(model, await call());
+    const result = await runSynchronous(model, await call());
     expect(result.outputs).toHaveLength(1);
     expect(fake.apiRequests()).toHaveLength(3);
     expect(sleeps).toHaveLength(2);
@@ -253,7 +223,7 @@ describe('throttling', () => {
   it('gives up after the configured attempts with upstream_rate_limited naming the retries', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings({ throttleAttempts: 3 }), dependencies());
     fake.failNextWith(...Array.from({ length: 3 }, () => ({ code: 'RequestLimitExceeded' })));
-    const error = await failure(model.start(await call(), context()));
+    const error = await rejectionOf(model.start(await call(), testContext()));
     expect(error.code).toBe('upstream_rate_limited');
     expect(error.retryable).toBe(true);
     expect(error.message).toBe('Tencent Cloud aiart is throttling requests (RequestLimitExceeded); retried 2 times');
@@ -263,7 +233,7 @@ describe('throttling', () => {
   it('honours Retry-After on an HTTP 429 from a gateway in front of Tencent', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     fake.failNext({ kind: 'answer', answer: { status: 429, headers: { 'retry-after': '7' }, body: { message: 'slow down' } } });
-    const result = await run(model, await call());
+    const result = await runSynchronous(model, await call());
     expect(result.outputs).toHaveLength(1);
     expect(sleeps).toEqual([7000]);
   });
@@ -284,7 +254,7 @@ describe('errors', () => {
   ])('maps %s to %s (retryable %s)', async (providerCode, code, retryable) => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     fake.failNextWith({ code: providerCode, message: 'upstream says no' });
-    const error = await failure(model.start(await call(), context()));
+    const error = await rejectionOf(model.start(await call(), testContext()));
     expect(error.code).toBe(code);
     expect(error.retryable).toBe(retryable);
     expect(error.message).toContain(providerCode);
@@ -293,7 +263,7 @@ describe('errors', () => {
 
   it('reports a wrong secret key as upstream_auth_failed (the fake recomputes the signature)', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings({ secretKey: 'WrongSecretKeyWrongSecretKey0000' }), dependencies());
-    const error = await failure(model.start(await call(), context()));
+    const error = await rejectionOf(model.start(await call(), testContext()));
     expect(error.code).toBe('upstream_auth_failed');
     expect(error.message).toBe('Tencent Cloud aiart rejected the credentials (AuthFailure.SignatureFailure): check the configured key');
     expect(error.message).not.toContain('WrongSecretKey');
@@ -301,7 +271,7 @@ describe('errors', () => {
 
   it('reports an unknown SecretId', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings({ secretId: 'AKIDunknownunknownunknown000000000' }), dependencies());
-    const error = await failure(model.start(await call(), context()));
+    const error = await rejectionOf(model.start(await call(), testContext()));
     expect(error.code).toBe('upstream_auth_failed');
     expect(error.message).toContain('AuthFailure.SecretIdNotFound');
   });
@@ -309,7 +279,7 @@ describe('errors', () => {
   it('blames the clock, not the key, for AuthFailure.SignatureExpire', async () => {
     const skewed = () => new Date(fake.clock.now() - 10 * 60 * 1000);
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies({ now: skewed }));
-    const error = await failure(model.start(await call(), context()));
+    const error = await rejectionOf(model.start(await call(), testContext()));
     expect(error.code).toBe('upstream_auth_failed');
     expect(error.message).toContain('AuthFailure.SignatureExpire');
     expect(error.message).toContain('clock');
@@ -317,7 +287,7 @@ describe('errors', () => {
 
   it('names the region setting for UnsupportedRegion', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings({ region: 'eu-frankfurt' }), dependencies());
-    const error = await failure(model.start(await call(), context()));
+    const error = await rejectionOf(model.start(await call(), testContext()));
     expect(error.code).toBe('upstream_invalid_request');
     expect(error.message).toContain('UnsupportedRegion');
     expect(error.message).toContain('TENCENTCLOUD_REGION');
@@ -326,7 +296,7 @@ describe('errors', () => {
   it('maps a 5xx from a gateway to upstream_unavailable that nobody retries (the job may have run and been billed)', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     fake.failNext({ kind: 'answer', answer: { status: 502, body: '<html>bad gateway</html>' } });
-    const error = await failure(model.start(await call(), context()));
+    const error = await rejectionOf(model.start(await call(), testContext()));
     expect(error.code).toBe('upstream_unavailable');
     expect(error.retryable).toBe(false);
     expect(fake.apiRequests()).toHaveLength(1);
@@ -335,14 +305,14 @@ describe('errors', () => {
   it('maps malformed JSON to upstream_bad_response that nobody retries', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     fake.failNext({ kind: 'malformed-json' });
-    const error = await failure(model.start(await call(), context()));
+    const error = await rejectionOf(model.start(await call(), testContext()));
     expect(error.code).toBe('upstream_bad_response');
     expect(error.retryable).toBe(false);
   });
 
   it('retries a refused connection and then reports retryable upstream_unavailable', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings({ endpoint: await refusedOrigin(), throttleAttempts: 2 }), dependencies());
-    const error = await failure(model.start(await call(), context()));
+    const error = await rejectionOf(model.start(await call(), testContext()));
     expect(error.code).toBe('upstream_unavailable');
     expect(error.retryable).toBe(true);
     expect(sleeps).toHaveLength(1);
@@ -351,7 +321,7 @@ describe('errors', () => {
   it('maps an answer without ResultImage to upstream_bad_response', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     fake.failNext({ kind: 'answer', answer: { status: 200, body: { Response: { RequestId: 'x' } } } });
-    const error = await failure(model.start(await call(), context()));
+    const error = await rejectionOf(model.start(await call(), testContext()));
     expect(error.code).toBe('upstream_bad_response');
     expect(error.message).toContain('ResultImage');
   });
@@ -359,7 +329,7 @@ describe('errors', () => {
   it('times out a hanging call with upstream_timeout', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings({ requestTimeoutMs: 200 }), dependencies());
     fake.failNext({ kind: 'hang' });
-    const error = await failure(model.start(await call(), context()));
+    const error = await rejectionOf(model.start(await call(), testContext()));
     expect(error.code).toBe('upstream_timeout');
     expect(error.message).toBe('Tencent Cloud aiart did not answer within 200 ms');
   });
@@ -370,14 +340,14 @@ describe('errors', () => {
     const controller = new AbortController();
     const reason = new Error('cancelled by client');
     setTimeout(() => controller.abort(reason), 100);
-    await expect(model.start(await call(), context(controller.signal))).rejects.toBe(reason);
+    await expect(model.start(await call(), testContext(controller.signal))).rejects.toBe(reason);
   });
 
   it('never puts a credential into an error or a log line', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     // An upstream that echoes the key back in its message must not leak it either.
     fake.failNextWith({ code: 'InvalidParameter', message: `bad key ${exampleTencentCredentials.secretKey}` });
-    const error = await failure(model.start(await call(), context()));
+    const error = await rejectionOf(model.start(await call(), testContext()));
     const everything = [error.message, JSON.stringify(error.toJSON()), ...logLines].join('\n');
     expect(everything).not.toContain(exampleTencentCredentials.secretKey);
   });
@@ -386,7 +356,7 @@ describe('errors', () => {
 describe('the fake itself', () => {
   it('expires url results after a fake hour (Tencent links live one hour)', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
-    await run(model, await call({ providerOptions: { RspImgType: 'url' } }));
+    await runSynchronous(model, await call({ providerOptions: { RspImgType: 'url' } }));
     const [download] = fake.resultDownloads();
     expect((await fetch(`${fake.url}${download.path}`)).status).toBe(200);
     fake.clock.advance(61 * 60 * 1000);
@@ -398,7 +368,7 @@ describe('strict validation before any call', () => {
   it('refuses a call without an image with AOG\'s parameter_missing text', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     const broken = { ...(await call()), image: undefined } as unknown as GenerationCall;
-    const error = await failure(model.start(broken, context()));
+    const error = await rejectionOf(model.start(broken, testContext()));
     expect(error.message).toBe('image request param lost');
     expect(fake.apiRequests()).toHaveLength(0);
   });
@@ -426,7 +396,7 @@ describe('strict validation before any call', () => {
 
   it.each(cases)('refuses %s with parameter_invalid', async (_name, partial, expectedText) => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
-    const error = await failure(model.start(await call(partial), context()));
+    const error = await rejectionOf(model.start(await call(partial), testContext()));
     expect(error.code).toBe('parameter_invalid');
     expect(error.status).toBe(400);
     expect(error.message).toContain(expectedText);

@@ -1,17 +1,18 @@
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
 import { adaptInputImage } from '../shared/adapt-input-image.ts';
-import { retryWithBackoff } from '../shared/backoff.ts';
+import { withoutDataUriPrefix } from '../shared/data-uri.ts';
+import { decodeBase64Result } from '../shared/decode-base64-result.ts';
 import { downloadResult } from '../shared/download-result.ts';
+import { malformedAnswer } from '../shared/malformed-answer.ts';
+import { reencodeResult } from '../shared/reencode-output.ts';
 import { requestJson } from '../shared/request-json.ts';
-import { sniffMediaType } from '../shared/sniff-media-type.ts';
-import { UpstreamFailure, upstreamFailureOf } from '../shared/upstream-failure.ts';
+import { retryBillableCall } from '../shared/retry-billable-call.ts';
+import { UpstreamFailure } from '../shared/upstream-failure.ts';
 import type { GenerationCall, GenerationOutput } from '../spec/generation-call.ts';
 import type { ProviderDependencies } from '../spec/provider-definition.ts';
 import type { CallContext, ProviderModel, StartResult } from '../spec/provider-model.ts';
 import type { Warning } from '../spec/warning.ts';
 import { accountJobSlots, type JobSlots } from './account-job-slots.ts';
-import { markAmbiguousFailure } from './ambiguous-failure.ts';
-import { reencodeOutput } from './reencode-output.ts';
 import { signTc3 } from './tc3-sign.ts';
 import {
   sizeToTencentResolution, tencentInputLimits, tencentMaxRequestBytes, tencentPromptMaxLength, tencentStyles,
@@ -154,15 +155,8 @@ export class TencentImageEditModel implements ProviderModel {
 
   /** One ImageToImage call, retried while Tencent throttles, and its result read into memory. */
   private async generateOnce(body: ImageToImageBody, payload: Buffer, call: GenerationCall, context: CallContext): Promise<GenerationOutput> {
-    const answer = await retryWithBackoff(() => this.post(body, payload, context.signal).catch((error: unknown) => {
-      throw markAmbiguousFailure(error);
-    }), {
+    const answer = await retryBillableCall(() => this.post(body, payload, context.signal), {
       attempts: this.settings.throttleAttempts,
-      // Throttled answers (and refused connections) mean no job was created, so resending cannot double-bill.
-      shouldRetry: (error) => {
-        const failure = upstreamFailureOf(error);
-        return failure?.kind === 'connection-refused' || (GatewayError.isInstance(error) && error.code === 'upstream_rate_limited');
-      },
       sleep: this.dependencies.sleep,
       signal: context.signal,
       backoff: { baseMs: this.settings.throttleBaseDelayMs, maxMs: 30_000 },
@@ -175,12 +169,8 @@ export class TencentImageEditModel implements ProviderModel {
         fetch: this.dependencies.fetch, maxBytes: this.settings.maxResponseBytes, timeoutMs: this.settings.downloadTimeoutMs,
         signal: context.signal, expect: 'image', provider: tencentDisplayName,
       })
-      : decodeResultImage(answer);
-    try {
-      return await reencodeOutput(output, call.outputFormat);
-    } catch (error) {
-      throw new GatewayError('upstream_bad_response', { provider: tencentDisplayName, reason: 'the result image could not be decoded' }, { cause: error });
-    }
+      : decodeBase64Result(withoutDataUriPrefix(answer), { provider: tencentDisplayName, field: 'Response.ResultImage' });
+    return reencodeResult(output, call.outputFormat, { provider: tencentDisplayName });
   }
 
   /** Signs and sends one request; returns `Response.ResultImage` (base64 or URL) or throws the mapped error. */
@@ -236,13 +226,6 @@ export function readImageToImageAnswer(body: unknown, secrets: readonly string[]
   return response.ResultImage;
 }
 
-function decodeResultImage(base64: string): GenerationOutput {
-  const bytes = Buffer.from(base64.replace(/^data:[^,]*,/, ''), 'base64');
-  const mediaType = sniffMediaType(bytes);
-  if (mediaType === undefined || !mediaType.startsWith('image/')) throw badResponse('Response.ResultImage is not a base64 image');
-  return { bytes, mediaType };
-}
-
 function resolveStyle(style: string | undefined, optionStyles: readonly string[] | undefined): string | undefined {
   if (style !== undefined && optionStyles !== undefined) {
     throw new GatewayError('parameter_invalid', {
@@ -288,7 +271,7 @@ function checkText(parameter: string, value: string | undefined): void {
 }
 
 function badResponse(reason: string): GatewayError {
-  return new GatewayError('upstream_bad_response', { provider: tencentDisplayName, reason }, { cause: new UpstreamFailure('malformed') });
+  return malformedAnswer(tencentDisplayName, reason);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

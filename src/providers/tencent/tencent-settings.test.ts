@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../errors/gateway-error.ts';
+import { thrownBy } from '../../../test/fakes/caught-gateway-error.ts';
 import { tencentProvider } from './index.ts';
 import { defaultTencentEndpoint, defaultTencentRegion, readTencentSettings } from './tencent-settings.ts';
 
 const secrets = { TENCENTCLOUD_SECRET_ID: 'AKIDenvironment000000000000000000', TENCENTCLOUD_SECRET_KEY: 'environment-secret-key-0000000000' };
-
-function thrown(action: () => unknown): GatewayError {
-  try {
-    action();
-  } catch (error) {
-    if (GatewayError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a GatewayError');
-}
 
 describe('Tencent settings', () => {
   it('is not configured without secrets', () => {
@@ -40,18 +30,18 @@ describe('Tencent settings', () => {
   });
 
   it('refuses half a credential, naming the missing variable but no secret', () => {
-    const error = thrown(() => readTencentSettings({ env: { TENCENTCLOUD_SECRET_KEY: 'only-the-key-is-set' }, file: {} }));
+    const error = thrownBy(() => readTencentSettings({ env: { TENCENTCLOUD_SECRET_KEY: 'only-the-key-is-set' }, file: {} }));
     expect(error.code).toBe('parameter_invalid');
     expect(error.message).toContain('TENCENTCLOUD_SECRET_ID');
     expect(error.message).not.toContain('only-the-key-is-set');
   });
 
   it('refuses a malformed region or an endpoint with a path', () => {
-    expect(thrown(() => readTencentSettings({ env: { ...secrets, TENCENTCLOUD_REGION: 'Guangzhou!' }, file: {} })).message)
+    expect(thrownBy(() => readTencentSettings({ env: { ...secrets, TENCENTCLOUD_REGION: 'Guangzhou!' }, file: {} })).message)
       .toBe('Expected a Tencent Cloud region such as ap-guangzhou or ap-singapore for TENCENTCLOUD_REGION but received "Guangzhou!" (string)');
-    expect(thrown(() => readTencentSettings({ env: { ...secrets, TENCENTCLOUD_AIART_ENDPOINT: 'https://aiart.tencentcloudapi.com/v1' }, file: {} })).message)
+    expect(thrownBy(() => readTencentSettings({ env: { ...secrets, TENCENTCLOUD_AIART_ENDPOINT: 'https://aiart.tencentcloudapi.com/v1' }, file: {} })).message)
       .toContain('TENCENTCLOUD_AIART_ENDPOINT');
-    expect(thrown(() => readTencentSettings({ env: { ...secrets, TENCENTCLOUD_AIART_ENDPOINT: 'not a url' }, file: {} })).code).toBe('parameter_invalid');
+    expect(thrownBy(() => readTencentSettings({ env: { ...secrets, TENCENTCLOUD_AIART_ENDPOINT: 'not a url' }, file: {} })).code).toBe('parameter_invalid');
   });
 
   it('declares both credentials as secrets and 3 jobs of concurrency', () => {

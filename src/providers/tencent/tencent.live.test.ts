@@ -1,8 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../logging/logger.ts';
-import { FakeClock, fakeDependencies } from '../../../test/fakes/fake-server-kit.ts';
-import type { ProviderDependencies } from '../spec/provider-definition.ts';
+import { liveDependencies } from '../../../test/fakes/model-test-kit.ts';
 import { tencentProvider } from './index.ts';
 
 /**
@@ -15,12 +13,7 @@ if (skipReason) console.info(`tencent live test skipped: ${skipReason}`);
 
 describe.skipIf(skipReason !== undefined)('Tencent aiart ImageToImage, live', () => {
   it('restyles a generated photo-like image and returns an image', async () => {
-    // Real time and real waits; the kit's engine stub refuses work (cloud adapters never use it).
-    const dependencies: ProviderDependencies = fakeDependencies(new FakeClock(Date.now()), {
-      logger: createLogger({ level: 'warn' }),
-      now: () => new Date(),
-      sleep: (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)),
-    });
+    const dependencies = liveDependencies();
     const bytes = await sharp({ create: { width: 512, height: 512, channels: 3, background: { r: 120, g: 170, b: 210 } } })
       .composite([{ input: Buffer.from('<svg width="512" height="512"><circle cx="256" cy="256" r="150" fill="#e0a060"/></svg>') }])
       .jpeg().toBuffer();

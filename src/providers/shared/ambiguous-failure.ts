@@ -1,5 +1,5 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
-import { upstreamFailureOf } from '../shared/upstream-failure.ts';
+import { upstreamFailureOf } from './upstream-failure.ts';
 
 /**
  * A billable call that failed in a way that may hide a produced (and billed) image — no answer in time, a reset,
