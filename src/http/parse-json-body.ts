@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { Context } from 'hono';
 import type { z } from '@hono/zod-openapi';
 import { GatewayError, describeReceived } from '../errors/gateway-error.ts';
@@ -11,7 +12,9 @@ export async function readJsonObject(context: Context): Promise<Record<string, u
   if (contentType && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType) && !/^text\/plain\b/i.test(contentType)) {
     throw new GatewayError('request_content_type_unsupported', { contentType: contentType.split(';')[0] });
   }
-  const text = await context.req.text();
+  // From the raw request, not `context.req`: hono caches what it reads for the request's lifetime, which for a sync
+  // AOG call is the whole task — an 8 MB image's body would stay in memory until the answer is sent.
+  const text = decodeBody(Buffer.from(await context.req.raw.arrayBuffer()));
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -22,6 +25,17 @@ export async function readJsonObject(context: Context): Promise<Record<string, u
     throw new GatewayError('request_body_invalid_json', { reason: 'the body must be a JSON object' });
   }
   return body as Record<string, unknown>;
+}
+
+/**
+ * The body as text. A body of ASCII only (base64 images, English prompts) is read as Latin-1, a plain copy ~5×
+ * faster than UTF-8 decoding (3 ms instead of 15 ms for an 8 MB image); anything else is UTF-8, without a BOM,
+ * invalid sequences replaced, like `Request.text()`.
+ */
+function decodeBody(bytes: Buffer): string {
+  if (isAscii(bytes)) return bytes.toString('latin1');
+  const withoutBom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  return withoutBom.toString('utf8');
 }
 
 /**

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callAogService } from '../support/aog-client.ts';
 import { meanAbsoluteDifference } from '../support/image-comparison.ts';
 import { startLocalServer } from '../support/local-http-server.ts';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server.ts';
@@ -18,12 +19,7 @@ let photoPath: string;
 let imageHost: Awaited<ReturnType<typeof startLocalServer>>;
 let server: SpawnedServer;
 
-async function callImageToImage(baseUrl: string, payload: Record<string, unknown>) {
-  const response = await fetch(`${baseUrl}/aog/v0.2/services/image-to-image`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
-}
+const callImageToImage = (baseUrl: string, payload: Record<string, unknown>) => callAogService(baseUrl, 'image-to-image', payload);
 
 /** What the notebook does with a success: business_code 200, then every http url downloaded. */
 async function downloadResults(body: Record<string, any>): Promise<Buffer[]> {

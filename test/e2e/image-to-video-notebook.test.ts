@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topLevelBoxes } from '../support/aog-client.ts';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server.ts';
 import { makePhotoLikeImage } from '../support/test-images.ts';
 
@@ -29,20 +30,6 @@ afterAll(async () => {
   await server?.stop();
   await rm(directory, { recursive: true, force: true });
 });
-
-/** Top-level MP4 boxes in order, e.g. ['ftyp', 'moov', 'mdat']. */
-function topLevelBoxes(bytes: Buffer): string[] {
-  const boxes: string[] = [];
-  for (let offset = 0; offset + 8 <= bytes.length;) {
-    let size = bytes.readUInt32BE(offset);
-    const type = bytes.subarray(offset + 4, offset + 8).toString('latin1');
-    if (size === 1) size = Number(bytes.readBigUInt64BE(offset + 8));
-    if (size < 8) break;
-    boxes.push(type);
-    offset += size;
-  }
-  return boxes;
-}
 
 /** The notebook: `requests.post(url, json=payload, timeout=300)`, success when `id` is truthy, then download `data`. */
 async function callNotebook(image: string, prompt: string): Promise<{ result: VideoAnswer; video: Buffer; contentLength: string | null }> {

@@ -1,0 +1,208 @@
+/**
+ * `npm run bench:gateway`: what Atelier adds to a DashScope image edit. The AOG call
+ * (`POST /aog/v0.2/services/image-to-image`, the image as bare base64, model wanx2.1-imageedit) goes through a real
+ * Atelier child process to the fake DashScope; the baseline does the same job straight against the fake — submit
+ * the equivalent body (a data: URI), poll the task, download the result. Both paths end with the result's bytes in
+ * the client (the AOG path downloads it from Atelier's URL). 1 MB and 8 MB noise JPEGs, 1 and 8 requests in flight,
+ * the two paths alternating batch by batch in the same run. Every request carries a distinct image (a JPEG comment
+ * with a counter), so Atelier's content-addressed store really writes each input.
+ *
+ * Reported per cell: p50/p99 of each path, the added p50/p99, req/s of each path, the fake's result download, and
+ * the server's peak RSS (VmHWM, reset per cell) above its idle RSS, divided by payload × requests in flight.
+ * Each cell gets a fresh server, so one cell's garbage does not inflate the next one's baseline.
+ *
+ * The fake runs in this process (no network); its tasks succeed at the first poll. Atelier's poll interval is capped
+ * at 1 ms and the DashScope rate limits are lifted (`DASHSCOPE_SUBMITS_PER_SECOND`, `…_TASK_QUERIES_PER_SECOND`):
+ * they are waits DashScope imposes, not work Atelier does. Options (env): BENCH_REQUESTS (per cell and path, default
+ * 48), BENCH_WARMUP (requests per path before measuring, default 8).
+ */
+import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import sharp from 'sharp';
+import { startDashScopeFake, type DashScopeFake } from '../test/fakes/dashscope-fake-server.ts';
+import { spawnServer, type SpawnedServer } from '../test/support/spawn-server.ts';
+
+const requestsPerCell = Number(process.env.BENCH_REQUESTS ?? 48);
+const warmupRequests = Number(process.env.BENCH_WARMUP ?? 8);
+const model = 'wanx2.1-imageedit';
+
+/** A JPEG of noise close to `targetBytes` (noise does not compress, so the size is real), within the model's 4096 px. */
+async function noiseJpeg(targetBytes: number): Promise<{ bytes: Buffer; width: number; height: number }> {
+  let side = Math.round(Math.sqrt(targetBytes / 0.9));
+  for (;;) {
+    const width = Math.min(4096, Math.round(side * 1.25));
+    const height = Math.min(4096, side);
+    const pixels = Buffer.alloc(width * height * 3);
+    for (let index = 0; index < pixels.length; index += 1) pixels[index] = ((index * 2654435761) >>> 24) ^ (index >>> 7);
+    const bytes = await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+    if (Math.abs(bytes.length - targetBytes) / targetBytes < 0.05 || side > 4000) return { bytes, width, height };
+    side = Math.round(side * Math.sqrt(targetBytes / bytes.length));
+  }
+}
+
+/** The same JPEG with a comment segment (FF FE) after SOI holding `counter`: a valid file with its own hash. */
+function distinctJpeg(jpeg: Buffer, counter: number): Buffer {
+  const text = Buffer.from(`atelier-bench-${counter}`);
+  const segment = Buffer.alloc(4);
+  segment.writeUInt16BE(0xfffe, 0);
+  segment.writeUInt16BE(text.length + 2, 2);
+  return Buffer.concat([jpeg.subarray(0, 2), segment, text, jpeg.subarray(2)]);
+}
+
+function percentile(values: number[], fraction: number): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
+}
+
+async function memoryOf(pid: number): Promise<{ rss: number; peak: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kilobytes = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kilobytes('VmRSS'), peak: kilobytes('VmHWM') };
+}
+
+/** Straight to the fake: submit, poll until SUCCEEDED, download the result. Resolves with the download's ms. */
+async function direct(fake: DashScopeFake, body: Uint8Array<ArrayBuffer>): Promise<number> {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${fake.apiKey}`, 'x-dashscope-async': 'enable' };
+  const submitted = await fetch(`${fake.baseUrl}/services/aigc/image2image/image-synthesis`, { method: 'POST', headers, body });
+  const submit = (await submitted.json()) as { output?: { task_id?: string } };
+  if (submitted.status !== 200 || !submit.output?.task_id) throw new Error(`the fake refused the submit: ${JSON.stringify(submit)}`);
+  for (;;) {
+    await sleep(1); // Atelier waits at least its 1 ms poll interval too
+    const polled = await fetch(`${fake.baseUrl}/tasks/${submit.output.task_id}`, { headers: { authorization: headers.authorization } });
+    const { output } = (await polled.json()) as { output: { task_status: string; results?: Array<{ url: string }> } };
+    if (output.task_status === 'FAILED' || output.task_status === 'UNKNOWN') throw new Error(`the fake's task ended ${output.task_status}`);
+    if (output.task_status !== 'SUCCEEDED') continue;
+    const started = performance.now();
+    await (await fetch(output.results![0].url)).arrayBuffer();
+    return performance.now() - started;
+  }
+}
+
+/** Through Atelier: the AOG call, then the result from the URL Atelier answers with. */
+async function throughAtelier(server: SpawnedServer, body: Uint8Array<ArrayBuffer>): Promise<void> {
+  const response = await fetch(`${server.url}/aog/v0.2/services/image-to-image`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const answer = (await response.json()) as { data?: { url?: string[] } };
+  if (response.status !== 200 || !answer.data?.url?.[0]) throw new Error(`Atelier answered ${response.status}: ${JSON.stringify(answer).slice(0, 300)}`);
+  await (await fetch(answer.data.url[0])).arrayBuffer();
+}
+
+interface Cell {
+  label: string;
+  payloadBytes: number;
+  inFlight: number;
+  direct: number[];
+  atelier: number[];
+  directSeconds: number;
+  atelierSeconds: number;
+  downloads: number[];
+  idleRss: number;
+  peakRss: number;
+}
+
+async function measureCell(fake: DashScopeFake, image: { bytes: Buffer }, label: string, inFlight: number, directory: string): Promise<Cell> {
+  const server = await spawnServer({
+    args: ['--data-dir', join(directory, `${label}-${inFlight}`.replace(/\W/g, '-'))],
+    env: {
+      ATELIER_LOG_LEVEL: 'error',
+      DASHSCOPE_API_KEY: fake.apiKey,
+      DASHSCOPE_BASE_URL: fake.baseUrl,
+      DASHSCOPE_SUBMITS_PER_SECOND: '10000',
+      DASHSCOPE_TASK_QUERIES_PER_SECOND: '10000',
+      ATELIER_CONCURRENCY: `aliyun=${inFlight}`,
+      ATELIER_MAX_POLL_INTERVAL_MS: '1',
+    },
+  });
+  const pid = server.child.pid!;
+  let counter = 0;
+  const bodies = (count: number) => Array.from({ length: count }, () => {
+    const base64 = distinctJpeg(image.bytes, counter++).toString('base64');
+    return {
+      direct: Buffer.from(JSON.stringify({ model, input: { function: 'description_edit', prompt: 'x', base_image_url: `data:image/jpeg;base64,${base64}` }, parameters: { n: 1 } })),
+      atelier: Buffer.from(JSON.stringify({ model, image: base64, image_type: 'base64', prompt: 'x' })),
+    };
+  });
+  const cell: Cell = { label, payloadBytes: image.bytes.length, inFlight, direct: [], atelier: [], directSeconds: 0, atelierSeconds: 0, downloads: [], idleRss: 0, peakRss: 0 };
+
+  /** One batch of `inFlight` requests on one path; per-request latencies go to `into` when measuring. */
+  async function batch(path: 'direct' | 'atelier', batchBodies: ReturnType<typeof bodies>, measure: boolean): Promise<void> {
+    const started = performance.now();
+    await Promise.all(batchBodies.map(async (body) => {
+      const requestStarted = performance.now();
+      if (path === 'direct') {
+        const download = await direct(fake, body.direct);
+        if (measure) cell.downloads.push(download);
+      } else {
+        await throughAtelier(server, body.atelier);
+      }
+      if (measure) cell[path].push(performance.now() - requestStarted);
+    }));
+    if (measure) cell[`${path}Seconds`] += (performance.now() - started) / 1000;
+  }
+
+  try {
+    await sleep(500); // let start-up settle before reading the idle footprint
+    cell.idleRss = (await memoryOf(pid)).rss;
+    await writeFile(`/proc/${pid}/clear_refs`, '5'); // resets VmHWM to the current RSS
+    const rounds = Math.ceil(requestsPerCell / inFlight);
+    const warmupRounds = Math.ceil(warmupRequests / inFlight);
+    for (let round = 0; round < warmupRounds + rounds; round += 1) {
+      const measure = round >= warmupRounds;
+      const batchBodies = bodies(inFlight);
+      // Alternate which path goes first, so neither always runs right after the other's garbage.
+      const order: Array<'direct' | 'atelier'> = round % 2 === 0 ? ['direct', 'atelier'] : ['atelier', 'direct'];
+      for (const path of order) await batch(path, batchBodies, measure);
+    }
+    cell.peakRss = (await memoryOf(pid)).peak;
+  } finally {
+    await server.stop();
+  }
+  return cell;
+}
+
+function formatRow(cell: Cell): string {
+  const ms = (value: number) => value.toFixed(1);
+  const directP50 = percentile(cell.direct, 0.5);
+  const atelierP50 = percentile(cell.atelier, 0.5);
+  const directP99 = percentile(cell.direct, 0.99);
+  const atelierP99 = percentile(cell.atelier, 0.99);
+  const perRequest = (cell.peakRss - cell.idleRss) / (cell.payloadBytes * cell.inFlight);
+  return `| ${cell.label} | ${cell.inFlight} | ${cell.atelier.length} | ${ms(directP50)} / ${ms(directP99)} | ${ms(atelierP50)} / ${ms(atelierP99)} | **${ms(atelierP50 - directP50)}** / ${ms(atelierP99 - directP99)} | ${(cell.direct.length / cell.directSeconds).toFixed(1)} / ${(cell.atelier.length / cell.atelierSeconds).toFixed(1)} | ${ms(percentile(cell.downloads, 0.5))} | ${Math.round(cell.idleRss / 1e6)} → ${Math.round(cell.peakRss / 1e6)} | **${perRequest.toFixed(2)}×** |`;
+}
+
+async function main(): Promise<void> {
+  const directory = await mkdtemp(join(tmpdir(), 'atelier-gateway-bench-'));
+  // The fake keeps no bodies (memory stays flat) and finishes every task at the first poll.
+  const fake = await startDashScopeFake({ enforceConcurrency: false, forgetBodies: true, defaultScript: { before: [] } });
+  const loadBefore = loadavg()[0];
+  const cells: Cell[] = [];
+  try {
+    for (const [label, target] of [['1 MB', 1_000_000], ['8 MB', 8_000_000]] as const) {
+      const image = await noiseJpeg(target);
+      const name = `${label} JPEG (${(image.bytes.length / 1e6).toFixed(2)} MB, ${image.width}×${image.height})`;
+      for (const inFlight of [1, 8]) {
+        const cell = await measureCell(fake, image, name, inFlight, directory);
+        cells.push(cell);
+        console.error(formatRow(cell));
+      }
+    }
+  } finally {
+    await fake.stop();
+    await rm(directory, { recursive: true, force: true });
+  }
+  const header = [
+    `Node ${process.version}, ${availableParallelism()} cores, load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}; ${requestsPerCell} requests per path and cell after ${warmupRequests} warm-up requests.`,
+    '',
+    '| Input | In flight | Requests | Direct p50 / p99 ms | Atelier p50 / p99 ms | Added p50 / p99 ms | req/s direct / Atelier | Fake result download p50 ms | Server RSS idle → peak MB | (peak − idle) ÷ (payload × in flight) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  const table = [...header, ...cells.map(formatRow)].join('\n');
+  console.log(table);
+  const eight = cells.filter((cell) => cell.label.startsWith('8 MB'));
+  const addedMet = eight.every((cell) => percentile(cell.atelier, 0.5) - percentile(cell.direct, 0.5) <= 25);
+  const memoryMet = cells.every((cell) => (cell.peakRss - cell.idleRss) / (cell.payloadBytes * cell.inFlight) <= 3);
+  console.log(`\nTarget added p50 ≤ 25 ms at 8 MB: ${addedMet ? 'met' : 'NOT met'}; peak RSS above idle ≤ 3× payload per request in flight: ${memoryMet ? 'met' : 'NOT met'}`);
+}
+
+await main();
