@@ -98,6 +98,8 @@ export interface EngineOptions {
   sharpConcurrency?: number;
   /** Pixel limit for every decode. */
   maxInputPixels?: number;
+  /** Nice levels the kernel threads run below the event loop, 0–19 (default 10; Linux only, see `WorkerPool`). */
+  workerNiceness?: number;
   /** Where the engine logs (the video encoder choice, for one); default: silent. */
   logger?: Logger;
   /**

@@ -14,7 +14,7 @@ const flags: Record<string, FlagSpec> = {
   prompt: { type: 'string', description: 'What to do, e.g. "Convert to oil painting style" or 改为油画风格' },
   n: { type: 'string', description: 'Number of variations, 1–4 (default 1)' },
   out: { type: 'string', description: 'Directory for the results (default: current directory)' },
-  style: { type: 'string', description: 'Explicit style id (see GET /v1/styles), bypasses the prompt' },
+  style: { type: 'string', description: 'Catalogue id (see GET /v1/styles); replaces the prompt\'s style, the prompt\'s edits still apply' },
   strength: { type: 'string', description: 'How far to move from the original, (0, 1] (default 1)' },
   seed: { type: 'string', description: 'Seed of the first variation' },
   mask: { type: 'string', description: 'Mask image path or URL (white = edit, or transparent = edit)' },
@@ -24,7 +24,10 @@ const flags: Record<string, FlagSpec> = {
   'data-dir': { type: 'string', description: 'Data directory for provider config and stored results (default ~/.atelier)' },
 };
 
-/** Runs image-to-image in-process (no server) and prints where the results were saved. */
+/**
+ * Runs image-to-image in-process (no server). stdout: one saved path per line (easy to pipe); stderr: warnings,
+ * what the engine applied and each result's seed, so a variation can be reproduced with `--seed <s> --n 1`.
+ */
 export const imageToImageCommand: Command = {
   name: 'image-to-image',
   summary: 'Transform an image in-process, without a server, and save the results',
@@ -58,6 +61,7 @@ export const imageToImageCommand: Command = {
       const request = imageToImageRequest(validateBody(imageToImageBodySchema, JSON.parse(JSON.stringify(body))));
       const { outcome } = await context.generation.run(request, {});
       for (const warning of outcome.warnings) console.error(`warning: ${warning.details}`);
+      if (outcome.applied) console.error(`applied: ${outcome.applied.join(', ') || '(nothing)'}`);
       const outDirectory = resolve((values.out as string | undefined) ?? '.');
       await mkdir(outDirectory, { recursive: true });
       const stem = basename(image, extname(image)).replace(/[^\w.-]+/g, '_') || 'image';
@@ -66,6 +70,7 @@ export const imageToImageCommand: Command = {
         await copyFile(file.path, target);
         console.log(target);
       }
+      if (outcome.seeds) console.error(`seeds: ${outcome.seeds.join(', ')} (one per file, in order; --seed <seed> --n 1 reproduces one)`);
       return 0;
     } catch (error) {
       if (GatewayError.isInstance(error)) {

@@ -1,5 +1,22 @@
-import { parentPort } from 'node:worker_threads';
+import { getPriority, setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import { collectTransferables, type KernelRequest, type WorkerMessage } from './kernel-request.ts';
+
+lowerOwnPriority((workerData as { niceness?: number } | null)?.niceness ?? 0);
+
+/**
+ * Lowers this thread's CPU priority (see `WorkerPoolOptions.niceness`). On Linux the nice value is per thread and
+ * `setpriority(PRIO_PROCESS, 0, …)` means the calling thread; elsewhere it would demote the whole process.
+ */
+function lowerOwnPriority(niceness: number): void {
+  if (niceness <= 0 || process.platform !== 'linux') return;
+  try {
+    // Relative to the inherited value, so an Atelier started with `nice` keeps its kernels below its event loop.
+    setPriority(0, Math.min(19, getPriority(0) + niceness));
+  } catch {
+    // Not permitted here (a seccomp profile, say): kernels run at normal priority, which is only less responsive.
+  }
+}
 
 const engineRoot = new URL('../', import.meta.url);
 const modules = new Map<string, Promise<Record<string, unknown>>>();

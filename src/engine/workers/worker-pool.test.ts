@@ -1,3 +1,4 @@
+import { getPriority } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from './worker-pool.ts';
 
@@ -23,6 +24,19 @@ describe('WorkerPool', () => {
 
   it('rejects with the kernel error message when the export does not exist', async () => {
     await expect(pool.run({ module: 'kernels/pool-self-test.ts', exportName: 'missing', input: {} })).rejects.toThrow(/no exported function missing/);
+  });
+
+  it.runIf(process.platform === 'linux')('lowers the priority of its worker threads only, not the event loop\'s', async () => {
+    const mainThreadBefore = getPriority(0);
+    const niced = new WorkerPool(1, { niceness: 7 });
+    try {
+      expect(await niced.run({ module: 'kernels/pool-self-test.ts', exportName: 'threadNiceness', input: {} })).toBe(Math.min(19, mainThreadBefore + 7));
+      expect(getPriority(0)).toBe(mainThreadBefore);
+      expect(await pool.run({ module: 'kernels/pool-self-test.ts', exportName: 'threadNiceness', input: {} })).toBe(mainThreadBefore);
+    } finally {
+      await niced.close();
+    }
+    expect(() => new WorkerPool(1, { niceness: 20 })).toThrow(RangeError);
   });
 
   it('drops a queued job whose signal is aborted', async () => {

@@ -14,19 +14,36 @@ interface PoolWorker {
   job?: PendingJob;
 }
 
+export interface WorkerPoolOptions {
+  /**
+   * How much higher than the event loop's the worker threads' Linux nice value is, 0–19 (default 0; capped at 19).
+   * Above 0, kernels yield the CPU to the event loop when every core is busy, so `/health` and new requests are
+   * answered promptly while images render. Ignored on other systems, where the priority belongs to the whole
+   * process (the event loop would be slowed too).
+   */
+  niceness?: number;
+}
+
 /**
  * A fixed-size pool of worker threads for per-pixel JS kernels, so the event loop (and /health) stays responsive
  * while images are processed. Jobs queue in FIFO order; an aborted job that has not started is dropped, a started
  * one runs to completion (kernels are short) and its result is discarded.
+ *
+ * @throws RangeError when `size` is not a positive integer or `niceness` not an integer 0–19
  */
 export class WorkerPool {
   private readonly workers: PoolWorker[] = [];
   private readonly queue: PendingJob[] = [];
   private nextId = 1;
   private closed = false;
+  private readonly niceness: number;
 
-  constructor(readonly size: number) {
+  constructor(readonly size: number, options: WorkerPoolOptions = {}) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`worker pool size must be a positive integer, got ${size}`);
+    this.niceness = options.niceness ?? 0;
+    if (!Number.isInteger(this.niceness) || this.niceness < 0 || this.niceness > 19) {
+      throw new RangeError(`worker pool niceness must be an integer between 0 and 19, got ${options.niceness}`);
+    }
   }
 
   /** Runs `request` on a worker thread; resolves with the kernel's return value. */
@@ -72,7 +89,7 @@ export class WorkerPool {
 
   private spawn(): PoolWorker | undefined {
     if (this.workers.length >= this.size) return undefined;
-    const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url));
+    const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData: { niceness: this.niceness } });
     const entry: PoolWorker = { worker };
     worker.on('message', (message: WorkerMessage) => this.finish(entry, message));
     worker.on('error', (error) => this.crash(entry, error));

@@ -11,12 +11,20 @@ const resultSchema = z.object({
   id: z.string().openapi({ description: 'Task id.' }),
   url: z.array(z.string()).openapi({ description: 'Result URLs served by Atelier (GET /v1/files/{id}); they do not expire.' }),
   local_path: z.array(z.string()).openapi({ description: 'The same results as files on the Atelier machine (AOG\'s convention for local services).' }),
+  seeds: z.array(z.number().int()).optional().openapi({
+    description: 'Atelier extension: seeds[k] reproduces url[k] when sent back as seed with n = 1. Present when the provider reports seeds (the embedded engine always does).',
+    example: [1234, 1235],
+  }),
 });
 
 const successSchema = resultSchema.extend({
   business_code: z.literal(200).openapi({ description: 'Read by the AOG notebook.' }),
   message: z.literal('success'),
   data: resultSchema.openapi({ description: 'Read by the AOG notebook (data.url) and the Node SDK (data).' }),
+  applied: z.array(z.string()).optional().openapi({
+    description: 'Atelier extension: what the embedded engine understood and applied, style first then edits (catalogue ids from GET /v1/styles; inpainting steps with a mask). Absent for cloud providers.',
+    example: ['watercolor', 'brighter'],
+  }),
   warnings: z.array(warningSchema).openapi({ description: 'Things Atelier did that the caller may not expect.' }),
 }).openapi('ImageToImageResponse');
 
@@ -33,14 +41,17 @@ const definition = createRoute({
   },
 });
 
-/** Shapes an outcome as AOG's image-to-image response, in the configured compatibility mode. */
+/**
+ * Shapes an outcome as AOG's image-to-image response, in the configured compatibility mode. `seeds` (per result,
+ * next to `url`) and `applied` (top level, next to `warnings`) are additions: AOG clients ignore unknown fields.
+ */
 export function imageToImageResponse(id: string, outcome: JobOutcome, context: AppContext): Record<string, unknown> {
   const url = outcome.files.map((file) => fileUrl(context.settings.publicUrl, file.id));
-  const result = { id, url, local_path: outcome.files.map((file) => file.path) };
+  const result = { id, url, local_path: outcome.files.map((file) => file.path), ...(outcome.seeds ? { seeds: outcome.seeds } : {}) };
   const wrapped = { business_code: 200, message: 'success', data: result };
   const mode = context.settings.imageToImageResponse;
   const body = mode === 'raw' ? result : mode === 'wrapped' ? wrapped : { ...wrapped, ...result };
-  return { ...body, warnings: outcome.warnings };
+  return { ...body, ...(outcome.applied ? { applied: outcome.applied } : {}), warnings: outcome.warnings };
 }
 
 export function registerAogImageToImageRoute(app: AtelierApp, context: AppContext): void {

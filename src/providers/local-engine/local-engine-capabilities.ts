@@ -21,7 +21,7 @@ export const localEngineCapabilities: ProviderCapabilities = {
         n: { type: 'integer', minimum: 1, maximum: 4, description: 'Number of variations; output i uses seed + i.' },
         strength: { type: 'number', minimum: 0, exclusiveMinimum: true, maximum: 1, description: 'How far the result moves from the original; 1 = full effect.' },
         seed: { type: 'integer', minimum: 0, maximum: 2147483647, description: 'Seed of the first variation.' },
-        style: { type: 'string', description: 'Catalogue id from GET /v1/styles; bypasses prompt understanding.' },
+        style: { type: 'string', description: 'Catalogue id from GET /v1/styles; replaces the style the prompt names (the prompt\'s edits still apply).' },
         output_format: { type: 'enum', values: ['png', 'jpeg', 'webp'], description: 'Default: PNG for PNG or alpha inputs, else JPEG.' },
       },
       input: { formats: engineFormats, maxBytes: 50 * 1024 * 1024, alpha: 'allowed' },

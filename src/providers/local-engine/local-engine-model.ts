@@ -16,7 +16,7 @@ export class LocalEngineModel implements ProviderModel {
       });
       return {
         status: 'completed',
-        result: { outputs: [video.output], warnings: video.warnings, usage: { videoSeconds: video.durationSeconds } },
+        result: { outputs: [video.output], warnings: video.warnings, usage: { videoSeconds: video.durationSeconds }, applied: video.applied },
       };
     }
     const edited = await this.engine.editImage({
@@ -26,9 +26,11 @@ export class LocalEngineModel implements ProviderModel {
     return {
       status: 'completed',
       result: {
-        outputs: edited.outputs.map(({ bytes, mediaType }) => ({ bytes, mediaType })),
+        // Each variation's seed travels with it, so a client can reproduce variation k by sending its seed with n = 1.
+        outputs: edited.outputs.map(({ bytes, mediaType, seed }) => ({ bytes, mediaType, seed })),
         warnings: edited.warnings,
         usage: { images: edited.outputs.length },
+        applied: edited.applied,
       },
     };
   }

@@ -57,4 +57,6 @@ export interface GenerationCall {
 export interface GenerationOutput {
   bytes: Buffer;
   mediaType: string;
+  /** The seed that reproduces this output when sent back with `n` = 1, for providers that report one. */
+  seed?: number;
 }

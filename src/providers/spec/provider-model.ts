@@ -16,6 +16,11 @@ export interface GenerationResult {
   outputs: GenerationOutput[];
   warnings: Warning[];
   usage: Usage;
+  /**
+   * What the provider understood and applied, in order (the embedded engine's catalogue ids, e.g.
+   * `["watercolor", "brighter"]`, or its motion ids). Absent for providers that do not say.
+   */
+  applied?: string[];
 }
 
 /** What the task scheduler passes to every provider call. */
