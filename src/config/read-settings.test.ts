@@ -30,6 +30,25 @@ describe('readSettings', () => {
     expect(() => readSettings([], { ATELIER_FFMPEG: ' ffmpeg' })).toThrow(/ATELIER_FFMPEG must be a path to ffmpeg or "off"/);
   });
 
+  it('keeps finished tasks and unreferenced files 30 days unless told otherwise, or forever with off', () => {
+    expect(readSettings([], {}).retentionMilliseconds).toBe(30 * 86_400_000);
+    expect(readSettings(['--retention', '12h'], { ATELIER_RETENTION: '7d' }).retentionMilliseconds).toBe(12 * 3_600_000);
+    expect(readSettings([], { ATELIER_RETENTION: '7d' }).retentionMilliseconds).toBe(7 * 86_400_000);
+    expect(readSettings([], { ATELIER_RETENTION: '90m' }).retentionMilliseconds).toBe(90 * 60_000);
+    expect(readSettings(['--retention', 'off'], {}).retentionMilliseconds).toBeNull();
+    expect(readSettings([], { ATELIER_RETENTION: 'OFF' }).retentionMilliseconds).toBeNull();
+  });
+
+  it('rejects a malformed, non-positive or too short retention, naming the flag or variable', () => {
+    const message = (source: string, value: string) =>
+      `${source} must be a duration between 1h and 36500d such as 30d, 12h or 90m, or "off", but received "${value}"`;
+    for (const value of ['0d', '-1d', '30', '1.5d', '30 d', 'd', '2w', '30D', 'forever', '59m', '36501d', '99999999d']) {
+      expect(() => readSettings([], { ATELIER_RETENTION: value })).toThrow(message('ATELIER_RETENTION', value));
+    }
+    expect(() => readSettings(['--retention', '0h'], { ATELIER_RETENTION: '30d' })).toThrow(message('--retention', '0h'));
+    expect(() => readSettings(['--retention', '0h'], {})).toThrow(SettingsError);
+  });
+
   it('rejects out-of-range or unknown values, naming the source, never clamping', () => {
     expect(() => readSettings(['--port', '70000'], {})).toThrow(SettingsError);
     expect(() => readSettings([], { ATELIER_PORT: '-1' })).toThrow(/ATELIER_PORT must be an integer between 0 and 65535/);

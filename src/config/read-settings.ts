@@ -1,7 +1,7 @@
 import { homedir, tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultHost, defaultPort, type Settings } from './settings.ts';
+import { defaultHost, defaultPort, defaultRetentionMilliseconds, type Settings } from './settings.ts';
 
 /** The flags `atelier serve` understands; the CLI's help text is generated from the same list. */
 export const serveFlags = {
@@ -13,6 +13,7 @@ export const serveFlags = {
   'public-url': { type: 'string', description: 'Base of returned URLs (env ATELIER_PUBLIC_URL, default http://<host>:<port>)' },
   'log-level': { type: 'string', description: 'debug | info | warn | error | silent (env ATELIER_LOG_LEVEL, default info)' },
   ffmpeg: { type: 'string', description: 'ffmpeg for video encoding, or "off" for the bundled encoder (env ATELIER_FFMPEG, default ffmpeg on PATH)' },
+  retention: { type: 'string', description: 'Keep finished tasks and unreferenced files this long, e.g. 30d, 12h, 90m, or "off" (env ATELIER_RETENTION, default 30d)' },
 } as const;
 
 export class SettingsError extends Error {
@@ -47,6 +48,7 @@ export function readSettings(argv: string[], env: Readonly<Record<string, string
   const publicUrl = ((values['public-url'] as string | undefined) ?? env.ATELIER_PUBLIC_URL ?? `http://${publicHost}:${port}`).replace(/\/+$/, '');
 
   const ffmpegPath = parseFfmpeg((values.ffmpeg as string | undefined) ?? env.ATELIER_FFMPEG, values.ffmpeg !== undefined ? '--ffmpeg' : 'ATELIER_FFMPEG');
+  const retentionMilliseconds = parseRetention((values.retention as string | undefined) ?? env.ATELIER_RETENTION, values.retention !== undefined ? '--retention' : 'ATELIER_RETENTION');
 
   return Object.freeze({
     host,
@@ -68,6 +70,7 @@ export function readSettings(argv: string[], env: Readonly<Record<string, string
     syncWaitMilliseconds: { image: 10 * 60_000, video: 10 * 60_000 },
     logLevel: logLevel as Settings['logLevel'],
     ffmpegPath,
+    retentionMilliseconds,
   });
 }
 
@@ -86,6 +89,26 @@ function parseFfmpeg(value: string | undefined, source: string): string | null {
   if (['off', 'none', '0', 'false'].includes(value.toLowerCase())) return null;
   if (value.trim() !== value) throw new SettingsError(`${source} must be a path to ffmpeg or "off" but received "${value}" (leading or trailing spaces)`);
   return value;
+}
+
+const durationUnits = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const shortestRetention = durationUnits.h;
+const longestRetention = 36_500 * durationUnits.d;
+
+/**
+ * `<integer><m|h|d>` (`30d`, `12h`, `90m`) or `off`; unset means 30 days. At least one hour: the retention sweep
+ * tells a file about to be referenced from an abandoned one by its age (see `RetentionSweeper`), which needs the
+ * retention to be far longer than the moment between storing a file and saving the task that references it.
+ */
+function parseRetention(value: string | undefined, source: string): number | null {
+  if (value === undefined || value === '') return defaultRetentionMilliseconds;
+  if (value.toLowerCase() === 'off') return null;
+  const match = /^(\d{1,7})([mhd])$/.exec(value);
+  const milliseconds = match ? Number(match[1]) * durationUnits[match[2] as keyof typeof durationUnits] : Number.NaN;
+  if (!(milliseconds >= shortestRetention && milliseconds <= longestRetention)) {
+    throw new SettingsError(`${source} must be a duration between 1h and 36500d such as 30d, 12h or 90m, or "off", but received "${value}"`);
+  }
+  return milliseconds;
 }
 
 function parseBooleanEnv(value: string | undefined, name: string): boolean {

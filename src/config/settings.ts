@@ -22,6 +22,11 @@ export interface Settings {
    * always the bundled h264-mp4-encoder.
    */
   ffmpegPath: string | null;
+  /**
+   * How long finished tasks, and stored files no remaining task references, are kept (`--retention`,
+   * `ATELIER_RETENTION`, default 30 days); `null` keeps everything forever.
+   */
+  retentionMilliseconds: number | null;
 }
 
 export interface InputSettings {
@@ -40,3 +45,4 @@ export interface InputSettings {
 
 export const defaultPort = 16688;
 export const defaultHost = '127.0.0.1';
+export const defaultRetentionMilliseconds = 30 * 24 * 3_600_000;

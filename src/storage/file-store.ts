@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extensionForMediaType, mediaTypeForExtension } from './media-types.ts';
 
@@ -13,26 +13,59 @@ export interface StoredFile {
   etag: string;
 }
 
+/** A stored file as the retention sweep sees it. */
+export interface StoredFileInfo {
+  id: string;
+  size: number;
+  /** Epoch ms of the last `put` of these bytes (a `put` of bytes already stored refreshes it). */
+  modifiedAt: number;
+}
+
+/** A temporary file that a write or a removal left behind (the process died half-way). */
+export interface TemporaryFileInfo {
+  name: string;
+  size: number;
+  modifiedAt: number;
+}
+
+/** The files of one shard directory (`files/<first two hex digits>/`), the unit `scan` yields. */
+export interface FileStoreShard {
+  files: StoredFileInfo[];
+  temporaries: TemporaryFileInfo[];
+}
+
 const idPattern = /^([0-9a-f]{64})\.([a-z0-9]{2,5})$/;
+const shardPattern = /^[0-9a-f]{2}$/;
+/** `<id>.<uuid>.partial` (a `put` in progress) or `<id>.<uuid>.deleting` (a `remove` in progress). */
+const temporaryPattern = /^([0-9a-f]{64})\.[a-z0-9]{2,5}\.[0-9a-f-]{36}\.(partial|deleting)$/;
 
 /**
  * Content-addressed storage for inputs and results under `<data-dir>/files`. Each file is written once (to a temp
  * name, then renamed, so a reader never sees half a file) and never changes, which is what makes ids stable URLs
- * and ETags exact.
+ * and ETags exact. Only the retention sweep removes files, through `remove` and `removeTemporary`, which take ids
+ * and names checked against the store's own patterns, never paths.
  */
 export class FileStore {
   readonly root: string;
+  /** Per-id chain of `put`/`remove` calls, so that a removal never interleaves with a `put` of the same bytes. */
+  private readonly busy = new Map<string, Promise<void>>();
 
   constructor(dataDirectory: string) {
     this.root = join(dataDirectory, 'files');
   }
 
+  /**
+   * Stores bytes (or finds them already stored). Storing bytes that exist refreshes their modification time: the
+   * retention sweep keeps files modified within the retention period, so a caller that is about to reference an
+   * old file (a new task with the same input image) is safe until its task row is written.
+   */
   async put(bytes: Uint8Array, mediaType: string): Promise<StoredFile> {
     const hash = createHash('sha256').update(bytes).digest('hex');
     const id = `${hash}.${extensionForMediaType(mediaType)}`;
     const path = this.pathFor(hash, id);
-    const existing = await stat(path).catch(() => undefined);
-    if (!existing || existing.size !== bytes.byteLength) {
+    await this.exclusive(id, async () => {
+      const existing = await stat(path).catch(() => undefined);
+      if (existing?.isFile() && existing.size === bytes.byteLength && (await touch(path))) return;
       await mkdir(join(this.root, hash.slice(0, 2)), { recursive: true });
       const temporary = `${path}.${randomUUID()}.partial`;
       try {
@@ -41,7 +74,7 @@ export class FileStore {
       } finally {
         await rm(temporary, { force: true });
       }
-    }
+    });
     return { id, path, mediaType, size: bytes.byteLength, etag: `"${hash}"` };
   }
 
@@ -63,7 +96,94 @@ export class FileStore {
     return readFile(file.path);
   }
 
+  /**
+   * Lists the store one shard directory at a time (at most 256 batches), so a caller can pause between batches.
+   * Names that are neither stored files nor the store's temporaries are not reported (and so never removed).
+   */
+  async *scan(): AsyncGenerator<FileStoreShard> {
+    const shards = await readdir(this.root).catch(() => [] as string[]);
+    for (const shard of shards.filter((name) => shardPattern.test(name)).sort()) {
+      const names = await readdir(join(this.root, shard)).catch(() => [] as string[]);
+      const batch: FileStoreShard = { files: [], temporaries: [] };
+      for (const name of names) {
+        const kind = idPattern.exec(name) ? 'file' : temporaryPattern.exec(name) ? 'temporary' : undefined;
+        if (!kind || !name.startsWith(shard)) continue;
+        const info = await lstat(join(this.root, shard, name)).catch(() => undefined);
+        if (!info?.isFile()) continue;
+        if (kind === 'file') batch.files.push({ id: name, size: info.size, modifiedAt: info.mtimeMs });
+        else batch.temporaries.push({ name, size: info.size, modifiedAt: info.mtimeMs });
+      }
+      yield batch;
+    }
+  }
+
+  /**
+   * Removes a stored file unless it was modified (stored again) at or after `modifiedBefore`, re-checked at the
+   * moment of removal.
+   *
+   * @param modifiedBefore epoch ms
+   * @returns the bytes freed, or undefined when nothing was removed (unknown or malformed id, or a recent file)
+   */
+  async remove(id: string, options: { modifiedBefore: number }): Promise<number | undefined> {
+    const match = idPattern.exec(id);
+    if (!match) return undefined;
+    const path = this.pathFor(match[1], id);
+    return this.exclusive(id, async () => {
+      const info = await lstat(path).catch(() => undefined);
+      if (!info?.isFile() || info.mtimeMs >= options.modifiedBefore) return undefined;
+      // Another Atelier process on this data directory may store the same bytes between the check above and the
+      // unlink (the per-id chain only orders this process). Renaming first makes the check exact: a `put` that touched
+      // the file before the rename shows in the renamed file's time (and it is put back); one after it finds no
+      // file and writes it again.
+      const doomed = `${path}.${randomUUID()}.deleting`;
+      if (!(await rename(path, doomed).then(() => true, () => false))) return undefined;
+      const moved = await lstat(doomed).catch(() => undefined);
+      if (!moved) return undefined;
+      if (moved.mtimeMs >= options.modifiedBefore) {
+        await rename(doomed, path);
+        return undefined;
+      }
+      await rm(doomed, { force: true });
+      return moved.size;
+    });
+  }
+
+  /**
+   * Removes a temporary file reported by `scan` when it is older than `modifiedBefore` (a write in progress is
+   * never that old).
+   *
+   * @returns the bytes freed, or undefined when nothing was removed
+   */
+  async removeTemporary(name: string, options: { modifiedBefore: number }): Promise<number | undefined> {
+    const match = temporaryPattern.exec(name);
+    if (!match) return undefined;
+    const path = join(this.root, match[1].slice(0, 2), name);
+    const info = await lstat(path).catch(() => undefined);
+    if (!info?.isFile() || info.mtimeMs >= options.modifiedBefore) return undefined;
+    await rm(path, { force: true });
+    return info.size;
+  }
+
   private pathFor(hash: string, id: string): string {
     return join(this.root, hash.slice(0, 2), id);
   }
+
+  /** Runs `work` after every earlier `put`/`remove` of the same id has settled. */
+  private async exclusive<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.busy.get(id) ?? Promise.resolve();
+    const current = previous.then(work);
+    const settled = current.then(() => undefined, () => undefined);
+    this.busy.set(id, settled);
+    try {
+      return await current;
+    } finally {
+      if (this.busy.get(id) === settled) this.busy.delete(id);
+    }
+  }
+}
+
+/** Sets a file's times to now; false when it no longer exists. */
+async function touch(path: string): Promise<boolean> {
+  const now = new Date();
+  return utimes(path, now, now).then(() => true, () => false);
 }

@@ -2,6 +2,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { GenerationRequest } from '../services/generation-request.ts';
 import type { JobSpec } from '../services/job-spec.ts';
 import type { FileStore } from '../storage/file-store.ts';
+import { RetentionSweeper } from './retention-sweeper.ts';
 import { openSqliteTaskBackend } from './sqlite/open-sqlite-task-backend.ts';
 import type { TaskBackend } from './task-backend.ts';
 import { TaskEvents } from './task-events.ts';
@@ -25,6 +26,11 @@ export interface TaskServiceOptions {
   /** Default: SQLite in `<data-dir>/atelier.db`. */
   backend?: TaskBackend;
   scheduler?: SchedulerOptions;
+  /**
+   * Finished tasks and unreferenced stored files older than this are deleted at start-up and hourly
+   * (`RetentionSweeper`); absent or null keeps everything (tests, the one-shot CLI's memory backend).
+   */
+  retentionMilliseconds?: number | null;
 }
 
 /** The running task system: the service the routes use, and what shutdown has to stop. */
@@ -34,13 +40,16 @@ export interface TaskSystem {
   events: TaskEvents;
   backend: TaskBackend;
   webhookSecret: string;
+  /** Present when a retention is set. */
+  sweeper?: RetentionSweeper;
   /** Stops taking work, lets in-flight work settle (see `TaskScheduler.stop`), closes the database. */
   close(): Promise<void>;
 }
 
 /**
  * Wires the task system for a server: opens the backend, recovers what a previous process left (queued tasks run,
- * embedded-engine tasks re-run, cloud tasks resume polling), re-arms pending webhooks and starts scheduling.
+ * embedded-engine tasks re-run, cloud tasks resume polling), re-arms pending webhooks, starts scheduling and, when a
+ * retention is set, the retention sweeper.
  */
 export async function createTaskService(options: TaskServiceOptions): Promise<TaskSystem> {
   const settings = readTaskSettings(options.env);
@@ -64,9 +73,14 @@ export async function createTaskService(options: TaskServiceOptions): Promise<Ta
   });
   await scheduler.start();
   await webhooks.resumePending();
+  const sweeper = options.retentionMilliseconds
+    ? new RetentionSweeper({ store: backend.store, fileStore: options.fileStore, logger: options.logger, retentionMilliseconds: options.retentionMilliseconds })
+    : undefined;
+  sweeper?.start();
   return {
-    service, scheduler, events, backend, webhookSecret,
+    service, scheduler, events, backend, webhookSecret, sweeper,
     close: async () => {
+      await sweeper?.stop();
       await scheduler.stop();
       await webhooks.close();
       await backend.close();

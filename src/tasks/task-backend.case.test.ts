@@ -159,6 +159,86 @@ export function runTaskBackendConformance(options: BackendConformanceOptions): v
       });
     });
 
+    describe('retention', () => {
+      const old = (day: number) => `2020-01-${String(day).padStart(2, '0')}T00:00:00.000Z`;
+      const cutoff = '2021-01-01T00:00:00.000Z';
+      const file = (letter: string) => `${letter.repeat(64)}.png`;
+      const input = (letter: string) => ({ fileId: file(letter), mediaType: 'image/png', width: 4, height: 4, hasAlpha: false });
+      const output = (letter: string) => ({ fileId: file(letter), mediaType: 'image/png', size: 10 });
+      const withInputs = (image: string, mask?: string) => ({ spec: { ...makeTaskRecord().spec, image: input(image), ...(mask ? { mask: input(mask) } : {}) } });
+
+      test('deletes finished tasks older than the cutoff, oldest first, a batch at a time', async () => {
+        const key = `test-${randomUUID()}`;
+        const expired = [
+          makeTaskRecord({ state: 'failed', createdAt: old(1), updatedAt: old(9), finishedAt: old(2), idempotencyKey: key }),
+          makeTaskRecord({ state: 'succeeded', createdAt: old(1), updatedAt: old(9), finishedAt: old(1) }),
+          // No finishedAt: the last update counts.
+          makeTaskRecord({ state: 'canceled', createdAt: old(1), updatedAt: old(3) }),
+        ];
+        const kept = [
+          makeTaskRecord({ state: 'succeeded', createdAt: old(1), updatedAt: old(1), finishedAt: new Date().toISOString() }),
+          makeTaskRecord({ state: 'queued', createdAt: old(1), updatedAt: old(1) }),
+          makeTaskRecord({ state: 'running', createdAt: old(1), updatedAt: old(1), startedAt: old(1) }),
+          // Its completion webhook is still being delivered.
+          makeTaskRecord({ state: 'succeeded', createdAt: old(1), updatedAt: old(1), finishedAt: old(1), webhook: { url: 'https://example.com/hook', state: 'pending', attempts: 2 } }),
+        ];
+        for (const task of [...kept, ...expired]) await backend.store.insert(task);
+
+        const first = await backend.store.deleteFinishedBefore(cutoff, 2);
+        expect(first).toEqual([expired[1], expired[0]]);
+        expect((await backend.store.deleteFinishedBefore(cutoff, 2)).map((task) => task.id)).toEqual([expired[2].id]);
+        expect(await backend.store.deleteFinishedBefore(cutoff, 2)).toEqual([]);
+
+        for (const task of expired) expect(await backend.store.get(task.id)).toBeUndefined();
+        for (const task of kept) expect(await backend.store.get(task.id)).toEqual(task);
+        expect((await backend.store.list({ limit: 100 })).tasks.map((task) => task.id).sort()).toEqual(kept.map((task) => task.id).sort());
+        // The key of a deleted task is free again.
+        expect(await backend.store.findByIdempotencyKey(key)).toBeUndefined();
+        expect((await backend.store.insert(makeTaskRecord({ idempotencyKey: key }))).created).toBe(true);
+      });
+
+      test('measures a task finished by an update from that update', async () => {
+        const task = makeTaskRecord({ state: 'running', createdAt: old(1), updatedAt: old(1) });
+        await backend.store.insert(task);
+        expect(await backend.store.deleteFinishedBefore(cutoff, 10)).toEqual([]);
+        await backend.store.update(task.id, { state: 'succeeded', finishedAt: old(5) }, ['running']);
+        expect(await backend.store.deleteFinishedBefore(old(5), 10)).toEqual([]);
+        expect((await backend.store.deleteFinishedBefore(old(6), 10)).map((deleted) => deleted.id)).toEqual([task.id]);
+        // Delivered webhook: the task may go.
+        const delivered = makeTaskRecord({ state: 'succeeded', finishedAt: old(1), webhook: { url: 'https://example.com/hook', state: 'pending', attempts: 0 } });
+        await backend.store.insert(delivered);
+        expect(await backend.store.deleteFinishedBefore(cutoff, 10)).toEqual([]);
+        await backend.store.update(delivered.id, { webhook: { ...delivered.webhook!, state: 'delivered', attempts: 1 } });
+        expect((await backend.store.deleteFinishedBefore(cutoff, 10)).map((deleted) => deleted.id)).toEqual([delivered.id]);
+      });
+
+      test('tells which file ids the remaining tasks reference: inputs, masks and outputs', async () => {
+        const edit = makeTaskRecord({ ...withInputs('1', '2'), state: 'succeeded', finishedAt: old(1), outputs: [output('3'), output('4')] });
+        const sharing = makeTaskRecord({ ...withInputs('1'), state: 'running' });
+        await backend.store.insert(edit);
+        await backend.store.insert(sharing);
+        const asked = ['1', '2', '3', '4', '5', '6'].map(file);
+        expect(await backend.store.findReferencedFileIds(asked)).toEqual(new Set(['1', '2', '3', '4'].map(file)));
+        expect(await backend.store.findReferencedFileIds([])).toEqual(new Set());
+
+        await backend.store.update(sharing.id, { state: 'succeeded', finishedAt: new Date().toISOString(), outputs: [output('5')] }, ['running']);
+        expect(await backend.store.findReferencedFileIds(asked)).toEqual(new Set(['1', '2', '3', '4', '5'].map(file)));
+
+        await backend.store.deleteFinishedBefore(cutoff, 10);
+        // The input both tasks used stays referenced by the one that is left.
+        expect(await backend.store.findReferencedFileIds(asked)).toEqual(new Set(['1', '5'].map(file)));
+      });
+
+      test('answers for many file ids at once', async () => {
+        const outputs = Array.from({ length: 1200 }, (_, index) => ({ fileId: `${index.toString(16).padStart(64, '0')}.png`, mediaType: 'image/png', size: 1 }));
+        await backend.store.insert(makeTaskRecord({ state: 'succeeded', outputs }));
+        const asked = [...outputs.map((entry) => entry.fileId), file('f')];
+        const referenced = await backend.store.findReferencedFileIds(asked);
+        expect(referenced.size).toBe(1200);
+        expect(referenced.has(file('f'))).toBe(false);
+      });
+    });
+
     describe('queue', () => {
       const owner = 'owner-a';
       const base = { owner, leaseMilliseconds: 1000, excludeProviders: [] as string[] };

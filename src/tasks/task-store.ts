@@ -47,5 +47,23 @@ export interface TaskStore {
    */
   update(id: string, patch: TaskPatch, expectedStates?: readonly TaskState[]): Promise<TaskRecord | undefined>;
   list(query: TaskListQuery): Promise<TaskPage>;
+  /**
+   * Deletes up to `limit` finished tasks (succeeded, failed or canceled) whose finish time — `finishedAt`, else
+   * `updatedAt` — is before `before`, oldest first, and returns them. Tasks still delivering a webhook (`webhook.state`
+   * `pending`) are kept until it is delivered or given up. Unfinished tasks are never deleted. The retention sweep
+   * calls it repeatedly, so one call stays one short transaction
+   * (PostgreSQL: `DELETE FROM tasks WHERE id IN (SELECT id … ORDER BY finished_at LIMIT $2) RETURNING record`).
+   *
+   * @param before ISO 8601 time
+   * @param limit 1–1000 tasks per call
+   */
+  deleteFinishedBefore(before: string, limit: number): Promise<TaskRecord[]>;
+  /**
+   * Which of `fileIds` any stored task references (`fileIdsOfTask`: input image, mask, outputs). The retention
+   * sweep asks this about candidate files in batches, so an implementation keeps an index from file id to task
+   * (PostgreSQL: a `task_files (task_id, file_id)` table with `ON DELETE CASCADE`, and
+   * `SELECT DISTINCT file_id FROM task_files WHERE file_id = ANY($1)`).
+   */
+  findReferencedFileIds(fileIds: readonly string[]): Promise<Set<string>>;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { TaskInsertResult, TaskListQuery, TaskPage, TaskStore } from '../task-store.ts';
-import type { TaskPatch, TaskRecord, TaskState } from '../task-record.ts';
+import { isTerminal, type TaskPatch, type TaskRecord, type TaskState } from '../task-record.ts';
 import { applyTaskPatch } from '../apply-task-patch.ts';
+import { fileIdsOfTask } from '../task-file-references.ts';
 
 /** Deep copy through JSON: exactly what a persistent backend does, so tests catch non-serialisable fields. */
 function copy(task: TaskRecord): TaskRecord {
@@ -50,6 +51,29 @@ export class MemoryTaskStore implements TaskStore {
       .sort((left, right) => (left.id < right.id ? 1 : -1));
     const page = matching.slice(0, query.limit).map(copy);
     return { tasks: page, nextCursor: matching.length > query.limit ? page[page.length - 1].id : undefined };
+  }
+
+  async deleteFinishedBefore(before: string, limit: number): Promise<TaskRecord[]> {
+    const finishedAt = (task: TaskRecord) => task.finishedAt ?? task.updatedAt;
+    const expired = [...this.tasks.values()]
+      .filter((task) => isTerminal(task.state) && task.webhook?.state !== 'pending' && finishedAt(task) < before)
+      .sort((left, right) => (finishedAt(left) < finishedAt(right) ? -1 : finishedAt(left) > finishedAt(right) ? 1 : 0))
+      .slice(0, limit);
+    for (const task of expired) {
+      this.tasks.delete(task.id);
+      if (task.idempotencyKey !== undefined) this.byIdempotencyKey.delete(task.idempotencyKey);
+    }
+    return expired.map(copy);
+  }
+
+  /** Scans every task: fine for the few tasks a test or a one-shot CLI run holds. */
+  async findReferencedFileIds(fileIds: readonly string[]): Promise<Set<string>> {
+    const wanted = new Set(fileIds);
+    const referenced = new Set<string>();
+    for (const task of this.tasks.values()) {
+      for (const id of fileIdsOfTask(task)) if (wanted.has(id)) referenced.add(id);
+    }
+    return referenced;
   }
 
   async close(): Promise<void> {}

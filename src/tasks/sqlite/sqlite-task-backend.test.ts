@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTaskRecord, runTaskBackendConformance } from '../task-backend.case.test.ts';
 import { openSqliteTaskBackend, taskDatabaseFileName } from './open-sqlite-task-backend.ts';
 import { openTaskDatabase } from './open-task-database.ts';
+import { taskMigrations } from './task-migrations.ts';
 
 let directory: string;
 beforeAll(async () => {
@@ -35,7 +36,10 @@ describe('sqlite task backend', () => {
 
     const raw = new Database(join(dataDirectory, taskDatabaseFileName), { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(raw.prepare('SELECT version, name FROM migrations').all()).toEqual([{ version: 1, name: 'tasks and task queue' }]);
+    expect(raw.prepare('SELECT version, name FROM migrations').all()).toEqual([
+      { version: 1, name: 'tasks and task queue' },
+      { version: 2, name: 'finish time and file references for retention' },
+    ]);
     raw.close();
   });
 
@@ -58,6 +62,33 @@ describe('sqlite task backend', () => {
     const third = openSqliteTaskBackend({ file });
     expect(third.exclusive).toBe(true);
     await third.close();
+  });
+
+  it('indexes finish times and file references of tasks stored before retention existed (migration 2)', async () => {
+    const file = join(directory, 'backfill.db');
+    const version1 = openTaskDatabase(file, taskMigrations.filter((migration) => migration.version === 1));
+    const fileId = (letter: string) => `${letter.repeat(64)}.png`;
+    const finished = makeTaskRecord({
+      state: 'succeeded', createdAt: '2020-01-01T00:00:00.000Z', updatedAt: '2020-01-03T00:00:00.000Z', finishedAt: '2020-01-02T00:00:00.000Z',
+      outputs: [{ fileId: fileId('c'), mediaType: 'image/png', size: 1 }, { fileId: fileId('d'), mediaType: 'image/png', size: 1 }],
+    });
+    finished.spec.mask = { fileId: fileId('b'), mediaType: 'image/png', width: 4, height: 4, hasAlpha: false };
+    const canceled = makeTaskRecord({ state: 'canceled', createdAt: '2020-01-01T00:00:00.000Z', updatedAt: '2020-01-04T00:00:00.000Z' });
+    canceled.spec.image = { ...canceled.spec.image, fileId: fileId('e') };
+    const queued = makeTaskRecord({ createdAt: '2020-01-01T00:00:00.000Z', updatedAt: '2020-01-01T00:00:00.000Z' });
+    const insert = version1.prepare('INSERT INTO tasks (id, service, provider_id, state, created_at, updated_at, record) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    for (const task of [finished, canceled, queued]) insert.run(task.id, task.service, task.providerId, task.state, task.createdAt, task.updatedAt, JSON.stringify(task));
+    version1.close();
+
+    const backend = openSqliteTaskBackend({ file });
+    const asked = ['a', 'b', 'c', 'd', 'e', 'f'].map(fileId);
+    expect(await backend.store.findReferencedFileIds(asked)).toEqual(new Set(['a', 'b', 'c', 'd', 'e'].map(fileId)));
+    expect(await backend.store.deleteFinishedBefore('2020-01-02T00:00:00.000Z', 10)).toEqual([]);
+    expect((await backend.store.deleteFinishedBefore('2020-01-05T00:00:00.000Z', 10)).map((task) => task.id)).toEqual([finished.id, canceled.id]);
+    // The queued task keeps the shared input image ('a').
+    expect(await backend.store.findReferencedFileIds(asked)).toEqual(new Set([fileId('a')]));
+    expect(await backend.store.get(queued.id)).toEqual(queued);
+    await backend.close();
   });
 
   it('applies new migrations once and refuses a database from a newer Atelier', () => {

@@ -46,4 +46,29 @@ export const taskMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'finish time and file references for retention',
+    // `finished_at` is the retention clock of a finished task (its `finishedAt`, else `updatedAt`; NULL while
+    // unfinished). `task_files` indexes the file ids of `fileIdsOfTask` (input image, mask, outputs) so the sweep can
+    // ask which files are still referenced without reading every record; the backfill below is that function in SQL.
+    sql: `
+      ALTER TABLE tasks ADD COLUMN finished_at TEXT;
+      UPDATE tasks SET finished_at = COALESCE(json_extract(record, '$.finishedAt'), updated_at)
+        WHERE state IN ('succeeded', 'failed', 'canceled');
+      CREATE INDEX tasks_by_finished_at ON tasks (finished_at) WHERE finished_at IS NOT NULL;
+
+      CREATE TABLE task_files (
+        task_id TEXT NOT NULL,
+        file_id TEXT NOT NULL,
+        PRIMARY KEY (task_id, file_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX task_files_by_file ON task_files (file_id);
+      INSERT OR IGNORE INTO task_files (task_id, file_id)
+        SELECT id, json_extract(record, '$.spec.image.fileId') FROM tasks WHERE json_extract(record, '$.spec.image.fileId') IS NOT NULL
+        UNION SELECT id, json_extract(record, '$.spec.mask.fileId') FROM tasks WHERE json_extract(record, '$.spec.mask.fileId') IS NOT NULL
+        UNION SELECT tasks.id, json_extract(output.value, '$.fileId') FROM tasks, json_each(tasks.record, '$.outputs') AS output
+          WHERE json_extract(output.value, '$.fileId') IS NOT NULL;
+    `,
+  },
 ];

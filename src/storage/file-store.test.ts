@@ -1,0 +1,120 @@
+import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileStore, type FileStoreShard } from './file-store.ts';
+
+let dataDirectory: string;
+let store: FileStore;
+beforeEach(async () => {
+  dataDirectory = await mkdtemp(join(tmpdir(), 'atelier-file-store-'));
+  store = new FileStore(dataDirectory);
+});
+afterEach(async () => {
+  await rm(dataDirectory, { recursive: true, force: true });
+});
+
+const longAgo = new Date('2020-01-01T00:00:00.000Z');
+
+async function age(path: string, when = longAgo): Promise<void> {
+  await utimes(path, when, when);
+}
+
+async function scanAll(): Promise<FileStoreShard> {
+  const all: FileStoreShard = { files: [], temporaries: [] };
+  for await (const shard of store.scan()) {
+    all.files.push(...shard.files);
+    all.temporaries.push(...shard.temporaries);
+  }
+  return all;
+}
+
+describe('FileStore', () => {
+  it('stores bytes under their hash and finds them again', async () => {
+    const stored = await store.put(Buffer.from('hello'), 'image/png');
+    expect(stored.id).toMatch(/^[0-9a-f]{64}\.png$/);
+    expect((await store.read(stored.id)).toString()).toBe('hello');
+    expect(await store.find('../../etc/passwd')).toBeUndefined();
+  });
+
+  it('refreshes the modification time when the same bytes are stored again', async () => {
+    const stored = await store.put(Buffer.from('same'), 'image/png');
+    await age(stored.path);
+    const before = Date.now();
+    await store.put(Buffer.from('same'), 'image/png');
+    expect((await stat(stored.path)).mtimeMs).toBeGreaterThanOrEqual(before - 1000);
+  });
+
+  it('lists stored files and temporaries one shard at a time, and nothing else', async () => {
+    const first = await store.put(Buffer.from('one'), 'image/png');
+    const second = await store.put(Buffer.from('two'), 'video/mp4');
+    const shard = join(store.root, first.id.slice(0, 2));
+    const partial = `${first.id}.0b5e3c4e-1f0a-4a7e-9a57-2d7e8f1c6a10.partial`;
+    await writeFile(join(shard, partial), 'half');
+    await writeFile(join(shard, 'notes.txt'), 'not ours');
+    await writeFile(join(shard, `${'f'.repeat(64)}.png`), 'in the wrong shard');
+    await mkdir(join(store.root, 'zz'));
+    await writeFile(join(store.root, 'zz', first.id), 'not a shard');
+
+    const all = await scanAll();
+    expect(all.files.map((file) => file.id).sort()).toEqual([first.id, second.id].sort());
+    expect(all.files.find((file) => file.id === first.id)).toMatchObject({ size: 3, modifiedAt: expect.any(Number) });
+    expect(all.temporaries).toEqual([{ name: partial, size: 4, modifiedAt: expect.any(Number) }]);
+  });
+
+  it('lists an empty store before anything was stored', async () => {
+    expect(await scanAll()).toEqual({ files: [], temporaries: [] });
+  });
+
+  it('removes a file only when it was not stored since the given time', async () => {
+    const stored = await store.put(Buffer.from('old result'), 'image/png');
+    expect(await store.remove(stored.id, { modifiedBefore: Date.now() - 60_000 })).toBeUndefined();
+    expect(await store.find(stored.id)).toBeDefined();
+
+    await age(stored.path);
+    expect(await store.remove(stored.id, { modifiedBefore: Date.now() - 60_000 })).toBe(10);
+    expect(await store.find(stored.id)).toBeUndefined();
+    expect(await store.remove(stored.id, { modifiedBefore: Date.now() })).toBeUndefined();
+    // Nothing is left behind in the shard.
+    expect(await readdir(join(store.root, stored.id.slice(0, 2)))).toEqual([]);
+  });
+
+  it('never removes by anything but a valid id', async () => {
+    await writeFile(join(dataDirectory, 'precious.png'), 'keep');
+    await age(join(dataDirectory, 'precious.png'));
+    for (const id of ['../precious.png', '../../precious.png', `${'a'.repeat(64)}.png/../../../precious.png`, '']) {
+      expect(await store.remove(id, { modifiedBefore: Date.now() })).toBeUndefined();
+      expect(await store.removeTemporary(id, { modifiedBefore: Date.now() })).toBeUndefined();
+    }
+    expect((await stat(join(dataDirectory, 'precious.png'))).isFile()).toBe(true);
+  });
+
+  it('orders removal and storing of the same bytes, so a put always leaves the file in place', async () => {
+    const bytes = Buffer.from('input image');
+    const stored = await store.put(bytes, 'image/png');
+    const cutoff = Date.now() - 60_000;
+    await age(stored.path);
+    // Removal first: the file goes, and the put that follows writes it again.
+    const [freed, again] = await Promise.all([store.remove(stored.id, { modifiedBefore: cutoff }), store.put(bytes, 'image/png')]);
+    expect(freed).toBe(bytes.byteLength);
+    expect((await store.read(again.id)).equals(bytes)).toBe(true);
+    // Put first: it refreshes the old file, so the removal that follows keeps it.
+    await age(stored.path);
+    const [, keptByPut] = await Promise.all([store.put(bytes, 'image/png'), store.remove(stored.id, { modifiedBefore: cutoff })]);
+    expect(keptByPut).toBeUndefined();
+    expect(await store.find(stored.id)).toBeDefined();
+  });
+
+  it('removes temporaries older than the given time', async () => {
+    const stored = await store.put(Buffer.from('x'), 'image/png');
+    const shard = join(store.root, stored.id.slice(0, 2));
+    const stale = `${stored.id}.0b5e3c4e-1f0a-4a7e-9a57-2d7e8f1c6a10.partial`;
+    const fresh = `${stored.id}.1c6f4d5f-2a1b-4b8f-8b68-3e8f9a2d7b21.deleting`;
+    await writeFile(join(shard, stale), 'abc');
+    await writeFile(join(shard, fresh), 'abcd');
+    await age(join(shard, stale));
+    expect(await store.removeTemporary(stale, { modifiedBefore: Date.now() - 60_000 })).toBe(3);
+    expect(await store.removeTemporary(fresh, { modifiedBefore: Date.now() - 60_000 })).toBeUndefined();
+    expect((await readdir(shard)).sort()).toEqual([stored.id, fresh].sort());
+  });
+});
