@@ -2,6 +2,7 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { ProviderSettingsSource } from '../providers/spec/provider-definition.ts';
+import { fallbackEntryFormat, isFallbackEntry, maxFallbacks } from '../routing/fallback-chain.ts';
 
 /** `<data-dir>/config.json`: provider settings written by `atelier install` and the AOG control plane (mode 0600). */
 export function configFilePath(dataDirectory: string): string {
@@ -10,8 +11,17 @@ export function configFilePath(dataDirectory: string): string {
 
 export interface ConfigFile {
   providers?: Record<string, Record<string, string>>;
-  /** Per-service defaults set through `PUT /aog/v0.2/service` (AOG's stored hybrid policy). */
-  services?: Record<string, { hybrid_policy?: string }>;
+  /**
+   * Per-service defaults: `hybrid_policy` (set through `PUT /aog/v0.2/service`, AOG's stored policy) and
+   * `fallbacks`, the providers tried after the chosen one fails with a retryable error when a request sends no
+   * `fallbacks` of its own (edited by hand, e.g. `["tencent", "local"]`).
+   */
+  services?: Record<string, ServiceDefaults>;
+}
+
+export interface ServiceDefaults {
+  hybrid_policy?: string;
+  fallbacks?: string[];
 }
 
 /** Reads environment variables and the config file; a missing file is an empty config, a broken one an error. */
@@ -31,7 +41,23 @@ export async function readConfigFile(dataDirectory: string): Promise<ConfigFile>
   } catch (error) {
     throw new Error(`${configFilePath(dataDirectory)} is not valid JSON: ${(error as Error).message}`);
   }
+  checkServiceDefaults(parsed, configFilePath(dataDirectory));
   return parsed;
+}
+
+/**
+ * Checks how `services.<service>.fallbacks` is written, so a typo stops start-up (or the control-plane write that
+ * re-reads the file) instead of failing requests later. Whether the providers exist and are configured is checked
+ * per request, since configuration can change while Atelier runs.
+ */
+function checkServiceDefaults(config: ConfigFile, path: string): void {
+  for (const [service, defaults] of Object.entries(config.services ?? {})) {
+    const fallbacks = (defaults as ServiceDefaults | null)?.fallbacks;
+    if (fallbacks === undefined) continue;
+    if (!Array.isArray(fallbacks) || fallbacks.length > maxFallbacks || !fallbacks.every(isFallbackEntry)) {
+      throw new Error(`${path}: services.${service}.fallbacks must be an array of at most ${maxFallbacks} entries, each ${fallbackEntryFormat}, but received ${JSON.stringify(fallbacks).slice(0, 200)}`);
+    }
+  }
 }
 
 /**

@@ -11,19 +11,19 @@ export const routingErrors = {
   provider_not_configured: {
     status: 404, businessCode: 40001, retryable: false,
     message: 'There is no available target provider for the request: {reason}',
-    description: 'hybrid_policy always_remote (or an explicit remote provider) was asked for, but no cloud provider that serves the model is configured.',
+    description: 'hybrid_policy always_remote (or an explicit remote provider) was asked for, but no cloud provider that serves the model is configured; or a fallback names a cloud provider that is not configured.',
     howToFix: 'Configure the provider (e.g. set DASHSCOPE_API_KEY, or `atelier install image-to-image --remote --flavor aliyun --auth_key ...`), or use hybrid_policy default.',
   },
   provider_not_found: {
     status: 404, businessCode: 40010, retryable: false,
     message: 'The provider does not exist: {provider} (known: {known})',
-    description: 'remote_service_provider names no provider Atelier knows.',
+    description: 'remote_service_provider, or an entry of fallbacks, names no provider Atelier knows.',
     howToFix: 'Use aliyun (dashscope), tencent, stepfun, openai or local, or an AOG provider name such as remote_aliyun_image-to-image.',
   },
   provider_cannot_serve: {
     status: 400, businessCode: 150201, retryable: false,
     message: '{provider} cannot serve this request: {reason}',
-    description: 'The chosen provider does not support the model, service or an input the request needs.',
+    description: 'The chosen provider (or a fallback) does not support the model, service or an input the request needs.',
     howToFix: 'Pick another model or provider, or drop the unsupported input.',
   },
 } as const satisfies Record<string, ErrorSpec>;

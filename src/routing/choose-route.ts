@@ -2,6 +2,7 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import type { ProviderCatalog } from '../providers/provider-catalog.ts';
 import type { ServiceName } from '../providers/spec/generation-call.ts';
 import type { Warning } from '../providers/spec/warning.ts';
+import { resolveFallbacks, type RouteTarget } from './fallback-chain.ts';
 import type { HybridPolicy } from './hybrid-policy.ts';
 
 /** Embedded-engine model per service. */
@@ -16,12 +17,36 @@ export interface RouteRequest {
   hybridPolicy: HybridPolicy;
   /** A provider name (id or alias), already checked to be a string. */
   remoteServiceProvider?: string;
+  /**
+   * Providers to try after the chosen one fails with a retryable error, as the client wrote them (`"tencent"`,
+   * `"aliyun:wanx2.1-imageedit"`). Undefined = the service's configured default; `[]` = none.
+   */
+  fallbacks?: readonly string[];
+  /** The service's default fallbacks (`services.<service>.fallbacks` in config.json). */
+  defaultFallbacks?: readonly string[];
 }
 
-export interface ChosenRoute {
-  providerId: string;
-  modelId: string;
+export interface ChosenRoute extends RouteTarget {
   warnings: Warning[];
+  /** The fallback chain after the chosen provider, in order (possibly empty). */
+  fallbacks: RouteTarget[];
+}
+
+/**
+ * Picks the provider and model for a request (see `choosePrimaryRoute`), then resolves the fallback chain: the
+ * request's own `fallbacks`, else the service's configured default (see `resolveFallbacks`).
+ */
+export function chooseRoute(request: RouteRequest, catalog: ProviderCatalog): ChosenRoute {
+  const primary = choosePrimaryRoute(request, catalog);
+  const fromRequest = request.fallbacks !== undefined;
+  const chain = resolveFallbacks({
+    service: request.service,
+    model: request.model,
+    hybridPolicy: request.hybridPolicy,
+    entries: (fromRequest ? request.fallbacks : request.defaultFallbacks) ?? [],
+    source: fromRequest ? 'request' : 'config',
+  }, primary, catalog);
+  return { ...primary, warnings: [...primary.warnings, ...chain.warnings], fallbacks: chain.fallbacks };
 }
 
 /**
@@ -32,9 +57,9 @@ export interface ChosenRoute {
  *   the embedded engine.
  * `remote_service_provider` narrows the cloud candidates to one provider.
  */
-export function chooseRoute(request: RouteRequest, catalog: ProviderCatalog): ChosenRoute {
+function choosePrimaryRoute(request: RouteRequest, catalog: ProviderCatalog): RouteTarget & { warnings: Warning[] } {
   const { service, hybridPolicy } = request;
-  const local: ChosenRoute = { providerId: 'local', modelId: localModelByService[service], warnings: [] };
+  const local: RouteTarget & { warnings: Warning[] } = { providerId: 'local', modelId: localModelByService[service], warnings: [] };
   const wantedProvider = request.remoteServiceProvider === undefined ? undefined : catalog.findProvider(request.remoteServiceProvider);
   if (request.remoteServiceProvider !== undefined && !wantedProvider) {
     throw new GatewayError('provider_not_found', { provider: request.remoteServiceProvider, known: catalog.definitions.map((definition) => definition.capabilities.id).join(', ') });

@@ -57,6 +57,7 @@ export async function createContext(settings: Settings, options: { logger?: Logg
     dataDirectory: settings.dataDirectory, models: catalog, fileStore, logger, env, publicUrl: settings.publicUrl,
     allowPrivateUrls: settings.input.allowPrivateUrls, prepare: (request) => prepareJob(request, prepareContext),
     backend: options.durableTasks === false ? createMemoryTaskBackend() : undefined,
+    retentionMilliseconds: options.durableTasks === false ? null : settings.retentionMilliseconds,
   });
   const generation = taskSystem.service;
   logger.debug('context ready', { sharpConcurrency: sharp.concurrency(), dataDirectory: settings.dataDirectory });

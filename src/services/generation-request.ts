@@ -19,6 +19,11 @@ export interface GenerationRequest {
   model?: string;
   hybridPolicy: HybridPolicy;
   remoteServiceProvider?: string;
+  /**
+   * Atelier extension: providers to try, in order, when the chosen one fails with a retryable error — `"tencent"`
+   * or `"provider:model"`. Undefined = the service's configured default; `[]` = no fallback.
+   */
+  fallbacks?: string[];
   image: InputReference;
   mask?: InputReference;
   maskConvention: MaskConvention;

@@ -12,7 +12,8 @@ export interface GenerationService {
 
 /**
  * In-process execution without persistence: prepare, call the provider, poll if it is async, store the outputs.
- * Used by the CLI's one-shot commands, where there is no server to survive.
+ * Used by the CLI's one-shot commands, where there is no server to survive. Runs the chosen provider only: the
+ * fallback chain (`JobSpec.fallbacks`) is the durable scheduler's job.
  */
 export class DirectGenerationService implements GenerationService {
   constructor(private readonly context: PrepareContext & { sleep(milliseconds: number, signal?: AbortSignal): Promise<void> }) {}

@@ -44,6 +44,9 @@ export interface JobSpec {
   providerOptions: Record<string, unknown>;
   /** Warnings produced before the provider ran (routing, input adaptation); merged into the result's warnings. */
   warnings: Warning[];
-  /** Providers to try, in order, when the chosen one fails with a retryable error (each with its model id). */
+  /**
+   * Providers to try, in order, when the chosen one fails with a retryable error (each with its model id; resolved
+   * and checked by routing). `providerOptions` are never sent to them. Absent = no fallback.
+   */
   fallbacks?: Array<{ providerId: string; modelId: string }>;
 }

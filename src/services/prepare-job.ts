@@ -2,6 +2,7 @@ import type { InputSettings } from '../config/settings.ts';
 import { loadImageInput, type LoadedImage } from '../input/load-image-input.ts';
 import { normalizeMask } from '../input/normalize-mask.ts';
 import type { ProviderCatalog } from '../providers/provider-catalog.ts';
+import type { ServiceName } from '../providers/spec/generation-call.ts';
 import type { Warning } from '../providers/spec/warning.ts';
 import { chooseRoute } from '../routing/choose-route.ts';
 import type { FileStore } from '../storage/file-store.ts';
@@ -13,6 +14,8 @@ export interface PrepareContext {
   fileStore: FileStore;
   inputSettings: InputSettings;
   serverHost: string;
+  /** The service's configured default fallbacks (`services.<service>.fallbacks` in config.json), if any. */
+  defaultFallbacks?(service: ServiceName): readonly string[] | undefined;
 }
 
 /**
@@ -21,10 +24,10 @@ export interface PrepareContext {
  * holds references instead of megabytes of base64.
  */
 export async function prepareJob(request: GenerationRequest, context: PrepareContext): Promise<JobSpec> {
-  const route = chooseRoute(
-    { service: request.service, model: request.model, hybridPolicy: request.hybridPolicy, remoteServiceProvider: request.remoteServiceProvider },
-    context.catalog,
-  );
+  const route = chooseRoute({
+    service: request.service, model: request.model, hybridPolicy: request.hybridPolicy, remoteServiceProvider: request.remoteServiceProvider,
+    fallbacks: request.fallbacks, defaultFallbacks: context.defaultFallbacks?.(request.service),
+  }, context.catalog);
   const inputContext = { settings: context.inputSettings, serverHost: context.serverHost };
   const image = await loadImageInput(request.image.value, request.image.type, 'image', inputContext);
   const warnings: Warning[] = [...route.warnings];
@@ -44,10 +47,19 @@ export async function prepareJob(request: GenerationRequest, context: PrepareCon
 
   const provider = context.catalog.findProvider(route.providerId)!;
   const providerNames = [provider.capabilities.id, ...provider.capabilities.aliases];
+  // Provider options belong to the first provider of the chain only: a fallback runs without them (the scheduler
+  // says so in the result's warnings when it happens).
   const providerOptions: Record<string, unknown> = {};
   for (const [name, options] of Object.entries(request.providerOptions)) {
-    if (providerNames.includes(name)) Object.assign(providerOptions, options);
-    else warnings.push({ type: 'unsupported', feature: `provider_options.${name}`, details: `ignored: the request was served by ${route.providerId}, not ${name}` });
+    if (providerNames.includes(name)) {
+      Object.assign(providerOptions, options);
+      continue;
+    }
+    const fallback = route.fallbacks.find((target) => context.catalog.findProvider(name)?.capabilities.id === target.providerId);
+    const details = fallback
+      ? `ignored: provider options apply to the first provider (${route.providerId}) only, not to the fallback ${fallback.providerId}`
+      : `ignored: the request was served by ${route.providerId}, not ${name}`;
+    warnings.push({ type: 'unsupported', feature: `provider_options.${name}`, details });
   }
 
   return {
@@ -60,6 +72,7 @@ export async function prepareJob(request: GenerationRequest, context: PrepareCon
     parameters: request.parameters,
     providerOptions,
     warnings,
+    ...(route.fallbacks.length > 0 ? { fallbacks: route.fallbacks } : {}),
   };
 }
 

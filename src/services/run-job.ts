@@ -8,8 +8,18 @@ import { compositeOutsideMask } from './composite-outside-mask.ts';
 /** What a finished job leaves behind: stored outputs, every warning, billable usage. */
 export interface JobOutcome {
   files: StoredFile[];
+  /** One per file, in the same order, when the provider reported a seed for every output (the embedded engine). */
+  seeds?: number[];
+  /** What the provider understood and applied (embedded engine: catalogue or motion ids), when it says. */
+  applied?: string[];
   warnings: Warning[];
   usage: Usage;
+}
+
+/** The outputs' seeds, or undefined unless every output has one (a partial list could be misread by position). */
+export function seedsOf(outputs: ReadonlyArray<{ seed?: number }>): number[] | undefined {
+  const seeds = outputs.map((output) => output.seed);
+  return seeds.length > 0 && seeds.every((seed) => seed !== undefined) ? (seeds as number[]) : undefined;
 }
 
 /** Reads the stored inputs back and builds the provider's unified call. */
@@ -58,7 +68,7 @@ export async function storeResult(spec: JobSpec, result: GenerationResult, fileS
     }
     files.push(await fileStore.put(stored.bytes, stored.mediaType));
   }
-  return { files, warnings, usage: result.usage };
+  return { files, seeds: seedsOf(result.outputs), applied: result.applied, warnings, usage: result.usage };
 }
 
 /**

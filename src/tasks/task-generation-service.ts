@@ -4,7 +4,7 @@ import type { ServiceName } from '../providers/spec/generation-call.ts';
 import type { GenerationRequest } from '../services/generation-request.ts';
 import type { GenerationService } from '../services/generation-service.ts';
 import type { JobSpec } from '../services/job-spec.ts';
-import type { JobOutcome } from '../services/run-job.ts';
+import { seedsOf, type JobOutcome } from '../services/run-job.ts';
 import type { FileStore, StoredFile } from '../storage/file-store.ts';
 import { hashRequest } from './request-hash.ts';
 import type { TaskBackend } from './task-backend.ts';
@@ -132,7 +132,7 @@ export class TaskGenerationService implements GenerationService {
         if (!file) throw new Error(`output ${output.fileId} of task ${task.id} is missing from the file store`);
         files.push(file);
       }
-      return { files, warnings: task.warnings, usage: task.usage ?? {} };
+      return { files, seeds: seedsOf(task.outputs), applied: task.applied, warnings: task.warnings, usage: task.usage ?? {} };
     }
     throw taskError(task, waitedMilliseconds);
   }

@@ -38,6 +38,19 @@ export interface TaskOutput {
   fileId: string;
   mediaType: string;
   size: number;
+  /** The seed that reproduces this output (n = 1), when the provider reports one (the embedded engine does). */
+  seed?: number;
+}
+
+/** A provider that failed before the next one of the fallback chain took over. */
+export interface FailedProvider {
+  providerId: string;
+  modelId: string;
+  /** `start` calls it received. */
+  attempts: number;
+  error: SerializedGatewayError;
+  /** ISO 8601. */
+  failedAt: string;
 }
 
 /** Delivery state of the completion webhook (the task itself never waits for it). */
@@ -70,14 +83,27 @@ export interface TaskRecord {
   attempts: number;
   /** Upper bound on `attempts`. */
   maxAttempts: number;
-  /** Minted once per task and passed to every `start` (providers that support it de-duplicate on it). */
+  /**
+   * Minted once per task and passed to every `start` (providers that support it de-duplicate on it); each fallback
+   * provider gets a key derived from it (`submissionKeyFor`).
+   */
   submissionKey: string;
-  /** The provider's own handle (e.g. DashScope's task id), saved as soon as `start` returns it. */
+  /**
+   * The provider's own handle (e.g. DashScope's task id), saved as soon as `start` returns it; `null` once a
+   * fallback provider took over (the failed provider's handle no longer applies).
+   */
   operation?: JsonValue;
+  /**
+   * Providers of the fallback chain (`spec.fallbacks`) that failed before `providerId` took over, oldest first. Its
+   * length is the position of `providerId` in the chain; written in the same update that switches the provider.
+   */
+  failedProviders?: FailedProvider[];
   /** 0–100. */
   progress: number;
   outputs: TaskOutput[];
   warnings: Warning[];
+  /** What the provider understood and applied (embedded engine: catalogue or motion ids), when it says. */
+  applied?: string[];
   usage?: Usage;
   error?: SerializedGatewayError;
   /** The last retryable error while a retry is scheduled (cleared on success). */

@@ -19,12 +19,17 @@ export interface TaskResource {
   started_at?: string;
   finished_at?: string;
   deadline_at: string;
-  outputs: Array<{ url: string; media_type: string; size: number }>;
+  /** `seed` reproduces that output when sent back with `n` = 1 (present when the provider reports seeds). */
+  outputs: Array<{ url: string; media_type: string; size: number; seed?: number }>;
+  /** What the provider understood and applied, e.g. `["watercolor", "brighter"]` (the embedded engine). */
+  applied?: string[];
   warnings: Warning[];
   usage?: Usage;
   error?: { code: string; message: string; business_code: number; retryable: boolean; provider_code?: string };
   /** The last retryable failure while the task waits for a retry. */
   last_error?: { code: string; message: string };
+  /** Providers of the fallback chain that failed before `provider` took over, oldest first. */
+  failed_providers?: Array<{ provider: string; model: string; attempts: number; error: { code: string; message: string }; failed_at: string }>;
   webhook?: { url: string; state: string; attempts: number };
   links: { self: string; events: string; cancel: string };
 }
@@ -48,7 +53,11 @@ export function toTaskResource(task: TaskRecord, publicUrl: string): TaskResourc
     attempts: task.attempts,
     created_at: task.createdAt,
     deadline_at: new Date(task.deadlineAt).toISOString(),
-    outputs: task.outputs.map((output) => ({ url: `${publicUrl}/v1/files/${output.fileId}`, media_type: output.mediaType, size: output.size })),
+    outputs: task.outputs.map((output) => ({
+      url: `${publicUrl}/v1/files/${output.fileId}`, media_type: output.mediaType, size: output.size,
+      ...(output.seed !== undefined ? { seed: output.seed } : {}),
+    })),
+    ...(task.applied ? { applied: task.applied } : {}),
     warnings: task.warnings,
     links: { self, events: `${self}/events`, cancel: `${self}/cancel` },
   };
@@ -65,6 +74,12 @@ export function toTaskResource(task: TaskRecord, publicUrl: string): TaskResourc
       retryable: task.error.retryable,
       ...(typeof providerCode === 'string' ? { provider_code: providerCode } : {}),
     };
+  }
+  if (task.failedProviders?.length) {
+    resource.failed_providers = task.failedProviders.map((failure) => ({
+      provider: failure.providerId, model: failure.modelId, attempts: failure.attempts,
+      error: { code: failure.error.code, message: failure.error.message }, failed_at: failure.failedAt,
+    }));
   }
   if (task.lastError && task.state === 'queued') resource.last_error = { code: task.lastError.code, message: task.lastError.message };
   if (task.webhook) resource.webhook = { url: redactQuery(task.webhook.url), state: task.webhook.state, attempts: task.webhook.attempts };

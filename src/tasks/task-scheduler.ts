@@ -9,6 +9,7 @@ import { buildGenerationCall } from '../services/run-job.ts';
 import type { FileStore } from '../storage/file-store.ts';
 import { ActiveRun } from './active-run.ts';
 import { pollOperation } from './poll-operation.ts';
+import { canFallBack, fallbackPatch, fallbackWarnings, heldOperation, nextFallback, specForCurrentProvider, submissionKeyFor } from './provider-fallback.ts';
 import type { TaskBackend } from './task-backend.ts';
 import type { TaskEvents } from './task-events.ts';
 import { isTerminal, type QueueEntry, type TaskPatch, type TaskRecord, type TaskState } from './task-record.ts';
@@ -60,10 +61,14 @@ export interface SchedulerOptions {
 
 const unfinishedStates: readonly TaskState[] = ['queued', 'running'];
 
+/** What happens to a queue entry once its runner is done: removed, kept (retry, shutdown), or moved to a provider. */
+type EntryDisposition = { keep: false } | { keep: true; moveTo?: string };
+
 /**
  * Runs tasks from the queue: per-provider concurrency limits, leases renewed while working, retries with backoff for
- * retryable errors only, a deadline per task, cancellation, and recovery after a crash. It talks to storage only
- * through `TaskStore` and `TaskQueue`, so the backend can change without touching it.
+ * retryable errors only, the fallback chain (`spec.fallbacks`, see `provider-fallback.ts`), a deadline per task,
+ * cancellation, and recovery after a crash. It talks to storage only through `TaskStore` and `TaskQueue`, so the
+ * backend can change without touching it.
  *
  * Recovery (`start`): leases of a dead process are released; then every queued task runs, a running embedded-engine
  * task runs again, a running cloud task with a saved operation resumes polling, and a cloud task that crashed while
@@ -166,7 +171,7 @@ export class TaskScheduler {
       if (run) run.stop('cancel');
       else {
         await this.queue.remove(taskId);
-        if (task.operation !== undefined) this.cancelUpstream(task, task.operation);
+        this.cancelHeldOperation(task);
       }
       this.announceEnd(canceled);
       return canceled;
@@ -286,27 +291,40 @@ export class TaskScheduler {
     const renewal = setInterval(() => void this.renewLease(run), Math.max(10, Math.floor(this.leaseMilliseconds / 3)));
     renewal.unref();
     let deadlineTimer: NodeJS.Timeout | undefined;
-    let keepEntry = false;
+    let disposition: EntryDisposition = { keep: false };
     try {
       const task = await this.store.get(entry.taskId);
       if (!task || isTerminal(task.state)) return;
+      if (task.providerId !== entry.providerId) {
+        // The task switched to a fallback provider but a crash came before its queue entry followed: move the entry
+        // now, so it runs under the new provider's concurrency limit.
+        disposition = { keep: true, moveTo: task.providerId };
+        return;
+      }
       const remaining = task.deadlineAt - this.now();
       if (remaining <= 0) {
         await this.fail(task.id, deadlineError(task), unfinishedStates);
-        if (task.operation !== undefined) this.cancelUpstream(task, task.operation);
+        this.cancelHeldOperation(task);
         return;
       }
       deadlineTimer = setTimeout(() => run.stop('deadline'), remaining);
       deadlineTimer.unref();
       await this.runTask(run, task);
     } catch (error) {
-      keepEntry = await this.handleFailure(run, error);
+      disposition = await this.handleFailure(run, error);
     } finally {
       clearInterval(renewal);
       clearTimeout(deadlineTimer);
-      this.active.delete(entry.taskId);
+      // A moved entry may already be claimed again by the time this runs: only forget this run, not its successor.
+      if (this.active.get(entry.taskId) === run) this.active.delete(entry.taskId);
       try {
-        if (!keepEntry && run.stopReason !== 'lease-lost') await this.queue.remove(entry.taskId);
+        if (run.stopReason === 'lease-lost') {
+          // Another runner owns the entry now.
+        } else if (disposition.keep && disposition.moveTo !== undefined) {
+          await this.moveQueueEntry(entry.taskId, disposition.moveTo);
+        } else if (!disposition.keep) {
+          await this.queue.remove(entry.taskId);
+        }
       } catch (error) {
         this.dependencies.logger.error('could not remove a finished queue entry', { taskId: entry.taskId, error });
       }
@@ -324,7 +342,7 @@ export class TaskScheduler {
 
     let task: TaskRecord;
     let result: GenerationResult;
-    if (initial.operation !== undefined) {
+    if (heldOperation(initial) !== undefined) {
       // A saved handle means the provider has the task: resume polling, never start again.
       const resumed = await this.store.update(initial.id, { state: 'running', runPhase: 'polling', startedAt: initial.startedAt ?? this.isoNow() }, unfinishedStates);
       if (!resumed) return;
@@ -342,7 +360,7 @@ export class TaskScheduler {
       if (!starting) return;
       task = starting;
       this.dependencies.events.emit('task-start', { task });
-      const call = await buildGenerationCall(task.spec, this.dependencies.fileStore);
+      const call = await buildGenerationCall(specForCurrentProvider(task), this.dependencies.fileStore);
       // A billable cloud start is never aborted half-way: the provider might accept it and we would lose the handle.
       const signal = run.local ? run.signal : new AbortController().signal;
       const started = await model.start(call, this.callContext(run, task, signal));
@@ -367,11 +385,11 @@ export class TaskScheduler {
     const outputs = [];
     for (const output of result.outputs) {
       const stored = await this.dependencies.fileStore.put(output.bytes, output.mediaType);
-      outputs.push({ fileId: stored.id, mediaType: stored.mediaType, size: stored.size });
+      outputs.push({ fileId: stored.id, mediaType: stored.mediaType, size: stored.size, ...(output.seed !== undefined ? { seed: output.seed } : {}) });
     }
     await this.finish(task.id, {
-      state: 'succeeded', outputs, progress: 100, usage: result.usage, finishedAt: this.isoNow(),
-      warnings: [...task.spec.warnings, ...task.warnings, ...result.warnings],
+      state: 'succeeded', outputs, progress: 100, usage: result.usage, applied: result.applied, finishedAt: this.isoNow(),
+      warnings: [...task.spec.warnings, ...fallbackWarnings(task), ...task.warnings, ...result.warnings],
     });
   }
 
@@ -391,7 +409,7 @@ export class TaskScheduler {
   private callContext(run: ActiveRun, task: TaskRecord, signal: AbortSignal): CallContext {
     return {
       signal,
-      idempotencyKey: task.submissionKey,
+      idempotencyKey: submissionKeyFor(task),
       onProgress: (percent) => this.reportProgress(run, percent),
     };
   }
@@ -424,42 +442,72 @@ export class TaskScheduler {
     }
   }
 
-  /** Decides what a failure means; returns true when the queue entry stays (retry scheduled, or shutdown). */
-  private async handleFailure(run: ActiveRun, error: unknown): Promise<boolean> {
+  /**
+   * Decides what a failure means: a retry on the same provider when the retry policy allows it, else the next
+   * provider of the fallback chain when the error allows that (`canFallBack`), else a failed task.
+   */
+  private async handleFailure(run: ActiveRun, error: unknown): Promise<EntryDisposition> {
     const reason = run.stopReason;
-    if (reason === 'lease-lost') return true;
+    if (reason === 'lease-lost') return { keep: true };
     const task = await this.store.get(run.taskId);
-    if (!task) return false;
+    if (!task) return { keep: false };
     if (reason === 'shutdown') {
       await this.queue.release(task.id, this.owner, this.now());
-      return true;
+      return { keep: true };
     }
     if (reason === 'cancel' || isTerminal(task.state)) {
-      if (task.state === 'canceled' && task.operation !== undefined) this.cancelUpstream(task, task.operation);
-      return false;
+      if (task.state === 'canceled') this.cancelHeldOperation(task);
+      return { keep: false };
     }
     if (reason === 'deadline') {
       await this.fail(task.id, deadlineError(task), unfinishedStates);
-      if (task.operation !== undefined) this.cancelUpstream(task, task.operation);
-      return false;
+      this.cancelHeldOperation(task);
+      return { keep: false };
     }
 
     const gatewayError = this.asGatewayError(error, task);
+    const providerHeldOperation = heldOperation(task) !== undefined;
     // Once the provider holds an operation the task was accepted: whatever happens next is never resubmitted.
-    const decision = task.operation === undefined
-      ? decideRetry(error, { attempts: task.attempts, maxAttempts: task.maxAttempts, local: run.local, backoff: this.options.retryBackoff ?? { baseMs: 1000, maxMs: 60_000 } })
-      : { retry: false as const };
+    const decision = providerHeldOperation
+      ? { retry: false as const }
+      : decideRetry(error, { attempts: task.attempts, maxAttempts: task.maxAttempts, local: run.local, backoff: this.options.retryBackoff ?? { baseMs: 1000, maxMs: 60_000 } });
     if (decision.retry) {
       const queued = await this.store.update(task.id, { state: 'queued', progress: 0, lastError: gatewayError.toJSON() }, unfinishedStates);
-      if (!queued) return false;
+      if (!queued) return { keep: false };
       await this.queue.release(task.id, this.owner, this.now() + decision.delayMilliseconds);
       this.dependencies.logger.info('task will be retried', { taskId: task.id, attempt: task.attempts, delayMilliseconds: decision.delayMilliseconds, code: gatewayError.code });
       this.dependencies.events.emit('task-retry', { task: queued, delayMilliseconds: decision.delayMilliseconds });
       this.wakeIn(decision.delayMilliseconds);
-      return true;
+      return { keep: true };
+    }
+    const next = nextFallback(task);
+    if (next && canFallBack(error, providerHeldOperation)) {
+      // Persisted before anything reaches the next provider: a crash from here on resumes there, and the provider
+      // that failed is never sent this task again. The queue entry follows in `execute`, once the lease renewal stopped.
+      const moved = await this.store.update(task.id, fallbackPatch(task, error, next, this.isoNow()), unfinishedStates);
+      if (!moved) return { keep: false };
+      this.dependencies.logger.warn('provider failed; the task moves to the next provider of its fallback chain', {
+        taskId: task.id, failed: task.providerId, next: next.providerId, code: error.code,
+      });
+      this.dependencies.events.emit('task-retry', { task: moved, delayMilliseconds: 0 });
+      return { keep: true, moveTo: next.providerId };
     }
     await this.fail(task.id, gatewayError, unfinishedStates);
-    return false;
+    return { keep: false };
+  }
+
+  /** Re-files a task's queue entry under another provider (after a fallback), ready at once. */
+  private async moveQueueEntry(taskId: string, providerId: string): Promise<void> {
+    // Remove, then add: a crash in between leaves no entry, and `start` re-queues every unfinished task by its
+    // stored provider, which is already the new one.
+    await this.queue.remove(taskId);
+    await this.queue.enqueue({ taskId, providerId, availableAt: this.now() });
+  }
+
+  /** Best effort: cancels the provider's operation when the task holds one. */
+  private cancelHeldOperation(task: TaskRecord): void {
+    const operation = heldOperation(task);
+    if (operation !== undefined) this.cancelUpstream(task, operation);
   }
 
   private asGatewayError(error: unknown, task: TaskRecord): GatewayError {

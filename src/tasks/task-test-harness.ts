@@ -146,7 +146,10 @@ export interface HarnessOptions {
   manualStart?: boolean;
 }
 
-/** Builds a harness; the fake `prepare` routes `request.model` (a provider id) and stores the request's image. */
+/**
+ * Builds a harness; the fake `prepare` routes `request.model` (a provider id), keeps that provider's
+ * `providerOptions`, maps `request.fallbacks` (provider ids) to the chain and stores the request's image.
+ */
 export async function createHarness(models: FakeModels, options: HarnessOptions = {}): Promise<Harness> {
   const directory = await mkdtemp(join(tmpdir(), 'atelier-tasks-'));
   const fileStore = new FileStore(directory);
@@ -165,8 +168,10 @@ export async function createHarness(models: FakeModels, options: HarnessOptions 
     requestedModel: request.model,
     image: { fileId: storedInput.id, mediaType: 'image/png', width: 8, height: 8, hasAlpha: false },
     parameters: request.parameters,
-    providerOptions: {},
+    providerOptions: request.providerOptions[request.model ?? 'local'] ?? {},
     warnings: [{ type: 'substituted', feature: 'model', details: 'prepared by the harness' }],
+    // Fallbacks name fake providers directly (every fake model is `fake-model`).
+    ...(request.fallbacks?.length ? { fallbacks: request.fallbacks.map((providerId) => ({ providerId, modelId: 'fake-model' })) } : {}),
   });
   const service = new TaskGenerationService({
     backend, scheduler, events, fileStore, prepare,

@@ -81,7 +81,7 @@ export function registerAogControlPlaneRoutes(app: AtelierApp, context: AppConte
     if (!(hybridPolicies as readonly unknown[]).includes(policy)) throw new GatewayError('hybrid_policy_invalid', { received: describeReceived(policy) });
     await updateConfigFile(context.settings.dataDirectory, (config) => {
       config.services ??= {};
-      config.services[service] = { hybrid_policy: policy as string };
+      config.services[service] = { ...config.services[service], hybrid_policy: policy as string }; // keeps its fallbacks
     });
     await context.reloadConfiguration();
     return http.json(envelope(10000, 'service interface call success'));

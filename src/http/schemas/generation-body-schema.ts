@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
 import { inputTypes } from '../../input/load-image-input.ts';
 import type { ServiceName } from '../../providers/spec/generation-call.ts';
+import { fallbackEntryFormat, isFallbackEntry, maxFallbacks } from '../../routing/fallback-chain.ts';
 import { hybridPolicies, type HybridPolicy } from '../../routing/hybrid-policy.ts';
 import type { GenerationRequest, InputReference } from '../../services/generation-request.ts';
 import { booleanField, integerBetween, numberAboveUpTo, oneOf, parseSize, sizeField, text } from './field-schemas.ts';
@@ -20,6 +21,15 @@ export const commonGenerationFields = {
   seed: integerBetween(0, 2147483647).optional().openapi({ description: 'Seed of the first output; output i uses seed + i.' }),
   provider_options: z.record(z.string(), z.record(z.string(), z.unknown()), { error: 'an object keyed by provider name' }).optional()
     .openapi({ description: 'Provider-specific options under the provider\'s name, e.g. {"aliyun": {"function": "stylization_all"}}.' }),
+  fallbacks: z.array(z.string({ error: fallbackEntryFormat }).refine(isFallbackEntry, { error: fallbackEntryFormat }), { error: `an array of at most ${maxFallbacks} providers` })
+    .max(maxFallbacks, { error: `an array of at most ${maxFallbacks} providers` }).optional()
+    .openapi({
+      description: 'Atelier extension: providers to try, in order, when the chosen one fails with a retryable error (unavailable, throttled, timed out) — '
+        + 'never after bad input, rejected credentials or refused content. Each entry is a provider name as remote_service_provider accepts it, '
+        + 'optionally with a model: "tencent", "aliyun:wanx2.1-imageedit", "local". Omitted = the service\'s configured default '
+        + '(services.<service>.fallbacks in config.json); [] = no fallback. provider_options are sent to the first provider only.',
+      example: ['tencent', 'local'],
+    }),
 };
 
 /** Image-to-image body: AOG's fields plus mask, strength, style, size, output_format. */
@@ -30,7 +40,7 @@ export const imageToImageBodySchema = z.object({
   mask_type: z.enum(inputTypes).optional().openapi({ description: 'How to read mask.' }),
   mask_convention: oneOf(['white', 'alpha', 'auto']).optional().openapi({ description: 'white = white marks the edit area (DashScope); alpha = transparent marks it (OpenAI); auto (default) detects.' }),
   strength: numberAboveUpTo(0, 1).optional().openapi({ description: 'How far the result moves from the original, (0, 1]; larger = more change.' }),
-  style: text(100).optional().openapi({ description: 'Embedded-engine style id from GET /v1/styles; bypasses prompt understanding.' }),
+  style: text(100).optional().openapi({ description: 'Embedded-engine catalogue id from GET /v1/styles; replaces the style the prompt names (the prompt\'s edits still apply).' }),
   size: sizeField.optional().openapi({ description: 'Output size WxH for providers that take one.' }),
   output_format: oneOf(['png', 'jpeg', 'webp']).optional().openapi({ description: 'Output encoding (embedded engine; default PNG for PNG/alpha inputs, else JPEG).' }),
 }).openapi('ImageToImageRequest');
@@ -86,6 +96,7 @@ function common(service: ServiceName, body: ImageToImageBody | ImageToVideoBody,
     model: body.model,
     hybridPolicy: body.hybrid_policy ?? defaultPolicy,
     remoteServiceProvider: body.remote_service_provider,
+    fallbacks: body.fallbacks,
     image: reference(body.image, body.image_type),
     providerOptions: body.provider_options ?? {},
   };

@@ -1,0 +1,31 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readConfigFile } from './provider-config-file.ts';
+
+let directory: string;
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'atelier-config-file-'));
+});
+afterEach(() => rm(directory, { recursive: true, force: true }));
+
+async function withConfig(config: unknown) {
+  await writeFile(join(directory, 'config.json'), JSON.stringify(config));
+  return readConfigFile(directory);
+}
+
+describe('config.json service defaults', () => {
+  it('reads services.<service>.fallbacks next to hybrid_policy', async () => {
+    const config = await withConfig({ services: { 'image-to-image': { hybrid_policy: 'default', fallbacks: ['tencent', 'aliyun:wanx-x-painting', 'local'] } } });
+    expect(config.services?.['image-to-image']?.fallbacks).toEqual(['tencent', 'aliyun:wanx-x-painting', 'local']);
+  });
+
+  it('stops at a fallbacks value that is not a list of provider names, naming the key', async () => {
+    for (const fallbacks of ['local', ['local tencent'], [42], ['a', 'b', 'c', 'd', 'e', 'f']]) {
+      await expect(withConfig({ services: { 'image-to-video': { fallbacks } } })).rejects.toThrow(
+        /config\.json: services\.image-to-video\.fallbacks must be an array of at most 5 entries, each a provider name or provider:model/,
+      );
+    }
+  });
+});
