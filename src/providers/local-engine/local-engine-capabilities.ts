@@ -1,5 +1,6 @@
 import type { ProviderCapabilities } from '../spec/capabilities.ts';
 import { availableParallelism } from 'node:os';
+import { motionIds } from '../../engine/video/motion-catalogue.ts';
 
 /** Input formats the embedded engine decodes (sharp/libvips). */
 const engineFormats = ['png', 'jpeg', 'webp', 'bmp', 'tiff', 'gif', 'avif'] as const;
@@ -37,7 +38,7 @@ export const localEngineCapabilities: ProviderCapabilities = {
         duration: { type: 'integer', minimum: 3, maximum: 5, description: 'Seconds (default 5).' },
         resolution: { type: 'enum', values: ['480P', '720P', '1080P'], description: 'Shorter side 480/720/1080 (default 720P), aspect kept.' },
         seed: { type: 'integer', minimum: 0, maximum: 2147483647, description: 'Seed for motion jitter.' },
-        motion: { type: 'string', description: 'Explicit motion id; wins over the prompt.' },
+        motion: { type: 'enum', values: motionIds, description: 'Explicit motion id; wins over the prompt.' },
       },
       input: { formats: engineFormats, maxBytes: 50 * 1024 * 1024, alpha: 'flattened' },
       maskConvention: 'none',
