@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors/gateway-error.ts';
+import { DecodedBase64 } from './inline-base64-text.ts';
 
 const dataUriPattern = /^data:([\w.+-]+\/[\w.+-]+)?((?:;[\w-]+=[\w.+-]+)*);base64,/i;
 /**
@@ -12,7 +13,8 @@ const outsideAlphabet = /[^A-Za-z0-9+/=]/;
  * anything else outside the base64 alphabet is refused rather than silently skipped, as Buffer.from would.
  * The size is checked on the encoded length, before any allocation.
  */
-export function decodeBase64Input(text: string, options: { parameter: string; maxBytes: number }): Buffer {
+export function decodeBase64Input(text: string | DecodedBase64, options: { parameter: string; maxBytes: number }): Buffer {
+  if (text instanceof DecodedBase64) return checkedDecoded(text, options);
   let payload = text.trimStart();
   if (/^data:/i.test(payload)) {
     const match = dataUriPattern.exec(payload);
@@ -25,6 +27,17 @@ export function decodeBase64Input(text: string, options: { parameter: string; ma
   const bytes = decodeWellFormed(payload) ?? decodeCarefully(payload, options.parameter);
   if (bytes.length > options.maxBytes) throw new GatewayError('input_too_large', { parameter: options.parameter, limitBytes: options.maxBytes });
   return bytes;
+}
+
+/**
+ * Base64 already decoded from the body's bytes (well formed, so nothing to explain), with the same size checks in
+ * the same order as the string path: the encoded length first, then the decoded bytes.
+ */
+function checkedDecoded(text: DecodedBase64, options: { parameter: string; maxBytes: number }): Buffer {
+  if (Math.floor((text.payloadLength * 3) / 4) > options.maxBytes * 1.05 + 1024 || text.bytes.length > options.maxBytes) {
+    throw new GatewayError('input_too_large', { parameter: options.parameter, limitBytes: options.maxBytes });
+  }
+  return text.bytes;
 }
 
 /**

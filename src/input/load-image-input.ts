@@ -4,6 +4,7 @@ import { GatewayError, describeReceived } from '../errors/gateway-error.ts';
 import type { ImageInput } from '../providers/spec/generation-call.ts';
 import { decodeBase64Input } from './decode-base64-input.ts';
 import { decodeBmp, readBmpSize } from './decode-bmp.ts';
+import { DecodedBase64 } from './inline-base64-text.ts';
 import { guardedDownload } from './guarded-download.ts';
 import { describeLeadingBytes, mediaTypeByFormat, sniffImageFormat, type ImageFormat } from './image-format.ts';
 import { readPathInput } from './read-path-input.ts';
@@ -24,11 +25,17 @@ export interface LoadedImage extends ImageInput {
 
 /**
  * The one entry point for every image (and mask) that enters Atelier, whatever route or CLI command it came from.
+ * `value` is the request's string, or for base64 a `DecodedBase64` the route read from the body's bytes.
  *
  * @param parameter the request field, named in errors (`image`, `mask`)
  * @throws GatewayError with an input_* code a person can act on
  */
 export async function loadImageInput(value: unknown, type: unknown, parameter: string, context: InputContext): Promise<LoadedImage> {
+  // Base64 read from the body's bytes arrives decoded (the route made it one only for image_type base64).
+  if (value instanceof DecodedBase64) {
+    if (type !== 'base64') throw new Error(`decoded base64 given for ${parameter} with ${parameter}_type ${String(type)}`);
+    return inspectImage(decodeBase64Input(value, { parameter, maxBytes: context.settings.maxBytes }), parameter, context.settings.maxPixels);
+  }
   if (typeof value !== 'string' || value.length === 0) {
     throw new GatewayError('parameter_invalid', { parameter, expected: 'a non-empty string', received: describeReceived(value) });
   }

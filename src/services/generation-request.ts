@@ -1,10 +1,12 @@
+import type { DecodedBase64 } from '../input/inline-base64-text.ts';
 import type { ServiceName } from '../providers/spec/generation-call.ts';
 import type { HybridPolicy } from '../routing/hybrid-policy.ts';
 import type { JobParameters } from './job-spec.ts';
 
 /** An image as the client referred to it: the value and how to read it. */
 export interface InputReference {
-  value: string;
+  /** The request's string, or a large base64 value the route read from the body's bytes and decoded. */
+  value: string | DecodedBase64;
   type: 'path' | 'url' | 'base64';
 }
 

@@ -41,7 +41,7 @@ export async function prepareJob(request: GenerationRequest, context: PrepareCon
       imageHeight: image.height,
       maxInputPixels: context.inputSettings.maxPixels,
     });
-    const stored = await context.fileStore.put(canonical.bytes, 'image/png');
+    const stored = await context.fileStore.put(canonical.bytes, 'image/png', { handOff: true });
     mask = { fileId: stored.id, mediaType: 'image/png', width: canonical.width, height: canonical.height, hasAlpha: false };
   }
 
@@ -77,6 +77,7 @@ export async function prepareJob(request: GenerationRequest, context: PrepareCon
 }
 
 async function storeInput(image: LoadedImage, fileStore: FileStore): Promise<StoredInputReference> {
-  const stored = await fileStore.put(image.bytes, image.mediaType);
+  // Handed off: the task usually starts at once in this process and would otherwise read the file straight back.
+  const stored = await fileStore.put(image.bytes, image.mediaType, { handOff: true });
   return { fileId: stored.id, mediaType: image.mediaType, width: image.width, height: image.height, hasAlpha: image.hasAlpha };
 }

@@ -2,7 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { AppContext } from '../../server/create-context.ts';
 import { defineRoute, type AtelierApp } from '../define-route.ts';
-import { readJsonObject, validateBody } from '../parse-json-body.ts';
+import { withInlineBase64 } from '../inline-base64-request.ts';
+import { readJsonObjectWithInlineBase64, validateBody } from '../parse-json-body.ts';
 import { booleanField } from '../schemas/field-schemas.ts';
 import { checkAogFields, dropEmptySelectors, imageToVideoBodySchema, imageToVideoRequest } from '../schemas/generation-body-schema.ts';
 import { errorResponses, warningSchema } from '../schemas/response-schemas.ts';
@@ -50,10 +51,12 @@ export function clientGone(): Response {
 
 export function registerAogImageToVideoRoute(app: AtelierApp, context: AppContext): void {
   defineRoute(app, definition, async (http) => {
-    const raw = dropEmptySelectors(await readJsonObject(http));
+    // A base64 image is read from the body's bytes rather than parsed into a multi-megabyte string.
+    const { body: parsed, inlineBase64 } = await readJsonObjectWithInlineBase64(http, ['image']);
+    const raw = dropEmptySelectors(parsed);
     checkAogFields(raw);
     const body = validateBody(bodySchema, raw);
-    const request = imageToVideoRequest(body, context.defaultPolicy('image-to-video'));
+    const request = withInlineBase64(imageToVideoRequest(body, context.defaultPolicy('image-to-video')), inlineBase64);
     if (body.async === true) {
       const { task } = await context.tasks.submit(request);
       const taskUrl = `${context.settings.publicUrl}/v1/tasks/${task.id}`;

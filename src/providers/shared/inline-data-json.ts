@@ -18,7 +18,7 @@ export class InlineData {
  * `JSON.stringify(body)` as UTF-8 bytes, with every `InlineData` value written as its data URI string.
  * The result is byte-for-byte what `JSON.stringify` would give with the data URIs in place.
  */
-export function serializeJsonWithInlineData(body: unknown): Buffer {
+export function serializeJsonWithInlineData(body: unknown): Buffer<ArrayBuffer> {
   const inline: InlineData[] = [];
   const token = `@@atelier-inline-${randomUUID()}-`;
   const json = JSON.stringify(body, (_key, value: unknown) => {

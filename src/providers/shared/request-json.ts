@@ -66,7 +66,9 @@ export async function requestJson(request: JsonRequest): Promise<JsonResponse> {
       response = await request.fetch(request.url, {
         method: request.method,
         headers: request.headers,
-        body: request.form ?? (request.body === undefined ? undefined : new Uint8Array(serializeJsonWithInlineData(request.body))),
+        // The serialised Buffer goes as it is: undici copies a BufferSource body once anyway, so a `new Uint8Array(…)`
+        // here would be a second 10.7 MB copy (~2 ms) of an 8 MB image's body.
+        body: request.form ?? (request.body === undefined ? undefined : serializeJsonWithInlineData(request.body)),
         signal: callSignal.signal,
         redirect: 'error',
       });

@@ -1,0 +1,91 @@
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import { Hono } from 'hono';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readBodyBytes } from '../../src/http/read-body-bytes.ts';
+import { makePhotoLikeImage } from '../support/test-images.ts';
+import { createTestApp } from '../support/test-context.ts';
+
+let harness: Awaited<ReturnType<typeof createTestApp>>;
+let photo: Buffer;
+let mask: Buffer;
+const route = '/aog/v0.2/services/image-to-image';
+
+beforeAll(async () => {
+  harness = await createTestApp();
+  photo = await sharp(await makePhotoLikeImage(800, 600)).jpeg({ quality: 100 }).toBuffer();
+  const pixels = Buffer.alloc(800 * 600);
+  for (let index = 0; index < pixels.length; index += 1) pixels[index] = (index % 800) > 400 && ((index * 7919) % 13) !== 0 ? 255 : 0;
+  mask = await sharp(pixels, { raw: { width: 800, height: 600, channels: 1 } }).png({ compressionLevel: 0 }).toBuffer();
+});
+afterAll(() => harness.close());
+
+describe('AOG image-to-image with images large enough to be read from the body bytes', () => {
+  it('serves a base64 image and a data-URI mask read as bytes', async () => {
+    expect(photo.toString('base64').length).toBeGreaterThan(16 * 1024);
+    expect(mask.toString('base64').length).toBeGreaterThan(16 * 1024);
+    const response = await harness.post(route, {
+      image: photo.toString('base64'), image_type: 'base64',
+      mask: `data:image/png;base64,${mask.toString('base64')}`, mask_type: 'base64', prompt: 'remove it',
+    });
+    const body = (await response.json()) as { url?: string[]; message?: string };
+    expect(response.status, JSON.stringify(body)).toBe(200);
+    const file = await harness.app.request(new URL(body.url![0]).pathname);
+    expect((await sharp(Buffer.from(await file.arrayBuffer())).metadata()).width).toBe(800);
+  });
+
+  it('reads a long base64 value given as a path as the path it claims to be', async () => {
+    const response = await harness.post(route, { image: photo.toString('base64'), image_type: 'path', prompt: 'x' });
+    const body = (await response.json()) as { code: string };
+    expect(response.status).toBe(400);
+    expect(body.code).toMatch(/^input_/);
+  });
+
+  it('reports a damaged base64 image the way it always did', async () => {
+    const text = photo.toString('base64');
+    const response = await harness.post(route, { image: `${text.slice(0, 30_000)}!${text.slice(30_001)}`, image_type: 'base64' });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toContain('the character "!"');
+  });
+});
+
+describe('readBodyBytes on a Node server', () => {
+  let server: Server;
+  let port: number;
+  beforeAll(async () => {
+    const app = new Hono();
+    app.post('/', async (http) => {
+      const bytes = await readBodyBytes(http);
+      return http.json({ length: bytes.length, sum: bytes.reduce((total, byte) => (total + byte) % 65521, 0) });
+    });
+    server = createServer(getRequestListener(app.fetch));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  function send(chunks: Buffer[], headers: Record<string, string>): Promise<{ length: number; sum: number }> {
+    return new Promise((resolve, reject) => {
+      const outgoing = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/', headers }, (incoming) => {
+        let text = '';
+        incoming.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        incoming.on('end', () => resolve(JSON.parse(text) as { length: number; sum: number }));
+      });
+      outgoing.on('error', reject);
+      for (const chunk of chunks) outgoing.write(chunk);
+      outgoing.end();
+    });
+  }
+
+  it('reads a body with a Content-Length, and a chunked one, byte for byte', async () => {
+    const body = Buffer.alloc(300_000);
+    for (let index = 0; index < body.length; index += 1) body[index] = (index * 31) & 0xff;
+    const expected = { length: body.length, sum: body.reduce((total, byte) => (total + byte) % 65521, 0) };
+    const parts = [body.subarray(0, 70_000), body.subarray(70_000, 200_001), body.subarray(200_001)];
+    expect(await send(parts, { 'content-length': String(body.length) })).toEqual(expected);
+    expect(await send(parts, { 'transfer-encoding': 'chunked' })).toEqual(expected);
+    expect(await send([], { 'content-length': '0' })).toEqual({ length: 0, sum: 0 });
+  });
+});
