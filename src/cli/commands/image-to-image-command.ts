@@ -6,7 +6,7 @@ import { validateBody } from '../../http/parse-json-body.ts';
 import { imageToImageBodySchema, imageToImageRequest } from '../../http/schemas/generation-body-schema.ts';
 import { silentLogger } from '../../logging/logger.ts';
 import { createContext } from '../../server/create-context.ts';
-import { inProcessSettings, inputFields, numberOrUndefined } from '../in-process-input.ts';
+import { inProcessSettings, inputFields, numberOrUndefined, routingFields, routingFlags } from '../in-process-input.ts';
 import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from '../command.ts';
 
 const flags: Record<string, FlagSpec> = {
@@ -22,6 +22,7 @@ const flags: Record<string, FlagSpec> = {
   model: { type: 'string', description: 'Model name (default: the embedded engine)' },
   'output-format': { type: 'string', description: 'png | jpeg | webp' },
   'data-dir': { type: 'string', description: 'Data directory for provider config and stored results (default ~/.atelier)' },
+  ...routingFlags,
 };
 
 /**
@@ -55,6 +56,7 @@ export const imageToImageCommand: Command = {
       mask: typeof values.mask === 'string' ? inputFields(values.mask).value : undefined,
       mask_type: typeof values.mask === 'string' ? inputFields(values.mask).type : undefined,
       mask_convention: values['mask-convention'],
+      ...routingFields(values),
     };
     const context = await createContext(settings, { logger: silentLogger, durableTasks: false });
     try {

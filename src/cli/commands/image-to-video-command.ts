@@ -7,7 +7,7 @@ import { imageToVideoBodySchema, imageToVideoRequest } from '../../http/schemas/
 import { silentLogger } from '../../logging/logger.ts';
 import { createContext } from '../../server/create-context.ts';
 import { isTerminal } from '../../tasks/task-record.ts';
-import { inProcessSettings, inputFields, numberOrUndefined } from '../in-process-input.ts';
+import { inProcessSettings, inputFields, numberOrUndefined, routingFields, routingFlags } from '../in-process-input.ts';
 import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from '../command.ts';
 import { createProgressBar } from './tasks-command.ts';
 
@@ -21,6 +21,7 @@ const flags: Record<string, FlagSpec> = {
   seed: { type: 'string', description: 'Seed for motion jitter' },
   model: { type: 'string', description: 'Model name (default: the embedded engine; wan2.2-i2v-plus uses DashScope when configured)' },
   'data-dir': { type: 'string', description: 'Data directory for provider config and stored results (default ~/.atelier)' },
+  ...routingFlags,
 };
 
 /**
@@ -50,6 +51,7 @@ export const imageToVideoCommand: Command = {
       image_type: inputFields(image).type,
       prompt: values.prompt, model: values.model, motion: values.motion, resolution: values.resolution,
       duration: numberOrUndefined(values.duration), seed: numberOrUndefined(values.seed),
+      ...routingFields(values),
     })) as Record<string, unknown>;
     const stem = basename(image, extname(image)).replace(/[^\w.-]+/g, '_') || 'video';
     const target = resolve((values.out as string | undefined) ?? `${stem}-atelier.mp4`);
