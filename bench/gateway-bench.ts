@@ -15,7 +15,8 @@
  * The fake runs in this process (no network); its tasks succeed at the first poll. Atelier's poll interval is capped
  * at 1 ms and the DashScope rate limits are lifted (`DASHSCOPE_SUBMITS_PER_SECOND`, `…_TASK_QUERIES_PER_SECOND`):
  * they are waits DashScope imposes, not work Atelier does. Options (env): BENCH_REQUESTS (per cell and path, default
- * 48), BENCH_WARMUP (requests per path before measuring, default 8).
+ * 48), BENCH_WARMUP (requests per path before measuring, default 8), BENCH_SIZES (comma-separated MB, default `1,8`),
+ * BENCH_IN_FLIGHT (comma-separated, default `1,8`) — the last two for quick same-session before/after comparisons.
  */
 import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -27,6 +28,8 @@ import { spawnServer, type SpawnedServer } from '../test/support/spawn-server.ts
 
 const requestsPerCell = Number(process.env.BENCH_REQUESTS ?? 48);
 const warmupRequests = Number(process.env.BENCH_WARMUP ?? 8);
+const sizes = (process.env.BENCH_SIZES ?? '1,8').split(',').map(Number);
+const inFlightCounts = (process.env.BENCH_IN_FLIGHT ?? '1,8').split(',').map(Number);
 const model = 'wanx2.1-imageedit';
 
 /** A JPEG of noise close to `targetBytes` (noise does not compress, so the size is real), within the model's 4096 px. */
@@ -187,10 +190,10 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0];
   const cells: Cell[] = [];
   try {
-    for (const [label, target] of [['1 MB', 1_000_000], ['8 MB', 8_000_000]] as const) {
-      const image = await noiseJpeg(target);
-      const name = `${label} JPEG (${(image.bytes.length / 1e6).toFixed(2)} MB, ${image.width}×${image.height})`;
-      for (const inFlight of [1, 8]) {
+    for (const megabytes of sizes) {
+      const image = await noiseJpeg(megabytes * 1_000_000);
+      const name = `${megabytes} MB JPEG (${(image.bytes.length / 1e6).toFixed(2)} MB, ${image.width}×${image.height})`;
+      for (const inFlight of inFlightCounts) {
         const cell = await measureCell(fake, image, name, inFlight, directory);
         cells.push(cell);
         console.error(formatRow(cell));
