@@ -1,5 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
+import { LargeBodyGate } from './large-body-gate.ts';
+
+/** Bodies from this size on wait for their turn (see `LargeBodyGate`): about a 0.75 MB image in base64. */
+const largeBodyBytes = 1024 * 1024;
+/** Longest a body may hold the turn while it arrives: loopback or a gigabit LAN delivers 30 MB well within it. */
+const largeBodyHoldLimitMilliseconds = 500;
+const largeBodyGate = new LargeBodyGate(largeBodyHoldLimitMilliseconds);
 
 /**
  * The request body's bytes. With a declared Content-Length (checked against the body limit by `createApp` before
@@ -7,14 +14,15 @@ import type { Context } from 'hono';
  * the chunks, concatenate them and copy the result once more into an ArrayBuffer — two 10.7 MB copies for an 8 MB
  * image instead of one. Otherwise (chunked bodies, which the streaming body limit counts; in-process tests) from the
  * web `Request`. Always the raw request, not `context.req`: hono caches what it reads for the request's lifetime,
- * which for a sync AOG call is the whole task.
+ * which for a sync AOG call is the whole task. Large bodies are read one at a time (`LargeBodyGate`).
  */
 export async function readBodyBytes(context: Context): Promise<Buffer> {
   const incoming = (context.env as { incoming?: unknown } | undefined)?.incoming;
   const declared = context.req.header('content-length');
   if (isIncomingMessage(incoming) && declared !== undefined && /^\d+$/.test(declared) && context.req.header('transfer-encoding') === undefined
     && !incoming.readableDidRead) {
-    return readIncoming(incoming, Number(declared));
+    const length = Number(declared);
+    return length < largeBodyBytes ? readIncoming(incoming, length) : largeBodyGate.run(() => readIncoming(incoming, length));
   }
   return Buffer.from(await context.req.raw.arrayBuffer());
 }

@@ -88,4 +88,23 @@ describe('readBodyBytes on a Node server', () => {
     expect(await send(parts, { 'transfer-encoding': 'chunked' })).toEqual(expected);
     expect(await send([], { 'content-length': '0' })).toEqual({ length: 0, sum: 0 });
   });
+
+  it('reads large bodies one at a time without losing any, and a stalled one does not block the others', async () => {
+    const large = (seed: number) => {
+      const body = Buffer.alloc(1_500_000);
+      for (let index = 0; index < body.length; index += 1) body[index] = (index * seed) & 0xff;
+      return body;
+    };
+    const checksum = (body: Buffer) => ({ length: body.length, sum: body.reduce((total, byte) => (total + byte) % 65521, 0) });
+    const bodies = [3, 5, 7, 11, 13, 17].map(large);
+    // A client that sends half of a large body and then stalls holds its turn for at most the hold limit (0.5 s).
+    const stalled = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'content-length': String(bodies[0].length) } });
+    stalled.on('error', () => {});
+    stalled.write(bodies[0].subarray(0, 700_000));
+    const started = Date.now();
+    const answers = await Promise.all(bodies.slice(1).map((body) => send([body.subarray(0, 500_000), body.subarray(500_000)], { 'content-length': String(body.length) })));
+    expect(answers).toEqual(bodies.slice(1).map(checksum));
+    expect(Date.now() - started).toBeLessThan(15_000);
+    stalled.destroy();
+  }, 30_000);
 });
