@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { createSeededRandom } from '../engine/seeded-random.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { parseJsonObject, parseJsonObjectWithInlineBase64 } from './parse-json-body.ts';
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
+/** Deterministic pseudo-random numbers, so a failure can be replayed. */
 function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = createSeededRandom(seed);
+  return () => random.next();
 }
 
 const fields = ['image', 'mask'];

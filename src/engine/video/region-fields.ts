@@ -1,5 +1,5 @@
 import type { PixelField, RasterRgba, RowRange } from './frame-sampler.ts';
-import { randomBetween, seededRandom } from './seeded-random.ts';
+import { createSeededRandom } from '../seeded-random.ts';
 
 /**
  * Per-frame displacement and brightness fields for the region motions (sway, ripple, drifting clouds, flicker).
@@ -27,10 +27,10 @@ function smoothstep(edge0: number, edge1: number, value: number): number {
  * (branches) and fading to nothing at the bottom (trunks, ground), with slow gusts and a faster flutter.
  */
 export function swayField(width: number, height: number, strength: number, seed: number): RegionField {
-  const random = seededRandom(seed ^ 0x5a17);
+  const random = createSeededRandom(seed ^ 0x5a17);
   const amplitude = 0.012 * width * strength;
   const rowAmplitude = Float32Array.from({ length: height }, (_, y) => amplitude * Math.pow(1 - y / height, 1.5));
-  const columnPhase = randomBetween(random, 0, fullTurn);
+  const columnPhase = random.between(0, fullTurn);
   const columnSine = new Float32Array(width);
   const columnCosine = new Float32Array(width);
   for (let x = 0; x < width; x++) {
@@ -38,10 +38,10 @@ export function swayField(width: number, height: number, strength: number, seed:
     columnSine[x] = Math.sin(angle);
     columnCosine[x] = Math.cos(angle);
   }
-  const swayHertz = randomBetween(random, 0.4, 0.6);
-  const flutterHertz = randomBetween(random, 0.9, 1.3);
+  const swayHertz = random.between(0.4, 0.6);
+  const flutterHertz = random.between(0.9, 1.3);
   const gustHertz = 0.17;
-  const gustPhase = randomBetween(random, 0, fullTurn);
+  const gustPhase = random.between(0, fullTurn);
   const dx = new Float32Array(width * height);
   return {
     movingRows: { from: 0, to: height },
@@ -69,7 +69,7 @@ export function swayField(width: number, height: number, strength: number, seed:
  * that the ripples stay visible even on flat-coloured water.
  */
 export function rippleField(width: number, height: number, strength: number, seed: number): RegionField {
-  const random = seededRandom(seed ^ 0x71ee);
+  const random = createSeededRandom(seed ^ 0x71ee);
   const rowWeight = Float32Array.from({ length: height }, (_, y) => smoothstep(0.4 * height, height, y));
   // Phase accumulated row by row from the local wavelength, so the wave frequency changes smoothly with depth.
   const shortest = 0.012 * height;
@@ -83,7 +83,7 @@ export function rippleField(width: number, height: number, strength: number, see
     rowPhase[y] = phase;
     rowAmplitude[y] = 0.25 * wavelength * strength * rowWeight[y];
   }
-  const crestPhase = randomBetween(random, 0, fullTurn);
+  const crestPhase = random.between(0, fullTurn);
   const crestCosine = new Float32Array(width);
   const crestSine = new Float32Array(width);
   const sideSine = new Float32Array(width);
@@ -96,8 +96,8 @@ export function rippleField(width: number, height: number, strength: number, see
     sideSine[x] = Math.sin(side);
     sideCosine[x] = Math.cos(side);
   }
-  const waveHertz = randomBetween(random, 0.7, 0.9);
-  const sideHertz = randomBetween(random, 0.4, 0.6);
+  const waveHertz = random.between(0.7, 0.9);
+  const sideHertz = random.between(0.4, 0.6);
   const shading = 0.06 * strength;
   const dx = new Float32Array(width * height);
   const dy = new Float32Array(width * height);
@@ -165,18 +165,18 @@ export function cloudDriftField(width: number, height: number, strength: number,
  * highlight mask, see `highlight-mask.ts`) says the picture is bright.
  */
 export function flickerGain(width: number, height: number, strength: number, seed: number, durationSeconds: number) {
-  const random = seededRandom(seed ^ 0xf11c);
+  const random = createSeededRandom(seed ^ 0xf11c);
   const columns = Math.max(2, Math.round((6 * width) / Math.max(width, height)));
   const rows = Math.max(2, Math.round((6 * height) / Math.max(width, height)));
   const depth = 0.22 * strength;
   const cells = Array.from({ length: columns * rows }, () => ({
-    slowHertz: randomBetween(random, 1.2, 3.5),
-    slowPhase: randomBetween(random, 0, fullTurn),
-    fastHertz: randomBetween(random, 4, 7),
-    fastPhase: randomBetween(random, 0, fullTurn),
-    dips: Array.from({ length: Math.round(randomBetween(random, 1, 4) * (durationSeconds / 5)) }, () => ({
-      start: randomBetween(random, 0, durationSeconds),
-      length: randomBetween(random, 0.06, 0.16),
+    slowHertz: random.between(1.2, 3.5),
+    slowPhase: random.between(0, fullTurn),
+    fastHertz: random.between(4, 7),
+    fastPhase: random.between(0, fullTurn),
+    dips: Array.from({ length: Math.round(random.between(1, 4) * (durationSeconds / 5)) }, () => ({
+      start: random.between(0, durationSeconds),
+      length: random.between(0.06, 0.16),
     })),
   }));
   // Where each pixel column and row falls between grid cell centres.
