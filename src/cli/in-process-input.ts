@@ -1,7 +1,11 @@
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { readSettings } from '../config/read-settings.ts';
 import type { Settings } from '../config/settings.ts';
-import type { FlagSpec } from './command.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import { silentLogger } from '../logging/logger.ts';
+import { createContext, type AppContext } from '../server/create-context.ts';
+import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from './command.ts';
 
 /** A CLI number flag: undefined when absent, otherwise Number(value) (validation happens in the request schema). */
 export function numberOrUndefined(value: string | boolean | undefined): number | undefined {
@@ -36,4 +40,49 @@ export function routingFields(values: Record<string, string | boolean | undefine
     hybrid_policy: values['hybrid-policy'],
     fallbacks: typeof fallbacks === 'string' ? fallbacks.split(',').map((entry) => entry.trim()).filter(Boolean) : undefined,
   };
+}
+
+/** Parsed flag values of a command. */
+export type FlagValues = Record<string, string | boolean | undefined>;
+
+/** The flags every in-process command shares: where the data directory is. */
+export const dataDirectoryFlag: Record<string, FlagSpec> = {
+  'data-dir': { type: 'string', description: 'Data directory for provider config and stored results (default ~/.atelier)' },
+};
+
+/**
+ * The frame of an in-process command: parses its flags (`--help` prints the help, `--image` is required), creates a
+ * context whose tasks live in memory (a one-shot run must not share or take work from a server's task database),
+ * runs `work`, prints a gateway error as `atelier <name>: <message> [<code>]` with exit code 1, and always closes
+ * the context. `onError` runs first on any error (e.g. to end a progress bar).
+ */
+export async function runInProcessCommand(
+  command: Command,
+  argv: string[],
+  work: (input: { values: FlagValues; image: string; context: AppContext }) => Promise<number>,
+  onError: () => void = () => {},
+): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: parseOptionsFor(command.flags), strict: true }) as { values: FlagValues };
+  if (values.help) {
+    console.log(renderHelp(command));
+    return 0;
+  }
+  if (typeof values.image !== 'string') {
+    console.error(`atelier ${command.name}: --image is required (see --help)`);
+    return 2;
+  }
+  const settings = inProcessSettings(values['data-dir'] as string | undefined);
+  const context = await createContext(settings, { logger: silentLogger, durableTasks: false });
+  try {
+    return await work({ values, image: values.image, context });
+  } catch (error) {
+    onError();
+    if (GatewayError.isInstance(error)) {
+      console.error(`atelier ${command.name}: ${error.message} [${error.code}]`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await context.close();
+  }
 }

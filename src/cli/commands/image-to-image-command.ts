@@ -1,13 +1,9 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { GatewayError } from '../../errors/gateway-error.ts';
 import { validateBody } from '../../http/parse-json-body.ts';
 import { imageToImageBodySchema, imageToImageRequest } from '../../http/schemas/generation-body-schema.ts';
-import { silentLogger } from '../../logging/logger.ts';
-import { createContext } from '../../server/create-context.ts';
-import { inProcessSettings, inputFields, numberOrUndefined, routingFields, routingFlags } from '../in-process-input.ts';
-import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from '../command.ts';
+import { dataDirectoryFlag, inputFields, numberOrUndefined, routingFields, routingFlags, runInProcessCommand } from '../in-process-input.ts';
+import type { Command, FlagSpec } from '../command.ts';
 
 const flags: Record<string, FlagSpec> = {
   image: { type: 'string', description: 'Input image: a file path or an http(s) URL' },
@@ -21,7 +17,7 @@ const flags: Record<string, FlagSpec> = {
   'mask-convention': { type: 'string', description: 'white | alpha | auto (default auto)' },
   model: { type: 'string', description: 'Model name (default: the embedded engine)' },
   'output-format': { type: 'string', description: 'png | jpeg | webp' },
-  'data-dir': { type: 'string', description: 'Data directory for provider config and stored results (default ~/.atelier)' },
+  ...dataDirectoryFlag,
   ...routingFlags,
 };
 
@@ -34,32 +30,19 @@ export const imageToImageCommand: Command = {
   summary: 'Transform an image in-process, without a server, and save the results',
   usage: 'atelier image-to-image --image <path|url> --prompt "…" [--n 2] [--out <dir>]',
   flags,
-  async run(argv) {
-    const { values } = parseArgs({ args: argv, options: parseOptionsFor(flags), strict: true }) as { values: Record<string, string | boolean | undefined> };
-    if (values.help) {
-      console.log(renderHelp(this));
-      return 0;
-    }
-    if (typeof values.image !== 'string') {
-      console.error('atelier image-to-image: --image is required (see --help)');
-      return 2;
-    }
-    const image = values.image;
-    const dataDirectory = values['data-dir'] as string | undefined;
-    const settings = inProcessSettings(dataDirectory);
-    const body = {
-      image: inputFields(image).value,
-      image_type: inputFields(image).type,
-      prompt: values.prompt, model: values.model, style: values.style,
-      n: numberOrUndefined(values.n), strength: numberOrUndefined(values.strength),
-      seed: numberOrUndefined(values.seed), output_format: values['output-format'],
-      mask: typeof values.mask === 'string' ? inputFields(values.mask).value : undefined,
-      mask_type: typeof values.mask === 'string' ? inputFields(values.mask).type : undefined,
-      mask_convention: values['mask-convention'],
-      ...routingFields(values),
-    };
-    const context = await createContext(settings, { logger: silentLogger, durableTasks: false });
-    try {
+  run(argv) {
+    return runInProcessCommand(this, argv, async ({ values, image, context }) => {
+      const body = {
+        image: inputFields(image).value,
+        image_type: inputFields(image).type,
+        prompt: values.prompt, model: values.model, style: values.style,
+        n: numberOrUndefined(values.n), strength: numberOrUndefined(values.strength),
+        seed: numberOrUndefined(values.seed), output_format: values['output-format'],
+        mask: typeof values.mask === 'string' ? inputFields(values.mask).value : undefined,
+        mask_type: typeof values.mask === 'string' ? inputFields(values.mask).type : undefined,
+        mask_convention: values['mask-convention'],
+        ...routingFields(values),
+      };
       const request = imageToImageRequest(validateBody(imageToImageBodySchema, JSON.parse(JSON.stringify(body))));
       const { outcome } = await context.generation.run(request, {});
       for (const warning of outcome.warnings) console.error(`warning: ${warning.details}`);
@@ -74,14 +57,6 @@ export const imageToImageCommand: Command = {
       }
       if (outcome.seeds) console.error(`seeds: ${outcome.seeds.join(', ')} (one per file, in order; --seed <seed> --n 1 reproduces one)`);
       return 0;
-    } catch (error) {
-      if (GatewayError.isInstance(error)) {
-        console.error(`atelier image-to-image: ${error.message} [${error.code}]`);
-        return 1;
-      }
-      throw error;
-    } finally {
-      await context.close();
-    }
+    });
   },
 };

@@ -1,14 +1,11 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { validateBody } from '../../http/parse-json-body.ts';
 import { imageToVideoBodySchema, imageToVideoRequest } from '../../http/schemas/generation-body-schema.ts';
-import { silentLogger } from '../../logging/logger.ts';
-import { createContext } from '../../server/create-context.ts';
 import { isTerminal } from '../../tasks/task-record.ts';
-import { inProcessSettings, inputFields, numberOrUndefined, routingFields, routingFlags } from '../in-process-input.ts';
-import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from '../command.ts';
+import { dataDirectoryFlag, inputFields, numberOrUndefined, routingFields, routingFlags, runInProcessCommand } from '../in-process-input.ts';
+import type { Command, FlagSpec } from '../command.ts';
 import { createProgressBar } from './tasks-command.ts';
 
 const flags: Record<string, FlagSpec> = {
@@ -20,7 +17,7 @@ const flags: Record<string, FlagSpec> = {
   motion: { type: 'string', description: 'Explicit motion id (zoom-in, pan-left, ken-burns, …), wins over the prompt' },
   seed: { type: 'string', description: 'Seed for motion jitter' },
   model: { type: 'string', description: 'Model name (default: the embedded engine; wan2.2-i2v-plus uses DashScope when configured)' },
-  'data-dir': { type: 'string', description: 'Data directory for provider config and stored results (default ~/.atelier)' },
+  ...dataDirectoryFlag,
   ...routingFlags,
 };
 
@@ -33,31 +30,18 @@ export const imageToVideoCommand: Command = {
   summary: 'Animate an image into an MP4 in-process, without a server',
   usage: 'atelier image-to-video --image <path|url> --prompt "…" [--out out.mp4] [--duration 5] [--resolution 720P]',
   flags,
-  async run(argv) {
-    const { values } = parseArgs({ args: argv, options: parseOptionsFor(flags), strict: true }) as { values: Record<string, string | boolean | undefined> };
-    if (values.help) {
-      console.log(renderHelp(this));
-      return 0;
-    }
-    if (typeof values.image !== 'string') {
-      console.error('atelier image-to-video: --image is required (see --help)');
-      return 2;
-    }
-    const image = values.image;
-    const dataDirectory = values['data-dir'] as string | undefined;
-    const settings = inProcessSettings(dataDirectory);
-    const body = JSON.parse(JSON.stringify({
-      image: inputFields(image).value,
-      image_type: inputFields(image).type,
-      prompt: values.prompt, model: values.model, motion: values.motion, resolution: values.resolution,
-      duration: numberOrUndefined(values.duration), seed: numberOrUndefined(values.seed),
-      ...routingFields(values),
-    })) as Record<string, unknown>;
-    const stem = basename(image, extname(image)).replace(/[^\w.-]+/g, '_') || 'video';
-    const target = resolve((values.out as string | undefined) ?? `${stem}-atelier.mp4`);
-    const context = await createContext(settings, { logger: silentLogger, durableTasks: false });
+  run(argv) {
     const bar = createProgressBar('rendering');
-    try {
+    return runInProcessCommand(this, argv, async ({ values, image, context }) => {
+      const body = JSON.parse(JSON.stringify({
+        image: inputFields(image).value,
+        image_type: inputFields(image).type,
+        prompt: values.prompt, model: values.model, motion: values.motion, resolution: values.resolution,
+        duration: numberOrUndefined(values.duration), seed: numberOrUndefined(values.seed),
+        ...routingFields(values),
+      })) as Record<string, unknown>;
+      const stem = basename(image, extname(image)).replace(/[^\w.-]+/g, '_') || 'video';
+      const target = resolve((values.out as string | undefined) ?? `${stem}-atelier.mp4`);
       const request = imageToVideoRequest(validateBody(imageToVideoBodySchema, body));
       const { task } = await context.tasks.submit(request);
       let finished = task;
@@ -76,15 +60,6 @@ export const imageToVideoCommand: Command = {
       await copyFile(video.path, target);
       console.log(target);
       return 0;
-    } catch (error) {
-      bar.done();
-      if (GatewayError.isInstance(error)) {
-        console.error(`atelier image-to-video: ${error.message} [${error.code}]`);
-        return 1;
-      }
-      throw error;
-    } finally {
-      await context.close();
-    }
+    }, () => bar.done());
   },
 };
