@@ -13,7 +13,7 @@ export type Flavor = keyof typeof flavors;
 export const installableFlavors = Object.keys(flavors) as Flavor[];
 
 /** Optional keys `auth_key` may add next to the credentials. */
-const optionalKeys = ['base_url', 'region', 'endpoint'];
+const optionalKeys = ['base_url', 'region', 'endpoint', 'session_token'];
 
 /**
  * Turns AOG's install arguments (`--flavor aliyun --auth_key '{"api_key":"…"}'`) into the provider settings stored

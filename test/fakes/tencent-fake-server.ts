@@ -16,6 +16,8 @@ import {
 export interface TencentFakeOptions {
   /** SecretId → SecretKey pairs the fake accepts (default: Tencent's published example pair). */
   credentials?: Readonly<Record<string, string>>;
+  /** SecretId → STS token for temporary credentials: those calls must send it as `X-TC-Token`. */
+  sessionTokens?: Readonly<Record<string, string>>;
   /** Regions that offer ImageToImage (default ap-guangzhou, ap-shanghai, ap-beijing, ap-singapore). */
   allowedRegions?: readonly string[];
   /** Signature skew and result-URL expiry are judged on this clock. */
@@ -66,6 +68,7 @@ class TencentApiError extends Error {
 /** Starts the fake on 127.0.0.1 (port 0). Stop it in `afterEach`. */
 export async function startTencentFake(options: TencentFakeOptions = {}): Promise<TencentFake> {
   const credentials = options.credentials ?? { [exampleTencentCredentials.secretId]: exampleTencentCredentials.secretKey };
+  const sessionTokens = options.sessionTokens ?? {};
   const allowedRegions = options.allowedRegions ?? ['ap-guangzhou', 'ap-shanghai', 'ap-beijing', 'ap-singapore'];
   const clock = options.clock ?? new FakeClock();
   const maxJobs = options.maxConcurrentJobs ?? 3;
@@ -151,6 +154,12 @@ export async function startTencentFake(options: TencentFakeOptions = {}): Promis
     if (createHmac('sha256', secretSigning).update(stringToSign).digest('hex') !== signature) {
       throw new TencentApiError('AuthFailure.SignatureFailure', 'The provided credentials could not be validated. Please check your signature is correct.');
     }
+    // Temporary credentials need their STS token; a token sent with permanent ones is as wrong.
+    const token = request.headers['x-tc-token'];
+    if (sessionTokens[secretId] !== undefined && token !== sessionTokens[secretId]) {
+      throw new TencentApiError('AuthFailure.TokenFailure', 'Token verification failed: the X-TC-Token of these temporary credentials is missing or wrong.');
+    }
+    if (sessionTokens[secretId] === undefined && token !== undefined) throw new TencentApiError('AuthFailure.TokenFailure', 'X-TC-Token was sent with permanent credentials.');
     return secretId;
   }
 

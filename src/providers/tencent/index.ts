@@ -16,7 +16,7 @@ export const tencentProvider: ProviderDefinition<TencentSettings> = {
   readSettings: readTencentSettings,
   // The SecretId is not a secret to Tencent (it travels in every Authorization header) but it names the account:
   // keep it out of logs and responses too.
-  secretsOf: (settings) => [settings.secretKey, settings.secretId],
+  secretsOf: (settings) => [settings.secretKey, settings.secretId, ...(settings.sessionToken ? [settings.sessionToken] : [])],
   createModel(modelId, settings, dependencies) {
     return new TencentImageEditModel(requireModel([tencentImageToImage], modelId, 'Tencent Cloud aiart'), settings, dependencies);
   },

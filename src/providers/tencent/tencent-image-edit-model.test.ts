@@ -107,6 +107,25 @@ describe('Tencent ImageToImage on the wire', () => {
     expect(result.warnings).toEqual([]);
   });
 
+  it('sends X-TC-Token with temporary (STS) credentials, outside the signed headers, and never logs or echoes it', async () => {
+    await fake.stop();
+    const token = 'sts-token-for-atelier-test-0123456789';
+    fake = await startTencentFake({ sessionTokens: { [exampleTencentCredentials.secretId]: token } });
+    ({ logLines, sleeps, dependencies } = recordingDependencies(() => fake.clock));
+    // Without the token the fake refuses the temporary credentials, as Tencent does.
+    const refused = await rejectionOf(runSynchronous(new TencentImageEditModel(tencentImageToImage, settings(), dependencies()), await call()));
+    expect(refused.code).toBe('upstream_auth_failed');
+    expect(refused.message).not.toContain(token);
+
+    const model = new TencentImageEditModel(tencentImageToImage, settings({ sessionToken: token }), dependencies());
+    const result = await runSynchronous(model, await call());
+    expect(result.outputs).toHaveLength(1);
+    const request = fake.apiRequests().at(-1)!;
+    expect(request.headers['x-tc-token']).toBe(token);
+    expect(request.headers.authorization).toContain('SignedHeaders=content-type;host,');
+    expect(logLines.join('\n')).not.toContain(token);
+  });
+
   it('sends only what was asked for: no Strength, Styles or ResultConfig by default', async () => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     const generationCall = await call();

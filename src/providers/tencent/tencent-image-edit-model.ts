@@ -195,6 +195,8 @@ export class TencentImageEditModel implements ProviderModel {
         'X-TC-Version': this.model.version,
         'X-TC-Timestamp': String(timestamp),
         'X-TC-Region': this.settings.region,
+        // Temporary (STS) credentials only; like the official SDK, sent but not among the signed headers.
+        ...(this.settings.sessionToken === undefined ? {} : { 'X-TC-Token': this.settings.sessionToken }),
       },
       body,
       timeoutMs: this.settings.requestTimeoutMs,
@@ -203,7 +205,7 @@ export class TencentImageEditModel implements ProviderModel {
       now: this.dependencies.now,
       logger: this.dependencies.logger,
     });
-    return readImageToImageAnswer(response.body, [this.settings.secretKey, this.settings.secretId]);
+    return readImageToImageAnswer(response.body, [this.settings.secretKey, this.settings.secretId, ...(this.settings.sessionToken ? [this.settings.sessionToken] : [])]);
   }
 }
 

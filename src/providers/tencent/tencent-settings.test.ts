@@ -29,6 +29,14 @@ describe('Tencent settings', () => {
     });
   });
 
+  it('reads the STS session token of temporary credentials and treats it as a secret', () => {
+    expect(readTencentSettings({ env: secrets, file: {} })?.sessionToken).toBeUndefined();
+    const fromEnvironment = readTencentSettings({ env: { ...secrets, TENCENTCLOUD_SESSION_TOKEN: 'sts-token-environment' }, file: {} })!;
+    expect(fromEnvironment.sessionToken).toBe('sts-token-environment');
+    expect(tencentProvider.secretsOf(fromEnvironment)).toContain('sts-token-environment');
+    expect(readTencentSettings({ env: secrets, file: { tencent: { session_token: 'sts-token-file' } } })?.sessionToken).toBe('sts-token-file');
+  });
+
   it('refuses half a credential, naming the missing variable but no secret', () => {
     const error = thrownBy(() => readTencentSettings({ env: { TENCENTCLOUD_SECRET_KEY: 'only-the-key-is-set' }, file: {} }));
     expect(error.code).toBe('parameter_invalid');

@@ -15,6 +15,8 @@ export const defaultTencentRegion = 'ap-guangzhou';
 export interface TencentSettings {
   secretId: string;
   secretKey: string;
+  /** STS token of temporary credentials, sent as `X-TC-Token` (not signed, as the official SDK does); a secret. */
+  sessionToken?: string;
   /** Sent in `X-TC-Region`, e.g. `ap-guangzhou`. */
   region: string;
   /** Origin only (no path, no trailing slash): API 3.0 always posts to `/`. */
@@ -34,9 +36,9 @@ export interface TencentSettings {
 }
 
 /**
- * Reads Tencent settings: `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY`, `TENCENTCLOUD_REGION`,
- * `TENCENTCLOUD_AIART_ENDPOINT` first, then `providers.tencent.secret_id` / `secret_key` / `region` / `endpoint` in
- * the config file. Undefined when neither secret is configured anywhere.
+ * Reads Tencent settings: `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY`, `TENCENTCLOUD_SESSION_TOKEN` (temporary
+ * credentials only; the official SDK's variable), `TENCENTCLOUD_REGION`, `TENCENTCLOUD_AIART_ENDPOINT` first, then
+ * `providers.tencent.secret_id` / `secret_key` / `session_token` / `region` / `endpoint` in the config file. Undefined when neither secret is configured anywhere.
  *
  * @throws GatewayError `parameter_invalid` when only one of the two secrets is set, or the region or endpoint is
  * malformed (the message names the variable, never a secret's value).
@@ -58,9 +60,11 @@ export function readTencentSettings(source: ProviderSettingsSource): TencentSett
     throw new GatewayError('parameter_invalid', { parameter: 'TENCENTCLOUD_REGION', expected: 'a Tencent Cloud region such as ap-guangzhou or ap-singapore', received: describeReceived(region) });
   }
   const endpoint = checkEndpoint(nonEmpty(source.env.TENCENTCLOUD_AIART_ENDPOINT) ?? nonEmpty(file.endpoint) ?? defaultTencentEndpoint);
+  const sessionToken = nonEmpty(source.env.TENCENTCLOUD_SESSION_TOKEN) ?? nonEmpty(file.session_token);
   return {
     secretId,
     secretKey,
+    ...(sessionToken === undefined ? {} : { sessionToken }),
     region,
     endpoint,
     requestTimeoutMs: 120_000,
