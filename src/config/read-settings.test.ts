@@ -49,6 +49,14 @@ describe('readSettings', () => {
     expect(() => readSettings(['--retention', '0h'], {})).toThrow(SettingsError);
   });
 
+  it('reads how long synchronous AOG calls wait, per service, and rejects out-of-range waits', () => {
+    expect(readSettings([], {}).syncWaitMilliseconds).toEqual({ image: 600_000, video: 600_000 });
+    expect(readSettings(['--sync-wait-video', '1800'], { ATELIER_SYNC_WAIT_IMAGE_SECONDS: '45' }).syncWaitMilliseconds).toEqual({ image: 45_000, video: 1_800_000 });
+    expect(() => readSettings([], { ATELIER_SYNC_WAIT_VIDEO_SECONDS: '0' })).toThrow(/ATELIER_SYNC_WAIT_VIDEO_SECONDS must be a whole number of seconds between 1 and 86400 but received "0"/);
+    expect(() => readSettings(['--sync-wait-image', '1.5'], {})).toThrow(/--sync-wait-image must be a whole number/);
+    expect(() => readSettings(['--sync-wait-image', '90000'], {})).toThrow(SettingsError);
+  });
+
   it('rejects out-of-range or unknown values, naming the source, never clamping', () => {
     expect(() => readSettings(['--port', '70000'], {})).toThrow(SettingsError);
     expect(() => readSettings([], { ATELIER_PORT: '-1' })).toThrow(/ATELIER_PORT must be an integer between 0 and 65535/);

@@ -12,6 +12,8 @@ export const serveFlags = {
   'allow-private-urls': { type: 'boolean', description: 'Allow url inputs on loopback/private addresses (env ATELIER_ALLOW_PRIVATE_URLS=1)' },
   'public-url': { type: 'string', description: 'Base of returned URLs (env ATELIER_PUBLIC_URL, default http://<host>:<port>)' },
   'log-level': { type: 'string', description: 'debug | info | warn | error | silent (env ATELIER_LOG_LEVEL, default info)' },
+  'sync-wait-image': { type: 'string', description: 'Seconds a synchronous AOG image-to-image call waits for its task, 1–86400 (env ATELIER_SYNC_WAIT_IMAGE_SECONDS, default 600)' },
+  'sync-wait-video': { type: 'string', description: 'Seconds a synchronous AOG image-to-video call waits for its task, 1–86400 (env ATELIER_SYNC_WAIT_VIDEO_SECONDS, default 600)' },
   ffmpeg: { type: 'string', description: 'ffmpeg for video encoding, or "off" for the bundled encoder (env ATELIER_FFMPEG, default ffmpeg on PATH)' },
   retention: { type: 'string', description: 'Keep finished tasks and unreferenced files this long, e.g. 30d, 12h, 90m, or "off" (env ATELIER_RETENTION, default 30d)' },
 } as const;
@@ -67,7 +69,10 @@ export function readSettings(argv: string[], env: Readonly<Record<string, string
     bodyLimitBytes: 32 * 1024 * 1024,
     publicUrl,
     imageToImageResponse: 'merged',
-    syncWaitMilliseconds: { image: 10 * 60_000, video: 10 * 60_000 },
+    syncWaitMilliseconds: {
+      image: parseSeconds(values['sync-wait-image'] as string | undefined, env.ATELIER_SYNC_WAIT_IMAGE_SECONDS, 'sync-wait-image', 'ATELIER_SYNC_WAIT_IMAGE_SECONDS') * 1000,
+      video: parseSeconds(values['sync-wait-video'] as string | undefined, env.ATELIER_SYNC_WAIT_VIDEO_SECONDS, 'sync-wait-video', 'ATELIER_SYNC_WAIT_VIDEO_SECONDS') * 1000,
+    },
     logLevel: logLevel as Settings['logLevel'],
     ffmpegPath,
     retentionMilliseconds,
@@ -109,6 +114,17 @@ function parseRetention(value: string | undefined, source: string): number | nul
     throw new SettingsError(`${source} must be a duration between 1h and 36500d such as 30d, 12h or 90m, or "off", but received "${value}"`);
   }
   return milliseconds;
+}
+
+/** Seconds from a flag or variable: an integer 1–86400 (a day), default 600 (AOG clients wait about that long). */
+function parseSeconds(flag: string | undefined, variable: string | undefined, flagName: string, variableName: string): number {
+  const value = flag ?? (variable === '' ? undefined : variable);
+  if (value === undefined) return 600;
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds < 1 || seconds > 86_400) {
+    throw new SettingsError(`${flag !== undefined ? `--${flagName}` : variableName} must be a whole number of seconds between 1 and 86400 but received "${value}"`);
+  }
+  return seconds;
 }
 
 function parseBooleanEnv(value: string | undefined, name: string): boolean {
