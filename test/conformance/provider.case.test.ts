@@ -177,10 +177,11 @@ export function runProviderConformance<Settings>(options: ConformanceOptions<Set
     const declared = (parameter: string) => capabilities?.parameters[parameter] !== undefined;
     const isAsync = () => capabilities?.callModel === 'async';
 
-    function conformanceTest(name: ConformanceCase, body: () => Promise<void>, condition = true): void {
+    /** `appliesWhen`: whether the model has what the case exercises, and why not, so a skip says so. */
+    function conformanceTest(name: ConformanceCase, body: () => Promise<void>, appliesWhen?: { applies: boolean; otherwise: string }): void {
       const reason = skipped.get(name);
       if (reason !== undefined) test.skip(`${name} — skipped: ${reason}`, body);
-      else if (!condition) test.skip(`${name} — not applicable to this model`, body);
+      else if (appliesWhen && !appliesWhen.applies) test.skip(`${name} — skipped: ${options.modelId} ${appliesWhen.otherwise}`, body);
       else test(name, body);
     }
 
@@ -199,7 +200,7 @@ export function runProviderConformance<Settings>(options: ConformanceOptions<Set
     conformanceTest('maps prompt', async () => {
       await model().start(call({ prompt: 'a red hat on the cat' }), testContext());
       expect((await submission(fake)).prompt).toBe('a red hat on the cat');
-    }, declared('prompt'));
+    }, { applies: declared('prompt'), otherwise: 'takes no prompt' });
 
     conformanceTest('maps strength', async () => {
       const started = await model().start(call({ strength: 0.6 }), testContext());
@@ -271,7 +272,7 @@ export function runProviderConformance<Settings>(options: ConformanceOptions<Set
       expect(warnings).toHaveLength(1);
       const metadata = await sharp((await submission(fake)).image!).metadata();
       expect(Math.min(metadata.width!, metadata.height!)).toBeGreaterThanOrEqual(minimumSide);
-    }, capabilities?.input.minSide !== undefined && capabilities.input.minSide > 16);
+    }, { applies: capabilities?.input.minSide !== undefined && capabilities.input.minSide > 16, otherwise: 'declares no minimum input side above 16 px, so no test image is out of its limits' });
 
     conformanceTest('maps provider errors with the right retryable', async () => {
       for (const expectation of errorExpectations) {
@@ -316,7 +317,7 @@ export function runProviderConformance<Settings>(options: ConformanceOptions<Set
       fake.failNextTask!('failed');
       const generic = await runToEnd(model(), call());
       expect(generic.status).toBe('failed');
-    }, isAsync());
+    }, { applies: isAsync(), otherwise: 'is synchronous: no task to poll' });
 
     conformanceTest('returns a persistable operation and resumes in a fresh instance', async () => {
       const started = await model().start(call(), testContext());
@@ -331,7 +332,7 @@ export function runProviderConformance<Settings>(options: ConformanceOptions<Set
       expect(outcome.status).toBe('completed');
       if (outcome.status === 'completed') await expectMediaOutputs(outcome.result, capabilities);
       expect(fake.submissionCount()).toBe(1);
-    }, isAsync());
+    }, { applies: isAsync(), otherwise: 'is synchronous: no task to poll' });
 
     conformanceTest('status on an unknown operation fails', async () => {
       const started = await model().start(call(), testContext());
@@ -340,7 +341,7 @@ export function runProviderConformance<Settings>(options: ConformanceOptions<Set
       const outcome = await model().status!(started.operation, testContext());
       expect(outcome.status).toBe('failed');
       if (outcome.status === 'failed') expect(outcome.error.code).toBe('upstream_task_lost');
-    }, isAsync());
+    }, { applies: isAsync(), otherwise: 'is synchronous: no task to poll' });
 
     conformanceTest('honours an aborted signal', async () => {
       const controller = new AbortController();
