@@ -39,9 +39,8 @@ export const minimumSources = 16;
  * pixels across, the image gets too small for patches, or a level would have too few complete source patches.
  * Returns no levels when even full resolution has too few (the caller then falls back to Telea).
  */
-export function buildPatchMatchPyramid(input: PyramidInput): { levels: PatchMatchLevelImage[]; fullResolutionSources: number } {
-  const fullResolutionSources = countSourcePatches(input.excluded, input.width, input.height, input.patchSize);
-  if (fullResolutionSources < minimumSources) return { levels: [], fullResolutionSources };
+export function buildPatchMatchPyramid(input: PyramidInput): { levels: PatchMatchLevelImage[] } {
+  if (countSourcePatches(input.excluded, input.width, input.height, input.patchSize) < minimumSources) return { levels: [] };
   const levels: PatchMatchLevelImage[] = [{ image: input.image, hole: input.hole, excluded: input.excluded, width: input.width, height: input.height }];
   let radius = input.holeRadius;
   while (radius / 2 >= coarsestHoleRadius) {
@@ -54,7 +53,7 @@ export function buildPatchMatchPyramid(input: PyramidInput): { levels: PatchMatc
     levels.push(coarser);
     radius /= 2;
   }
-  return { levels, fullResolutionSources };
+  return { levels };
 }
 
 function halve(finer: PatchMatchLevelImage, width: number, height: number, channels: number): PatchMatchLevelImage {

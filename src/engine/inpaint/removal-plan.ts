@@ -39,8 +39,6 @@ export interface PatchMatchGroup {
 export interface RemovalPlan {
   /** Over `box`: a {@link region} code per pixel. */
   regions: Uint8Array;
-  /** Largest inscribed radius over the whole mask before dilation, in pixels. */
-  largestRadius: number;
   hasThin: boolean;
   groups: PatchMatchGroup[];
   /** False when dilation covers every pixel of the image: there is nothing to fill from. */
@@ -65,12 +63,10 @@ export function planRemoval(input: RemovalPlanInput): RemovalPlan {
   const { labels, components } = labelComponents(dilated, width, height);
 
   const radiusByLabel = new Float64Array(components.length + 1);
-  let largestSquared = 0;
   for (let index = 0; index < labels.length; index++) {
     if (selected[index] === 0) continue;
     const squared = inscribed[index];
     if (squared > radiusByLabel[labels[index]]) radiusByLabel[labels[index]] = squared;
-    if (squared > largestSquared) largestSquared = squared;
   }
   const thinLimitSquared = input.thinRadiusLimit * input.thinRadiusLimit;
   const regions = new Uint8Array(width * height);
@@ -97,7 +93,7 @@ export function planRemoval(input: RemovalPlanInput): RemovalPlan {
   }
   groups = mergeOverlappingGroups(groups);
   const hasSurroundings = dilatedCount < input.imageWidth * input.imageHeight;
-  return { regions, largestRadius: Math.sqrt(largestSquared), hasThin, groups, hasSurroundings };
+  return { regions, hasThin, groups, hasSurroundings };
 }
 
 /** Unites crops that overlap until none do, so groups can be filled in parallel and pasted in any order. */

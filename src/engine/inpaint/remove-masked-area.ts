@@ -112,8 +112,8 @@ async function planFor(request: RemovalRequest, dilation: number): Promise<{ box
   return { box, result };
 }
 
-/** A plane over `crop`, set where the plan's region (which covers `planBox`) passes `test`. */
-function planeInCrop(crop: PixelBox, planBox: PixelBox, regions: Uint8Array, test: (value: number) => boolean): Uint8Array {
+/** A plane over `crop`, `value` where the plan's region (which covers `planBox`) passes `test`, else 0. */
+function planeInCrop(crop: PixelBox, planBox: PixelBox, regions: Uint8Array, test: (value: number) => boolean, value = 1): Uint8Array {
   const hole = new Uint8Array(crop.width * crop.height);
   const top = Math.max(crop.top, planBox.top);
   const bottom = Math.min(crop.top + crop.height, planBox.top + planBox.height);
@@ -121,7 +121,7 @@ function planeInCrop(crop: PixelBox, planBox: PixelBox, regions: Uint8Array, tes
   const right = Math.min(crop.left + crop.width, planBox.left + planBox.width);
   for (let y = top; y < bottom; y++) {
     for (let x = left; x < right; x++) {
-      if (test(regions[(y - planBox.top) * planBox.width + (x - planBox.left)])) hole[(y - crop.top) * crop.width + (x - crop.left)] = 1;
+      if (test(regions[(y - planBox.top) * planBox.width + (x - planBox.left)])) hole[(y - crop.top) * crop.width + (x - crop.left)] = value;
     }
   }
   return hole;
@@ -147,18 +147,9 @@ async function runTelea(
   context?: Uint8Array,
 ): Promise<void> {
   const crop = expandBox(area, teleaRadius + 1, width, height);
-  const teleaRegions = new Uint8Array(crop.width * crop.height);
-  if (contextBox && context) {
-    const top = Math.max(crop.top, contextBox.top);
-    const bottom = Math.min(crop.top + crop.height, contextBox.top + contextBox.height);
-    const left = Math.max(crop.left, contextBox.left);
-    const right = Math.min(crop.left + crop.width, contextBox.left + contextBox.width);
-    for (let y = top; y < bottom; y++) {
-      for (let x = left; x < right; x++) {
-        if (context[(y - contextBox.top) * contextBox.width + (x - contextBox.left)] !== region.keep) teleaRegions[(y - crop.top) * crop.width + (x - crop.left)] = teleaRegion.unavailable;
-      }
-    }
-  }
+  const teleaRegions = contextBox && context
+    ? planeInCrop(crop, contextBox, context, (value) => value !== region.keep, teleaRegion.unavailable)
+    : new Uint8Array(crop.width * crop.height);
   for (let y = area.top; y < area.top + area.height; y++) {
     for (let x = area.left; x < area.left + area.width; x++) {
       teleaRegions[(y - crop.top) * crop.width + (x - crop.left)] = regionOf(regions[(y - area.top) * area.width + (x - area.left)]);

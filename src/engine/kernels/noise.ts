@@ -30,21 +30,6 @@ export function valueNoise(x: number, y: number, scale: number, seed: number): n
   return top + (bottom - top) * fractionY;
 }
 
-/** Fractal (multi-octave) value noise in [0, 1): `octaves` layers, each half the size and half the weight of the last. */
-export function fractalNoise(x: number, y: number, scale: number, octaves: number, seed: number): number {
-  let total = 0;
-  let weight = 1;
-  let weights = 0;
-  let size = scale;
-  for (let octave = 0; octave < octaves; octave++) {
-    total += valueNoise(x, y, size, seed + octave * 1013) * weight;
-    weights += weight;
-    weight *= 0.5;
-    size *= 0.5;
-  }
-  return total / weights;
-}
-
 /**
  * Value noise for a whole band of rows at once: `height` rows starting at global row `top`, `width` columns, feature
  * size `scale` pixels. Same values as {@link valueNoise} but the lattice is hashed once per cell instead of four
@@ -88,7 +73,7 @@ export function valueNoiseField(width: number, top: number, height: number, scal
   return field;
 }
 
-/** Multi-octave {@link valueNoiseField} in [0, 1). */
+/** Fractal (multi-octave) {@link valueNoiseField} in [0, 1): each octave half the size and half the weight of the last. */
 export function fractalNoiseField(width: number, top: number, height: number, scale: number, octaves: number, seed: number): Float32Array {
   const total = new Float32Array(width * height);
   let weight = 1;

@@ -1,10 +1,10 @@
 import type { RawImage } from '../raw-image.ts';
 import { runInBands } from '../run-in-bands.ts';
 import { fromRaw, toRawPlane } from '../sharp-stage.ts';
-import type { KuwaharaParameters } from '../kernels/kuwahara.ts';
 import type { OilPaintFinishParameters } from '../kernels/oil-paint-finish.ts';
 import type { Recipe, RecipeContext } from './recipe.ts';
 import { scaledSize } from './recipe-scale.ts';
+import { kuwaharaSmooth } from './smoothing.ts';
 
 /**
  * Oil painting: a smoothed Kuwahara filter (summed-area tables, in the worker pool) flattens the photo into
@@ -26,17 +26,12 @@ export const oilPainting: Recipe = {
     const { width, height } = image;
     const { random, pool, signal } = context;
     const radius = Math.round(scaledSize(width, height, 7 * random.between(0.85, 1.2), 3));
-    const kuwahara = await runInBands<KuwaharaParameters>(pool, { module: 'kernels/kuwahara.ts', exportName: 'kuwaharaBand' }, {
-      width, height, halo: radius, outputChannels: 3, signal,
-      sources: { image: { data: image.data, channels: 3 } },
-      parameters: { radius, sharpness: 4 },
-    });
-    const filtered: RawImage = { data: kuwahara, width, height, channels: 3 };
+    const filtered = await kuwaharaSmooth(image, radius, 4, context);
     const guide = await toRawPlane(fromRaw(filtered).greyscale().blur(Math.max(1, radius * 0.8)));
     const strokeHalfLength = Math.round(scaledSize(width, height, 9 * random.between(0.8, 1.25), 3));
     const painted = await runInBands<OilPaintFinishParameters>(pool, { module: 'kernels/oil-paint-finish.ts', exportName: 'oilPaintFinishBand' }, {
       width, height, halo: strokeHalfLength + 2, outputChannels: 3, signal,
-      sources: { image: { data: kuwahara, channels: 3 }, guide: { data: guide.data, channels: 1 } },
+      sources: { image: { data: filtered.data, channels: 3 }, guide: { data: guide.data, channels: 1 } },
       parameters: {
         strokeHalfLength,
         bristleWidth: scaledSize(width, height, 1.6, 1),

@@ -1,6 +1,5 @@
 import type { RawImage } from '../raw-image.ts';
 import { runInBands } from '../run-in-bands.ts';
-import { fromRaw, toRawPlane } from '../sharp-stage.ts';
 import type { PopArtParameters } from '../kernels/pop-art.ts';
 import type { Recipe, RecipeContext } from './recipe.ts';
 import { scaledSize } from './recipe-scale.ts';
@@ -33,10 +32,9 @@ export const popArt: Recipe = {
     const { width, height } = image;
     const { random } = context;
     const smoothed = await kuwaharaSmooth(image, Math.round(scaledSize(width, height, 4, 2)), 4, context);
-    const [{ luminanceQuantiles }, { narrow, wide }, grey] = await Promise.all([
+    const [{ luminanceQuantiles }, { grey, narrow, wide }] = await Promise.all([
       analyseColours(smoothed, 1, [0.25, 0.5, 0.78], context),
       differenceOfGaussians(smoothed, scaledSize(width, height, 2, 1)),
-      toRawPlane(fromRaw(smoothed).greyscale()),
     ]);
     const palette = random.pick(palettes);
     const data = await runInBands<PopArtParameters>(context.pool, { module: 'kernels/pop-art.ts', exportName: 'popArtBand' }, {

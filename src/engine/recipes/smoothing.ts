@@ -15,11 +15,14 @@ export async function kuwaharaSmooth(image: RawImage, radius: number, sharpness:
   return { data, width: image.width, height: image.height, channels: 3 };
 }
 
-/** The two luminance blurs of a difference-of-Gaussians edge detector (σ and 1.6σ, the usual ratio). */
-export async function differenceOfGaussians(image: RawImage, sigma: number): Promise<{ narrow: RawPlane; wide: RawPlane }> {
+/**
+ * The two luminance blurs of a difference-of-Gaussians edge detector (σ and 1.6σ, the usual ratio), plus the
+ * unblurred luminance they start from, for recipes that need it too.
+ */
+export async function differenceOfGaussians(image: RawImage, sigma: number): Promise<{ grey: RawPlane; narrow: RawPlane; wide: RawPlane }> {
   const grey = await toRawPlane(fromRaw(image).greyscale());
   const [narrow, wide] = await Promise.all([toRawPlane(fromRaw(grey).blur(sigma)), toRawPlane(fromRaw(grey).blur(sigma * 1.6))]);
-  return { narrow, wide };
+  return { grey, narrow, wide };
 }
 
 /** k-means palette and luminance quantiles of a copy at most 128 pixels on its long side of the image, in one worker call. */

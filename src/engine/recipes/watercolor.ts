@@ -1,10 +1,10 @@
 import type { RawImage } from '../raw-image.ts';
 import { runInBands } from '../run-in-bands.ts';
 import { fromRaw, toRawImage } from '../sharp-stage.ts';
-import type { KuwaharaParameters } from '../kernels/kuwahara.ts';
 import type { WatercolorFinishParameters } from '../kernels/watercolor-finish.ts';
 import type { Recipe, RecipeContext } from './recipe.ts';
 import { scaledSize } from './recipe-scale.ts';
+import { kuwaharaSmooth } from './smoothing.ts';
 
 /**
  * Watercolour: the image is abstracted at half resolution (Kuwahara in the worker pool, then a soft upscale so
@@ -29,13 +29,9 @@ export const watercolor: Recipe = {
     // Pigments are purer than a photo's colours: a saturation lift before abstraction keeps washes from going grey.
     const small = await toRawImage(fromRaw(image).resize(smallWidth, smallHeight, { kernel: 'linear' }).modulate({ saturation: 1.25 }));
     const radius = Math.round(scaledSize(smallWidth, smallHeight, 8 * random.between(0.8, 1.2), 2));
-    const abstracted = await runInBands<KuwaharaParameters>(pool, { module: 'kernels/kuwahara.ts', exportName: 'kuwaharaBand' }, {
-      width: smallWidth, height: smallHeight, halo: radius, outputChannels: 3, signal,
-      sources: { image: { data: small.data, channels: 3 } },
-      parameters: { radius, sharpness: 2 },
-    });
+    const abstracted = await kuwaharaSmooth(small, radius, 2, context);
     const washes = await toRawImage(
-      fromRaw({ data: abstracted, width: smallWidth, height: smallHeight, channels: 3 }).resize(width, height, { kernel: 'cubic' }).blur(scaledSize(width, height, 1.5, 0.8)),
+      fromRaw(abstracted).resize(width, height, { kernel: 'cubic' }).blur(scaledSize(width, height, 1.5, 0.8)),
     );
     const wobble = Math.round(scaledSize(width, height, 3, 1));
     const data = await runInBands<WatercolorFinishParameters>(pool, { module: 'kernels/watercolor-finish.ts', exportName: 'watercolorFinishBand' }, {
