@@ -8,7 +8,7 @@ import type { ProviderDefinition, ProviderDependencies } from '../../src/provide
 import type { GenerationResult, JsonValue, ProviderModel, StartResult } from '../../src/providers/spec/provider-model.ts';
 import type { Warning } from '../../src/providers/spec/warning.ts';
 import { rejectionOf } from '../fakes/caught-gateway-error.ts';
-import { FakeClock, fakeDependencies } from '../fakes/fake-server-kit.ts';
+import { FakeClock, fakeDependencies, refusedOrigin } from '../fakes/fake-server-kit.ts';
 import { testCall, testContext, testImage, testMask } from '../fakes/generation-call-kit.ts';
 
 /**
@@ -293,7 +293,6 @@ export function runProviderConformance<Settings>(options: ConformanceOptions<Set
     });
 
     conformanceTest('retries a refused connection and reports it retryable', async () => {
-      const { refusedOrigin } = await import('../fakes/fake-server-kit.ts');
       const error = await rejectionOf(model({ baseUrl: await refusedOrigin() }).start(call(), testContext()));
       expect(error.code).toBe('upstream_unavailable');
       expect(error.retryable).toBe(true);

@@ -1,5 +1,6 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { retryWithBackoff } from '../shared/backoff.ts';
+import { isRecord } from '../shared/is-record.ts';
 import { malformedAnswer } from '../shared/malformed-answer.ts';
 import { RateLimiter, sharedRateLimiter } from '../shared/rate-limiter.ts';
 import { requestJson } from '../shared/request-json.ts';
@@ -119,10 +120,6 @@ export class DashScopeTaskClient {
 function outputOf(body: unknown): DashScopeTaskOutput {
   if (!isRecord(body) || !isRecord(body.output)) throw badResponse('the answer has no output object');
   return body.output;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function badResponse(reason: string): GatewayError {

@@ -3,6 +3,7 @@ import { adaptInputImage } from '../shared/adapt-input-image.ts';
 import { toDataUri, withoutDataUriPrefix } from '../shared/data-uri.ts';
 import { decodeBase64Result } from '../shared/decode-base64-result.ts';
 import { downloadResult } from '../shared/download-result.ts';
+import { isRecord } from '../shared/is-record.ts';
 import { malformedAnswer } from '../shared/malformed-answer.ts';
 import { reencodeResult } from '../shared/reencode-output.ts';
 import { requestJson } from '../shared/request-json.ts';
@@ -220,8 +221,4 @@ function dropUndefined(body: Image2ImageBody): Record<string, unknown> {
 
 function badResponse(reason: string): GatewayError {
   return malformedAnswer(stepfunDisplayName, reason);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

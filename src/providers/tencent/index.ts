@@ -2,7 +2,7 @@ import { requireModel } from '../shared/find-model.ts';
 import type { ProviderDefinition } from '../spec/provider-definition.ts';
 import { tencentCapabilities, tencentImageToImage } from './tencent-capabilities.ts';
 import { TencentImageEditModel } from './tencent-image-edit-model.ts';
-import { readTencentSettings, type TencentSettings } from './tencent-settings.ts';
+import { readTencentSettings, tencentSecrets, type TencentSettings } from './tencent-settings.ts';
 
 export type { TencentSettings } from './tencent-settings.ts';
 export { tencentCapabilities } from './tencent-capabilities.ts';
@@ -14,9 +14,7 @@ export { tencentCapabilities } from './tencent-capabilities.ts';
 export const tencentProvider: ProviderDefinition<TencentSettings> = {
   capabilities: tencentCapabilities,
   readSettings: readTencentSettings,
-  // The SecretId is not a secret to Tencent (it travels in every Authorization header) but it names the account:
-  // keep it out of logs and responses too.
-  secretsOf: (settings) => [settings.secretKey, settings.secretId, ...(settings.sessionToken ? [settings.sessionToken] : [])],
+  secretsOf: tencentSecrets,
   createModel(modelId, settings, dependencies) {
     return new TencentImageEditModel(requireModel([tencentImageToImage], modelId, 'Tencent Cloud aiart'), settings, dependencies);
   },

@@ -3,6 +3,7 @@ import { adaptInputImage } from '../shared/adapt-input-image.ts';
 import { withoutDataUriPrefix } from '../shared/data-uri.ts';
 import { decodeBase64Result } from '../shared/decode-base64-result.ts';
 import { downloadResult } from '../shared/download-result.ts';
+import { isRecord } from '../shared/is-record.ts';
 import { malformedAnswer } from '../shared/malformed-answer.ts';
 import { reencodeResult } from '../shared/reencode-output.ts';
 import { requestJson } from '../shared/request-json.ts';
@@ -20,7 +21,7 @@ import {
 } from './tencent-capabilities.ts';
 import { tencentDisplayName, tencentErrorVerdict } from './tencent-error.ts';
 import { parseTencentOptions, tencentOptionsPrefix, type TencentOptions } from './tencent-options.ts';
-import type { TencentSettings } from './tencent-settings.ts';
+import { tencentSecrets, type TencentSettings } from './tencent-settings.ts';
 
 /** The ImageToImage body, keys in Tencent's spelling and documented order. */
 export interface ImageToImageBody {
@@ -205,7 +206,7 @@ export class TencentImageEditModel implements ProviderModel {
       now: this.dependencies.now,
       logger: this.dependencies.logger,
     });
-    return readImageToImageAnswer(response.body, [this.settings.secretKey, this.settings.secretId, ...(this.settings.sessionToken ? [this.settings.sessionToken] : [])]);
+    return readImageToImageAnswer(response.body, tencentSecrets(this.settings));
   }
 }
 
@@ -274,8 +275,4 @@ function checkText(parameter: string, value: string | undefined): void {
 
 function badResponse(reason: string): GatewayError {
   return malformedAnswer(tencentDisplayName, reason);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -36,6 +36,15 @@ export interface TencentSettings {
 }
 
 /**
+ * The values in Tencent settings that must never be shown: the provider's `secretsOf` (log redaction, leak test)
+ * and the adapter (scrubbing Tencent's error messages) both read this one list.
+ */
+export function tencentSecrets(settings: TencentSettings): string[] {
+  // The SecretId is not a secret to Tencent (it travels in every Authorization header) but it names the account.
+  return [settings.secretKey, settings.secretId, ...(settings.sessionToken ? [settings.sessionToken] : [])];
+}
+
+/**
  * Reads Tencent settings: `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY`, `TENCENTCLOUD_SESSION_TOKEN` (temporary
  * credentials only; the official SDK's variable), `TENCENTCLOUD_REGION`, `TENCENTCLOUD_AIART_ENDPOINT` first, then
  * `providers.tencent.secret_id` / `secret_key` / `session_token` / `region` / `endpoint` in the config file. Undefined when neither secret is configured anywhere.
