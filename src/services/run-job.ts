@@ -1,5 +1,5 @@
-import type { GenerationCall } from '../providers/spec/generation-call.ts';
-import type { CallContext, GenerationResult, JsonValue, ProviderModel, Usage } from '../providers/spec/provider-model.ts';
+import type { GenerationCall, GenerationOutput } from '../providers/spec/generation-call.ts';
+import type { Usage } from '../providers/spec/provider-model.ts';
 import type { Warning } from '../providers/spec/warning.ts';
 import type { FileStore, StoredFile } from '../storage/file-store.ts';
 import type { JobSpec } from './job-spec.ts';
@@ -48,45 +48,30 @@ export async function buildGenerationCall(spec: JobSpec, fileStore: FileStore): 
 }
 
 /**
- * Writes every output into the store (results never depend on provider URLs that expire). Cloud inpainting results
- * get the original pixels back outside the mask first; the embedded engine guarantees that itself.
+ * Writes a result's outputs into the store, in order (results never depend on provider URLs that expire). Cloud
+ * inpainting results get the original pixels back outside the mask first; the embedded engine guarantees that
+ * itself. `spec` names the provider that produced the outputs (after a fallback: the fallback).
+ *
+ * @returns the stored files, and a `substituted` size warning when a result had to be scaled to be composited
  */
-export async function storeResult(spec: JobSpec, result: GenerationResult, fileStore: FileStore): Promise<JobOutcome> {
+export async function storeOutputs(
+  spec: JobSpec, outputs: readonly GenerationOutput[], fileStore: FileStore,
+): Promise<{ files: StoredFile[]; warnings: Warning[] }> {
   const files: StoredFile[] = [];
-  const warnings: Warning[] = [...spec.warnings, ...result.warnings];
+  const warnings: Warning[] = [];
   const needsComposite = spec.mask !== undefined && spec.providerId !== 'local' && spec.service === 'image-to-image';
   const original = needsComposite ? await fileStore.read(spec.image.fileId) : undefined;
   const mask = needsComposite && spec.mask ? await fileStore.read(spec.mask.fileId) : undefined;
-  for (const output of result.outputs) {
-    let stored = output;
+  for (const output of outputs) {
+    let stored: GenerationOutput = output;
     if (original && mask) {
       const composited = await compositeOutsideMask(output, original, mask, spec.image);
       stored = composited.output;
-      if (composited.resized && !warnings.some((warning) => warning.feature === 'size' && warning.type === 'substituted')) {
+      if (composited.resized && warnings.length === 0) {
         warnings.push({ type: 'substituted', feature: 'size', details: `${spec.providerId} returned another size; the result was scaled to the input's ${spec.image.width}×${spec.image.height} to composite it with the mask` });
       }
     }
     files.push(await fileStore.put(stored.bytes, stored.mediaType));
   }
-  return { files, seeds: seedsOf(result.outputs), applied: result.applied, warnings, usage: result.usage };
-}
-
-/**
- * Polls an async provider's operation until it completes, fails or the signal aborts. The durable scheduler does
- * the same thing with persistence between polls; this is the in-process form (CLI, tests).
- */
-export async function pollUntilDone(
-  model: ProviderModel,
-  operation: JsonValue,
-  context: CallContext,
-  sleep: (milliseconds: number, signal?: AbortSignal) => Promise<void>,
-): Promise<GenerationResult> {
-  if (!model.status) throw new Error(`${model.providerId}/${model.modelId} returned a pending operation but cannot be polled`);
-  for (let attempt = 0; ; attempt++) {
-    await sleep(model.pollIntervalMs?.(attempt) ?? 2000, context.signal);
-    const status = await model.status(operation, context);
-    if (status.status === 'completed') return status.result;
-    if (status.status === 'failed') throw status.error;
-    if (status.progress !== undefined) context.onProgress(status.progress);
-  }
+  return { files, warnings };
 }

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { UpstreamFailure } from '../providers/shared/upstream-failure.ts';
@@ -37,6 +38,28 @@ describe('task scheduler', () => {
     expect(harness.log).toEqual([`task-created:${task.id}`, `task-start:${task.id}`, `task-progress:${task.id}:40`, `task-end:${task.id}`]);
     const { outcome } = await harness.service.run(harness.request('local'), {});
     expect(outcome.files[0].path).toContain(outcome.files[0].id);
+  });
+
+  it('puts the original pixels back outside the mask of a cloud inpainting result, scaled to the input\'s size', async () => {
+    const models = new FakeModels();
+    // The "provider" repainted everything green and answered at twice the input's 8×8.
+    const edited = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#00c800' } }).jpeg().toBuffer();
+    models.add(new FakeModel('aliyun', 'fake-model', async () => ({ status: 'completed', result: { outputs: [{ bytes: edited, mediaType: 'image/jpeg', seed: 7 }], warnings: [], usage: {} } })));
+    harness = await createHarness(models);
+    const maskPixels = Buffer.alloc(8 * 8);
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 4; x++) maskPixels[y * 8 + x] = 255; // left half = edit
+    const mask = await sharp(maskPixels, { raw: { width: 8, height: 8, channels: 1 } }).png().toBuffer();
+    const { task } = await harness.service.submit(harness.request('aliyun', { mask: { value: mask.toString('base64'), type: 'base64' } }));
+    const done = await harness.settled(task.id);
+    expect(done.state).toBe('succeeded');
+    expect(done.outputs[0]).toMatchObject({ mediaType: 'image/png', seed: 7 });
+    expect(done.warnings.find((warning) => warning.feature === 'size')).toMatchObject({ type: 'substituted' });
+    const pixels = await sharp(await harness.fileStore.read(done.outputs[0].fileId)).removeAlpha().raw().toBuffer();
+    for (let pixel = 0; pixel < 64; pixel++) {
+      const rgb = [...pixels.subarray(pixel * 3, pixel * 3 + 3)];
+      if (pixel % 8 < 4) expect(rgb[1]).toBeGreaterThan(150);
+      else expect(rgb).toEqual([0x33, 0x66, 0x99]);
+    }
   });
 
   it('never runs more tasks of a provider at once than its limit, and providers do not block each other', async () => {

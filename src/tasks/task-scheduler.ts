@@ -5,7 +5,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { BackoffOptions } from '../providers/shared/backoff.ts';
 import type { ProviderCapabilities } from '../providers/spec/capabilities.ts';
 import type { CallContext, GenerationResult, JsonValue, ProviderModel } from '../providers/spec/provider-model.ts';
-import { buildGenerationCall } from '../services/run-job.ts';
+import { buildGenerationCall, storeOutputs } from '../services/run-job.ts';
 import type { FileStore } from '../storage/file-store.ts';
 import { ActiveRun } from './active-run.ts';
 import { pollOperation } from './poll-operation.ts';
@@ -382,14 +382,14 @@ export class TaskScheduler {
     }
     if (run.stopReason) throw new Error(`stopped: ${run.stopReason}`);
 
-    const outputs = [];
-    for (const output of result.outputs) {
-      const stored = await this.dependencies.fileStore.put(output.bytes, output.mediaType);
-      outputs.push({ fileId: stored.id, mediaType: stored.mediaType, size: stored.size, ...(output.seed !== undefined ? { seed: output.seed } : {}) });
-    }
+    const stored = await storeOutputs(specForCurrentProvider(task), result.outputs, this.dependencies.fileStore);
+    const outputs = stored.files.map((file, index) => {
+      const seed = result.outputs[index].seed;
+      return { fileId: file.id, mediaType: file.mediaType, size: file.size, ...(seed !== undefined ? { seed } : {}) };
+    });
     await this.finish(task.id, {
       state: 'succeeded', outputs, progress: 100, usage: result.usage, applied: result.applied, finishedAt: this.isoNow(),
-      warnings: [...task.spec.warnings, ...fallbackWarnings(task), ...task.warnings, ...result.warnings],
+      warnings: [...task.spec.warnings, ...fallbackWarnings(task), ...task.warnings, ...result.warnings, ...stored.warnings],
     });
   }
 

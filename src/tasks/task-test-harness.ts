@@ -148,7 +148,8 @@ export interface HarnessOptions {
 
 /**
  * Builds a harness; the fake `prepare` routes `request.model` (a provider id), keeps that provider's
- * `providerOptions`, maps `request.fallbacks` (provider ids) to the chain and stores the request's image.
+ * `providerOptions`, maps `request.fallbacks` (provider ids) to the chain and stores the harness's 8×8 image, plus
+ * the request's mask when it sends one (base64 of a canonical 8×8 mask PNG).
  */
 export async function createHarness(models: FakeModels, options: HarnessOptions = {}): Promise<Harness> {
   const directory = await mkdtemp(join(tmpdir(), 'atelier-tasks-'));
@@ -162,6 +163,7 @@ export async function createHarness(models: FakeModels, options: HarnessOptions 
   const input = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } }).png().toBuffer();
   const storedInput = await fileStore.put(input, 'image/png');
   const prepare = async (request: GenerationRequest): Promise<JobSpec> => ({
+    ...(typeof request.mask?.value === 'string' ? { mask: await storeCanonicalMask(fileStore, request.mask.value) } : {}),
     service: request.service,
     providerId: request.model ?? 'local',
     modelId: 'fake-model',
@@ -206,4 +208,9 @@ export async function createHarness(models: FakeModels, options: HarnessOptions 
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+async function storeCanonicalMask(fileStore: FileStore, base64: string): Promise<NonNullable<JobSpec['mask']>> {
+  const stored = await fileStore.put(Buffer.from(base64, 'base64'), 'image/png');
+  return { fileId: stored.id, mediaType: 'image/png', width: 8, height: 8, hasAlpha: false };
 }
