@@ -12,9 +12,13 @@ export function numberOrUndefined(value: string | boolean | undefined): number |
   return typeof value === 'string' ? Number(value) : undefined;
 }
 
-/** A CLI image argument as a request field pair: http(s) URLs stay URLs, anything else is an absolute path. */
-export function inputFields(value: string): { value: string; type: 'url' | 'path' } {
-  return /^https?:\/\//i.test(value) ? { value, type: 'url' } : { value: resolve(value), type: 'path' };
+/**
+ * A CLI image argument as the request's field pair (`image` and `image_type`, or `mask` and `mask_type`): http(s)
+ * URLs stay URLs, anything else is an absolute path.
+ */
+export function inputFields(field: 'image' | 'mask', value: string): Record<string, string> {
+  const url = /^https?:\/\//i.test(value);
+  return { [field]: url ? value : resolve(value), [`${field}_type`]: url ? 'url' : 'path' };
 }
 
 /**

@@ -24,12 +24,12 @@ export interface ServiceDefaults {
   fallbacks?: string[];
 }
 
-/** Reads environment variables and the config file; a missing file is an empty config, a broken one an error. */
-export async function readProviderSettingsSource(dataDirectory: string, env: Readonly<Record<string, string | undefined>>): Promise<ProviderSettingsSource> {
-  const parsed = await readConfigFile(dataDirectory);
-  return { env, file: parsed.providers ?? {} };
+/** What the providers read their settings from: environment variables and the config file's `providers`. */
+export function providerSettingsSource(config: ConfigFile, env: Readonly<Record<string, string | undefined>>): ProviderSettingsSource {
+  return { env, file: config.providers ?? {} };
 }
 
+/** Reads the config file: a missing file is an empty config, a broken one an error. */
 export async function readConfigFile(dataDirectory: string): Promise<ConfigFile> {
   const text = await readFile(configFilePath(dataDirectory), 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return '{}';
@@ -84,3 +84,11 @@ export async function updateConfigFile(dataDirectory: string, update: (config: C
 }
 
 let pendingWrite: Promise<void> = Promise.resolve();
+
+/** Stores a provider's settings (from `atelier install` or the AOG control plane), over any it had, keeping the rest. */
+export function saveProviderSettings(dataDirectory: string, providerId: string, settings: Record<string, string>): Promise<void> {
+  return updateConfigFile(dataDirectory, (config) => {
+    config.providers ??= {};
+    config.providers[providerId] = { ...config.providers[providerId], ...settings };
+  });
+}

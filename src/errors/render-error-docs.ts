@@ -1,5 +1,5 @@
 import { errorAreas } from './catalogue.ts';
-import type { ErrorArea } from './error-spec.ts';
+import type { ErrorArea, ErrorSpec } from './error-spec.ts';
 
 const areaTitles: Record<ErrorArea, string> = {
   request: 'Request and parameters',
@@ -36,7 +36,7 @@ export function renderErrorDocs(): string {
     '- Extra fields may appear: `task_id` when a task exists for the request.',
     '',
   ];
-  for (const [area, entries] of Object.entries(errorAreas) as [ErrorArea, Record<string, { status: number; businessCode: number; retryable: boolean; message: string; description: string; howToFix: string }>][]) {
+  for (const [area, entries] of Object.entries(errorAreas) as [ErrorArea, Record<string, ErrorSpec>][]) {
     if (Object.keys(entries).length === 0) continue;
     lines.push(`## ${areaTitles[area]}`, '', '| Code | HTTP | business_code | Retryable | Message | When | How to fix |', '|---|---|---|---|---|---|---|');
     for (const [code, spec] of Object.entries(entries)) {

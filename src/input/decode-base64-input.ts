@@ -1,7 +1,6 @@
 import { GatewayError } from '../errors/gateway-error.ts';
-import { DecodedBase64 } from './inline-base64-text.ts';
+import { DecodedBase64, dataUriPrefixPattern } from './inline-base64-text.ts';
 
-const dataUriPattern = /^data:([\w.+-]+\/[\w.+-]+)?((?:;[\w-]+=[\w.+-]+)*);base64,/i;
 /**
  * The first character outside the base64 alphabet and padding. A search for one bad character runs ~8× faster on
  * V8 than matching the whole string against `^[A-Za-z0-9+/]*={0,2}$` (9 ms instead of 70 ms for 8 MB).
@@ -17,11 +16,11 @@ export function decodeBase64Input(text: string | DecodedBase64, options: { param
   if (text instanceof DecodedBase64) return checkedDecoded(text, options);
   let payload = text.trimStart();
   if (/^data:/i.test(payload)) {
-    const match = dataUriPattern.exec(payload);
+    const match = dataUriPrefixPattern.exec(payload);
     if (!match) throw new GatewayError('input_base64_invalid', { parameter: options.parameter, reason: 'a data: URI must look like data:image/png;base64,<data>' });
     payload = payload.slice(match[0].length);
   }
-  if (Math.floor((payload.length * 3) / 4) > options.maxBytes * 1.05 + 1024) {
+  if (encodedTooLarge(payload.length, options.maxBytes)) {
     throw new GatewayError('input_too_large', { parameter: options.parameter, limitBytes: options.maxBytes });
   }
   const bytes = decodeWellFormed(payload) ?? decodeCarefully(payload, options.parameter);
@@ -34,10 +33,15 @@ export function decodeBase64Input(text: string | DecodedBase64, options: { param
  * the same order as the string path: the encoded length first, then the decoded bytes.
  */
 function checkedDecoded(text: DecodedBase64, options: { parameter: string; maxBytes: number }): Buffer {
-  if (Math.floor((text.payloadLength * 3) / 4) > options.maxBytes * 1.05 + 1024 || text.bytes.length > options.maxBytes) {
+  if (encodedTooLarge(text.payloadLength, options.maxBytes) || text.bytes.length > options.maxBytes) {
     throw new GatewayError('input_too_large', { parameter: options.parameter, limitBytes: options.maxBytes });
   }
   return text.bytes;
+}
+
+/** The check made before decoding: what `payloadLength` characters could decode to, with room for whitespace. */
+function encodedTooLarge(payloadLength: number, maxBytes: number): boolean {
+  return Math.floor((payloadLength * 3) / 4) > maxBytes * 1.05 + 1024;
 }
 
 /**

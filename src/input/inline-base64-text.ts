@@ -1,5 +1,5 @@
-/** `data:<type>[;param=value]*;base64,` — the same form `decodeBase64Input` accepts. */
-const dataUriPrefixPattern = /^data:([\w.+-]+\/[\w.+-]+)?((?:;[\w-]+=[\w.+-]+)*);base64,/i;
+/** `data:<type>[;param=value]*;base64,`: the one form of data URI prefix Atelier accepts (`decodeBase64Input` too). */
+export const dataUriPrefixPattern = /^data:([\w.+-]+\/[\w.+-]+)?((?:;[\w-]+=[\w.+-]+)*);base64,/i;
 /** A data URI prefix is looked for in this many leading characters at most. */
 const prefixSearchLength = 512;
 /** Characters per decoded slice: a multiple of 4 (whole base64 quanta), small enough for short-lived strings. */

@@ -7,7 +7,7 @@ import type { Engine } from '../engine/engine-types.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { ProviderCatalog } from '../providers/provider-catalog.ts';
 import { providerDefinitions } from '../providers/registry.ts';
-import { readConfigFile, readProviderSettingsSource } from '../config/provider-config-file.ts';
+import { providerSettingsSource, readConfigFile } from '../config/provider-config-file.ts';
 import type { HybridPolicy } from '../routing/hybrid-policy.ts';
 import type { ServiceName } from '../providers/spec/generation-call.ts';
 import type { GenerationService } from '../services/generation-service.ts';
@@ -46,9 +46,10 @@ export async function createContext(settings: Settings, options: { logger?: Logg
   const fileStore = new FileStore(settings.dataDirectory);
   const engine = createEngine({ maxInputPixels: settings.input.maxPixels, logger, ffmpegPath: settings.ffmpegPath });
   const env = options.env ?? process.env;
-  const source = await readProviderSettingsSource(settings.dataDirectory, env);
-  let servicePolicies = (await readConfigFile(settings.dataDirectory)).services ?? {};
-  const catalog = new ProviderCatalog(providerDefinitions, source, { fetch: globalThis.fetch, logger, now: () => new Date(), sleep, engine });
+  // One read of config.json gives both the provider settings and the per-service defaults.
+  const config = await readConfigFile(settings.dataDirectory);
+  let servicePolicies = config.services ?? {};
+  const catalog = new ProviderCatalog(providerDefinitions, providerSettingsSource(config, env), { fetch: globalThis.fetch, logger, now: () => new Date(), sleep, engine });
   const prepareContext = {
     catalog, fileStore, inputSettings: settings.input, serverHost: settings.host,
     defaultFallbacks: (service: ServiceName) => servicePolicies[service]?.fallbacks,
@@ -65,8 +66,9 @@ export async function createContext(settings: Settings, options: { logger?: Logg
     settings, logger, fileStore, catalog, engine, generation, tasks: taskSystem.service,
     defaultPolicy: (service) => (servicePolicies[service]?.hybrid_policy as HybridPolicy | undefined) ?? 'default',
     reloadConfiguration: async () => {
-      catalog.reload(await readProviderSettingsSource(settings.dataDirectory, env));
-      servicePolicies = (await readConfigFile(settings.dataDirectory)).services ?? {};
+      const reloaded = await readConfigFile(settings.dataDirectory);
+      catalog.reload(providerSettingsSource(reloaded, env));
+      servicePolicies = reloaded.services ?? {};
     },
     close: async () => {
       await taskSystem.close();

@@ -33,13 +33,11 @@ export const imageToImageCommand: Command = {
   run(argv) {
     return runInProcessCommand(this, argv, async ({ values, image, context }) => {
       const body = {
-        image: inputFields(image).value,
-        image_type: inputFields(image).type,
+        ...inputFields('image', image),
         prompt: values.prompt, model: values.model, style: values.style,
         n: numberOrUndefined(values.n), strength: numberOrUndefined(values.strength),
         seed: numberOrUndefined(values.seed), output_format: values['output-format'],
-        mask: typeof values.mask === 'string' ? inputFields(values.mask).value : undefined,
-        mask_type: typeof values.mask === 'string' ? inputFields(values.mask).type : undefined,
+        ...(typeof values.mask === 'string' ? inputFields('mask', values.mask) : {}),
         mask_convention: values['mask-convention'],
         ...routingFields(values),
       };

@@ -34,8 +34,7 @@ export const imageToVideoCommand: Command = {
     const bar = createProgressBar('rendering');
     return runInProcessCommand(this, argv, async ({ values, image, context }) => {
       const body = JSON.parse(JSON.stringify({
-        image: inputFields(image).value,
-        image_type: inputFields(image).type,
+        ...inputFields('image', image),
         prompt: values.prompt, model: values.model, motion: values.motion, resolution: values.resolution,
         duration: numberOrUndefined(values.duration), seed: numberOrUndefined(values.seed),
         ...routingFields(values),

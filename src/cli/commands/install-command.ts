@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { readSettings } from '../../config/read-settings.ts';
-import { updateConfigFile } from '../../config/provider-config-file.ts';
+import { saveProviderSettings } from '../../config/provider-config-file.ts';
 import { installableFlavors, providerSettingsFromInstall } from '../../config/install-provider.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from '../command.ts';
@@ -58,10 +58,7 @@ export const installCommand: Command = {
       }
       const dataDirectory = values['data-dir'] as string | undefined;
       const { dataDirectory: directory } = readSettings(dataDirectory ? ['--data-dir', dataDirectory] : [], process.env);
-      await updateConfigFile(directory, (config) => {
-        config.providers ??= {};
-        config.providers[providerId] = { ...config.providers[providerId], ...settings };
-      });
+      await saveProviderSettings(directory, providerId, settings);
       console.log(`${service}: ${providerId} configured in ${directory}/config.json (no running server answered; it takes effect at the next start).`);
       return 0;
     } catch (error) {

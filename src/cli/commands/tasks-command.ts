@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isTerminal } from '../../tasks/task-record.ts';
 import type { TaskResource } from '../../tasks/task-resource.ts';
 import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from '../command.ts';
 
@@ -93,7 +94,7 @@ async function follow(server: string, id: string, timeoutMilliseconds: number | 
           last = payload as unknown as TaskResource;
           if (last.state === 'running') bar.update(last.progress);
         }
-        if (event === 'task-end' || (event === 'task-state' && ['succeeded', 'failed', 'canceled'].includes(last?.state ?? ''))) {
+        if (event === 'task-end' || (event === 'task-state' && last !== undefined && isTerminal(last.state))) {
           if (last?.state === 'succeeded') bar.update(100);
           return last!;
         }

@@ -1,19 +1,20 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { updateConfigFile } from '../../config/provider-config-file.ts';
+import { saveProviderSettings, updateConfigFile } from '../../config/provider-config-file.ts';
 import { providerSettingsFromInstall } from '../../config/install-provider.ts';
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
+import type { ServiceName } from '../../providers/spec/generation-call.ts';
 import { hybridPolicies } from '../../routing/hybrid-policy.ts';
 import type { AppContext } from '../../server/create-context.ts';
 import { defineRoute, type AtelierApp } from '../define-route.ts';
 import { readJsonObject } from '../parse-json-body.ts';
 import { errorResponses } from '../schemas/response-schemas.ts';
+import { serviceNames } from '../schemas/task-schemas.ts';
 
-const services = ['image-to-image', 'image-to-video'] as const;
 const envelope = (businessCode: number, message: string, data?: unknown) => ({ business_code: businessCode, message, ...(data === undefined ? {} : { data }) });
 const envelopeSchema = z.object({ business_code: z.number(), message: z.string(), data: z.unknown().optional() });
 
-function checkService(value: unknown): (typeof services)[number] {
-  if (typeof value === 'string' && (services as readonly string[]).includes(value)) return value as (typeof services)[number];
+function checkService(value: unknown): ServiceName {
+  if (typeof value === 'string' && (serviceNames as readonly string[]).includes(value)) return value as ServiceName;
   throw new GatewayError('service_not_found', { service: describeReceived(value) });
 }
 
@@ -24,17 +25,14 @@ function checkService(value: unknown): (typeof services)[number] {
 export function registerAogControlPlaneRoutes(app: AtelierApp, context: AppContext): void {
   defineRoute(app, createRoute({
     method: 'post', path: '/aog/v0.2/service/install', tags: ['AOG control plane'], summary: 'Install a service (remote: store the provider key; local: the embedded engine)',
-    request: { body: { content: { 'application/json': { schema: z.object({ service_name: z.enum(services), service_source: z.enum(['local', 'remote']).optional(), api_flavor: z.string().optional(), auth_key: z.string().optional().openapi({ description: 'JSON string, e.g. {"api_key":"sk-…"}' }) }) } } } },
+    request: { body: { content: { 'application/json': { schema: z.object({ service_name: z.enum(serviceNames), service_source: z.enum(['local', 'remote']).optional(), api_flavor: z.string().optional(), auth_key: z.string().optional().openapi({ description: 'JSON string, e.g. {"api_key":"sk-…"}' }) }) } } } },
     responses: { 200: { description: 'Installed', content: { 'application/json': { schema: envelopeSchema } } }, ...errorResponses(400, 404) },
   }), async (http) => {
     const body = await readJsonObject(http);
     checkService(body.service_name);
     if ((body.service_source ?? 'remote') === 'remote') {
       const { providerId, settings } = providerSettingsFromInstall(String(body.api_flavor ?? ''), typeof body.auth_key === 'string' ? body.auth_key : undefined);
-      await updateConfigFile(context.settings.dataDirectory, (config) => {
-        config.providers ??= {};
-        config.providers[providerId] = { ...config.providers[providerId], ...settings };
-      });
+      await saveProviderSettings(context.settings.dataDirectory, providerId, settings);
       await context.reloadConfiguration();
       context.logger.info('provider installed', { provider: providerId });
     }
@@ -47,7 +45,7 @@ export function registerAogControlPlaneRoutes(app: AtelierApp, context: AppConte
   }), (http) => {
     const data = context.catalog.definitions
       .filter((definition) => context.catalog.isConfigured(definition.capabilities.id))
-      .flatMap(({ capabilities }) => services.filter((service) => capabilities.models.some((model) => model.service === service)).map((service) => ({
+      .flatMap(({ capabilities }) => serviceNames.filter((service) => capabilities.models.some((model) => model.service === service)).map((service) => ({
         provider_name: `${capabilities.kind === 'cloud' ? 'remote' : 'local'}_${capabilities.id}_${service}`,
         service_name: service,
         service_source: capabilities.kind === 'cloud' ? 'remote' : 'local',
@@ -66,13 +64,13 @@ export function registerAogControlPlaneRoutes(app: AtelierApp, context: AppConte
   defineRoute(app, createRoute({
     method: 'get', path: '/aog/v0.2/service', tags: ['AOG control plane'], summary: 'Services with their hybrid policy',
     responses: { 200: { description: 'Services', content: { 'application/json': { schema: envelopeSchema } } } },
-  }), (http) => http.json(envelope(10000, 'service interface call success', services.map((service) => ({
+  }), (http) => http.json(envelope(10000, 'service interface call success', serviceNames.map((service) => ({
     service_name: service, hybrid_policy: context.defaultPolicy(service), status: 1, avatar: '', created_at: null, updated_at: null,
   })))));
 
   defineRoute(app, createRoute({
     method: 'put', path: '/aog/v0.2/service', tags: ['AOG control plane'], summary: 'Set a service\'s default hybrid policy',
-    request: { body: { content: { 'application/json': { schema: z.object({ service_name: z.enum(services), hybrid_policy: z.enum(hybridPolicies).optional() }) } } } },
+    request: { body: { content: { 'application/json': { schema: z.object({ service_name: z.enum(serviceNames), hybrid_policy: z.enum(hybridPolicies).optional() }) } } } },
     responses: { 200: { description: 'Updated', content: { 'application/json': { schema: envelopeSchema } } }, ...errorResponses(400, 404) },
   }), async (http) => {
     const body = await readJsonObject(http);

@@ -1,6 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { AppContext } from '../../server/create-context.ts';
+import type { GenerationRequest } from '../../services/generation-request.ts';
 import { defineRoute, type AtelierApp } from '../define-route.ts';
 import { withInlineBase64 } from '../inline-base64-request.ts';
 import { readJsonObjectWithInlineBase64, validateBody } from '../parse-json-body.ts';
@@ -51,13 +53,8 @@ export function clientGone(): Response {
 
 export function registerAogImageToVideoRoute(app: AtelierApp, context: AppContext): void {
   defineRoute(app, definition, async (http) => {
-    // A base64 image is read from the body's bytes rather than parsed into a multi-megabyte string.
-    const { body: parsed, inlineBase64 } = await readJsonObjectWithInlineBase64(http, ['image']);
-    const raw = dropEmptySelectors(parsed);
-    checkAogFields(raw);
-    const body = validateBody(bodySchema, raw);
-    const request = withInlineBase64(imageToVideoRequest(body, context.defaultPolicy('image-to-video')), inlineBase64);
-    if (body.async === true) {
+    const { request, async } = await readImageToVideoRequest(http, context);
+    if (async) {
       const { task } = await context.tasks.submit(request);
       const taskUrl = `${context.settings.publicUrl}/v1/tasks/${task.id}`;
       http.header('Location', taskUrl);
@@ -78,4 +75,18 @@ export function registerAogImageToVideoRoute(app: AtelierApp, context: AppContex
     }
     return http.json({ id, data: fileUrl(context.settings.publicUrl, video.id), warnings: outcome.warnings });
   });
+}
+
+/**
+ * The request from the body, and whether it asks for `async`. A base64 image is read from the body's bytes rather
+ * than parsed into a multi-megabyte string. A function of its own, like the image-to-image route's, so that the body
+ * is garbage once it returns: a lifted base64 value is a view of the whole body buffer, and the handler's frame
+ * holds its locals for as long as a synchronous call waits for its video.
+ */
+async function readImageToVideoRequest(http: Context, context: AppContext): Promise<{ request: GenerationRequest; async: boolean }> {
+  const { body: parsed, inlineBase64 } = await readJsonObjectWithInlineBase64(http, ['image']);
+  const raw = dropEmptySelectors(parsed);
+  checkAogFields(raw);
+  const body = validateBody(bodySchema, raw);
+  return { request: withInlineBase64(imageToVideoRequest(body, context.defaultPolicy('image-to-video')), inlineBase64), async: body.async === true };
 }

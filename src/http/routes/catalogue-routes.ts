@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../../server/create-context.ts';
 import { defineRoute, type AtelierApp } from '../define-route.ts';
+import { serviceNames } from '../schemas/task-schemas.ts';
 
 const styleSchema = z.object({
   id: z.string(), kind: z.enum(['style', 'edit']), name: z.string(), description: z.string(),
@@ -9,7 +10,7 @@ const styleSchema = z.object({
 }).openapi('Style');
 
 const modelSchema = z.object({
-  id: z.string(), provider: z.string(), service: z.enum(['image-to-image', 'image-to-video']), aliases: z.array(z.string()),
+  id: z.string(), provider: z.string(), service: z.enum(serviceNames), aliases: z.array(z.string()),
   description: z.string(), configured: z.boolean(), call_model: z.enum(['sync', 'async']), mask_convention: z.string(),
   max_outputs_per_call: z.number(), parameters: z.record(z.string(), z.unknown()), input: z.record(z.string(), z.unknown()),
   retired_on: z.string().optional(),
@@ -42,7 +43,7 @@ export function registerCatalogueRoutes(app: AtelierApp, context: AppContext): v
 
   defineRoute(app, createRoute({
     method: 'get', path: '/v1/models', tags: ['Catalogue'], summary: 'Models of every provider with their parameters and limits',
-    request: { query: z.object({ service: z.enum(['image-to-image', 'image-to-video']).optional() }) },
+    request: { query: z.object({ service: z.enum(serviceNames).optional() }) },
     responses: { 200: { description: 'Models', content: { 'application/json': { schema: z.object({ models: z.array(modelSchema) }) } } } },
   }), (http) => {
     const service = http.req.query('service');

@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
-import type { ServiceName } from '../../providers/spec/generation-call.ts';
 import type { AppContext } from '../../server/create-context.ts';
 import type { TaskStreamEvent } from '../../tasks/task-generation-service.ts';
 import { isTerminal, taskStates, type TaskRecord, type TaskState } from '../../tasks/task-record.ts';
@@ -12,7 +11,7 @@ import { readJsonObject, validateBody } from '../parse-json-body.ts';
 import { checkAogFields, dropEmptySelectors, imageToImageRequest, imageToVideoRequest } from '../schemas/generation-body-schema.ts';
 import { errorResponses } from '../schemas/response-schemas.ts';
 import {
-  createTaskBodySchema, imageToImageTaskBodySchema, imageToVideoTaskBodySchema, parsePreferWait, serviceNames, serviceOf,
+  createTaskBodySchema, imageToImageTaskBodySchema, imageToVideoTaskBodySchema, parsePreferWait, serviceOf,
   taskIdParameters, taskListQuery, taskListSchema, taskResourceSchema,
 } from '../schemas/task-schemas.ts';
 
@@ -116,15 +115,12 @@ export function registerTaskRoutes(app: AtelierApp, context: AppContext): void {
     if (state !== undefined && !(taskStates as readonly string[]).includes(state)) {
       throw new GatewayError('parameter_invalid', { parameter: 'state', expected: `one of: ${taskStates.join(', ')}`, received: describeReceived(state) });
     }
-    const service = query.service;
-    if (service !== undefined && !(serviceNames as readonly string[]).includes(service)) {
-      throw new GatewayError('parameter_invalid', { parameter: 'service', expected: `one of: ${serviceNames.join(', ')}`, received: describeReceived(service) });
-    }
+    const service = query.service === undefined ? undefined : serviceOf(query);
     const limit = query.limit === undefined ? undefined : /^\d+$/.test(query.limit) ? Number(query.limit) : NaN;
     if (limit !== undefined && Number.isNaN(limit)) {
       throw new GatewayError('parameter_invalid', { parameter: 'limit', expected: 'an integer between 1 and 100', received: describeReceived(query.limit) });
     }
-    const page = await context.tasks.list({ state: state as TaskState | undefined, service: service as ServiceName | undefined, limit, cursor: query.cursor });
+    const page = await context.tasks.list({ state: state as TaskState | undefined, service, limit, cursor: query.cursor });
     return http.json({ object: 'list', data: page.tasks.map(resource), next_cursor: page.nextCursor ?? null });
   });
 
