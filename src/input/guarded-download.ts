@@ -1,8 +1,7 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
 import { GatewayError } from '../errors/gateway-error.ts';
+import { guardAddresses } from './address-guarded-lookup.ts';
 import { classifyAddress } from './address-policy.ts';
 
 export interface DownloadPolicy {
@@ -76,32 +75,13 @@ function checkAddress(address: string, url: URL, policy: DownloadPolicy): Gatewa
 }
 
 function openResponse(url: URL, policy: DownloadPolicy, deadline: AbortSignal): Promise<IncomingMessage> {
-  const hostname = url.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(hostname)) {
-    const refused = checkAddress(hostname, url, policy);
-    if (refused) return Promise.reject(refused);
-  }
-  let refusal: GatewayError | undefined;
-  const guardedLookup = (
-    name: string,
-    options: { all?: boolean; family?: number },
-    callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
-  ) => {
-    dnsLookup(name, { all: true, family: options.family ?? 0 }, (error, addresses) => {
-      if (error) return callback(error, []);
-      // Every address must pass: otherwise a name with one public and one private record could be steered.
-      for (const entry of addresses) {
-        refusal = checkAddress(entry.address, url, policy);
-        if (refusal) return callback(Object.assign(new Error(refusal.message), { code: 'EATELIERFORBIDDEN' }), []);
-      }
-      if (options.all) callback(null, addresses);
-      else callback(null, addresses[0].address, addresses[0].family);
-    });
-  };
+  const guard = guardAddresses(url, (address) => checkAddress(address, url, policy));
+  if (guard.literalRefusal) return Promise.reject(guard.literalRefusal);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const outgoing = send(url, { method: 'GET', lookup: guardedLookup as never, signal: deadline, headers: { 'user-agent': 'Atelier', accept: 'image/*' } }, resolve);
+    const outgoing = send(url, { method: 'GET', lookup: guard.lookup as never, signal: deadline, headers: { 'user-agent': 'Atelier', accept: 'image/*' } }, resolve);
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
+      const refusal = guard.refusal();
       if (refusal) return reject(refusal);
       if (deadline.aborted) return reject(new GatewayError('input_url_timeout', { url: redactUrl(url.href), timeoutMs: policy.timeoutMilliseconds }));
       reject(new GatewayError('input_url_fetch_failed', { url: redactUrl(url.href), reason: error.code ?? error.message }));

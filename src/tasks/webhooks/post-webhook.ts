@@ -1,7 +1,6 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
+import { guardAddresses } from '../../input/address-guarded-lookup.ts';
 import { classifyAddress } from '../../input/address-policy.ts';
 
 export interface WebhookPostOptions {
@@ -29,33 +28,14 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
     const kind = classifyAddress(address);
     return kind ? new WebhookDeliveryError(`${target.host} resolves to a ${kind} address; private webhook URLs need --allow-private-urls`) : undefined;
   };
-  const hostname = target.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(hostname)) {
-    const refused = refusal(hostname);
-    if (refused) return Promise.reject(refused);
-  }
-  let refusedByLookup: WebhookDeliveryError | undefined;
-  const guardedLookup = (
-    name: string,
-    lookupOptions: { all?: boolean; family?: number },
-    callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
-  ) => {
-    dnsLookup(name, { all: true, family: lookupOptions.family ?? 0 }, (error, addresses) => {
-      if (error) return callback(error, []);
-      for (const entry of addresses) {
-        refusedByLookup = refusal(entry.address);
-        if (refusedByLookup) return callback(Object.assign(new Error(refusedByLookup.message), { code: 'EATELIERFORBIDDEN' }), []);
-      }
-      if (lookupOptions.all) callback(null, addresses);
-      else callback(null, addresses[0].address, addresses[0].family);
-    });
-  };
+  const guard = guardAddresses(target, refusal);
+  if (guard.literalRefusal) return Promise.reject(guard.literalRefusal);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const signal = AbortSignal.timeout(options.timeoutMilliseconds);
   return new Promise((resolve, reject) => {
     const outgoing = send(target, {
       method: 'POST',
-      lookup: guardedLookup as never,
+      lookup: guard.lookup as never,
       signal,
       headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'Atelier-Webhook' },
     }, (response) => {
@@ -65,7 +45,8 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
       else reject(new WebhookDeliveryError(`the receiver answered HTTP ${status}`));
     });
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
-      if (refusedByLookup) reject(refusedByLookup);
+      const refused = guard.refusal();
+      if (refused) reject(refused);
       else if (signal.aborted) reject(new WebhookDeliveryError(`no answer within ${options.timeoutMilliseconds} ms`));
       else reject(new WebhookDeliveryError(`could not reach the receiver (${error.code ?? error.message})`));
     });
