@@ -6,29 +6,12 @@
  * Run: node --import tsx bench/dashscope-adapter-bench.ts
  */
 import { randomUUID } from 'node:crypto';
-import sharp from 'sharp';
 import { dashscopeProvider } from '../src/providers/dashscope/index.ts';
 import type { ImageInput } from '../src/providers/spec/generation-call.ts';
 import { startDashScopeFake } from '../test/fakes/dashscope-fake-server.ts';
 import { fakeDependencies } from '../test/fakes/fake-server-kit.ts';
-
-async function noiseJpeg(targetBytes: number): Promise<ImageInput> {
-  let side = Math.round(Math.sqrt(targetBytes / 0.9));
-  for (;;) {
-    const width = Math.min(4096, Math.round(side * 1.25));
-    const height = Math.min(4096, side);
-    const pixels = Buffer.alloc(width * height * 3);
-    for (let index = 0; index < pixels.length; index += 1) pixels[index] = (index * 2654435761) >>> 24 ^ (index >>> 7);
-    const bytes = await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
-    if (Math.abs(bytes.length - targetBytes) / targetBytes < 0.12 || side > 4000) return { bytes, mediaType: 'image/jpeg', width, height, hasAlpha: false };
-    side = Math.round(side * Math.sqrt(targetBytes / bytes.length));
-  }
-}
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
-}
+import { noiseJpeg } from './support/noise-jpeg.ts';
+import { percentile } from './support/statistics.ts';
 
 async function main(): Promise<void> {
   const fake = await startDashScopeFake({ enforceConcurrency: false, forgetBodies: true });
@@ -37,7 +20,7 @@ async function main(): Promise<void> {
   const model = dashscopeProvider.createModel('wanx2.1-imageedit', settings, fakeDependencies(fake.clock));
   const rows: string[] = [];
   for (const [label, target] of [['1 MB', 1_000_000], ['8 MB', 8_000_000]] as const) {
-    const image = await noiseJpeg(target);
+    const image: ImageInput = { ...(await noiseJpeg(target, 0.12)), mediaType: 'image/jpeg', hasAlpha: false };
     const body = JSON.stringify({ model: 'wanx2.1-imageedit', input: { function: 'description_edit', prompt: 'x', base_image_url: `data:image/jpeg;base64,${image.bytes.toString('base64')}` }, parameters: { n: 1 } });
     const direct = () => fetch(`${fake.baseUrl}/services/aigc/image2image/image-synthesis`, {
       method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${fake.apiKey}`, 'x-dashscope-async': 'enable' }, body,

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { createEngine, type Engine } from '../src/engine/index.ts';
+import { median } from './support/statistics.ts';
 
 const run = promisify(execFile);
 
@@ -77,12 +78,6 @@ async function makeInput(side: number): Promise<{ jpeg: Buffer; source: string }
   const noisy = Uint8Array.from(base.data, (value, index) => Math.max(0, Math.min(255, value + ((index * 2654435761) % 41) - 20)));
   const jpeg = await sharp(noisy, { raw: { width: side, height: side, channels: base.info.channels } }).removeAlpha().jpeg({ quality: 90 }).toBuffer();
   return { jpeg, source: 'synthetic gradient, shapes and noise (fixture photo not found)' };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((first, second) => first - second);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 interface Timing {

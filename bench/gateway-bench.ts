@@ -25,26 +25,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
 import { startDashScopeFake, type DashScopeFake } from '../test/fakes/dashscope-fake-server.ts';
 import { spawnServer, type SpawnedServer } from '../test/support/spawn-server.ts';
+import { noiseJpeg } from './support/noise-jpeg.ts';
+import { percentile } from './support/statistics.ts';
 
 const requestsPerCell = Number(process.env.BENCH_REQUESTS ?? 48);
 const warmupRequests = Number(process.env.BENCH_WARMUP ?? 8);
 const sizes = (process.env.BENCH_SIZES ?? '1,8').split(',').map(Number);
 const inFlightCounts = (process.env.BENCH_IN_FLIGHT ?? '1,8').split(',').map(Number);
 const model = 'wanx2.1-imageedit';
-
-/** A JPEG of noise close to `targetBytes` (noise does not compress, so the size is real), within the model's 4096 px. */
-async function noiseJpeg(targetBytes: number): Promise<{ bytes: Buffer; width: number; height: number }> {
-  let side = Math.round(Math.sqrt(targetBytes / 0.9));
-  for (;;) {
-    const width = Math.min(4096, Math.round(side * 1.25));
-    const height = Math.min(4096, side);
-    const pixels = Buffer.alloc(width * height * 3);
-    for (let index = 0; index < pixels.length; index += 1) pixels[index] = ((index * 2654435761) >>> 24) ^ (index >>> 7);
-    const bytes = await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
-    if (Math.abs(bytes.length - targetBytes) / targetBytes < 0.05 || side > 4000) return { bytes, width, height };
-    side = Math.round(side * Math.sqrt(targetBytes / bytes.length));
-  }
-}
 
 /** The same JPEG with a comment segment (FF FE) after SOI holding `counter`: a valid file with its own hash. */
 function distinctJpeg(jpeg: Buffer, counter: number): Buffer {
@@ -53,11 +41,6 @@ function distinctJpeg(jpeg: Buffer, counter: number): Buffer {
   segment.writeUInt16BE(0xfffe, 0);
   segment.writeUInt16BE(text.length + 2, 2);
   return Buffer.concat([jpeg.subarray(0, 2), segment, text, jpeg.subarray(2)]);
-}
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
 }
 
 async function memoryOf(pid: number): Promise<{ rss: number; peak: number }> {
@@ -191,7 +174,7 @@ async function main(): Promise<void> {
   const cells: Cell[] = [];
   try {
     for (const megabytes of sizes) {
-      const image = await noiseJpeg(megabytes * 1_000_000);
+      const image = await noiseJpeg(megabytes * 1_000_000, 0.05);
       const name = `${megabytes} MB JPEG (${(image.bytes.length / 1e6).toFixed(2)} MB, ${image.width}×${image.height})`;
       for (const inFlight of inFlightCounts) {
         const cell = await measureCell(fake, image, name, inFlight, directory);

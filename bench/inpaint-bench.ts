@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { runMaskedEdit } from '../src/engine/inpaint/index.ts';
 import type { RawImage } from '../src/engine/raw-image.ts';
 import { WorkerPool } from '../src/engine/workers/worker-pool.ts';
+import { median } from './support/statistics.ts';
 
 /**
  * Inpainting benchmark (issue 3, item 8): object removal at 1024² with holes of 64², 200×150 and 400×300 (PatchMatch),
@@ -66,12 +67,6 @@ function scribbleMask(width: number, height: number): Uint8Array {
     }
   }
   return mask;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((first, second) => first - second);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /**

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { createEngine } from '../src/engine/create-engine.ts';
 import { spawnServer } from '../test/support/spawn-server.ts';
+import { percentile } from './support/statistics.ts';
 
 const tasksPerRound = Number(process.env.BENCH_TASKS ?? 1000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -25,10 +26,6 @@ interface RoundResult {
   p50Milliseconds: number;
   p99Milliseconds: number;
   healthPerSecond: number;
-}
-
-function percentile(sorted: number[], fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
 }
 
 function median(values: number[]): number {

@@ -18,6 +18,7 @@ import { createVideoPlan } from '../src/engine/video/video-plan.ts';
 import { WorkerPool } from '../src/engine/workers/worker-pool.ts';
 import type { Logger } from '../src/logging/logger.ts';
 import type { ImageInput } from '../src/providers/spec/generation-call.ts';
+import { median } from './support/statistics.ts';
 
 /** Keeps the worker's timing breakdown (logged at debug level as "video rendered") of the most recent render. */
 const breakdown = { prepareMs: 0, renderMs: 0, encodeMs: 0, finishMs: 0 };
@@ -73,12 +74,6 @@ async function makeInput(): Promise<{ image: ImageInput; source: string }> {
     source = 'synthetic blurred noise 1024², JPEG q90 (fixture absent)';
   }
   return { image: { bytes, mediaType: 'image/jpeg', width: 1024, height: 1024, hasAlpha: false }, source };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((first, second) => first - second);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 async function timeRuns<T>(runs: number, action: () => Promise<T>): Promise<{ medianMs: number; timesMs: number[]; last: T }> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callAogService } from '../support/aog-client.ts';
+import { callAogService, downloadBytes } from '../support/aog-client.ts';
 import { meanAbsoluteDifference } from '../support/image-comparison.ts';
 import { startLocalServer } from '../support/local-http-server.ts';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server.ts';
@@ -27,9 +27,7 @@ async function downloadResults(body: Record<string, any>): Promise<Buffer[]> {
   const urls = body.data.url as string[];
   return Promise.all(urls.map(async (url) => {
     expect(url).toMatch(/^http:\/\//);
-    const response = await fetch(url);
-    expect(response.status).toBe(200);
-    return Buffer.from(await response.arrayBuffer());
+    return downloadBytes(url);
   }));
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callAogService, downloadBytes, type AogAnswer } from '../support/aog-client.ts';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server.ts';
 import { makePhotoLikeImage } from '../support/test-images.ts';
 
@@ -23,17 +24,9 @@ let directory: string;
 let server: SpawnedServer;
 let inputBase64: string;
 
-async function imageToImage(payload: Record<string, unknown>): Promise<{ status: number; body: Record<string, any> }> {
-  const response = await fetch(`${server.url}/aog/v0.2/services/image-to-image`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: inputBase64, image_type: 'base64', ...payload }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
-}
-
-async function download(url: string): Promise<Buffer> {
-  const response = await fetch(url);
-  expect(response.status, url).toBe(200);
-  return Buffer.from(await response.arrayBuffer());
+/** The AOG image-to-image call on the test photo (inline base64), with `payload`'s fields added. */
+function imageToImage(payload: Record<string, unknown>): Promise<AogAnswer> {
+  return callAogService(server.url, 'image-to-image', { image: inputBase64, image_type: 'base64', ...payload });
 }
 
 beforeAll(async () => {
@@ -67,7 +60,7 @@ describe('every catalogue entry through POST /aog/v0.2/services/image-to-image',
       if (!Array.isArray(body.applied) || !body.applied.includes(id)) problems.push(`${label}: applied ${JSON.stringify(body.applied)}`);
       const fallbacks = (body.warnings as Array<{ type: string }>).filter((warning) => warning.type === 'fallback');
       if (fallbacks.length > 0) problems.push(`${label}: fallback warning ${JSON.stringify(fallbacks)}`);
-      const metadata = await sharp(await download(body.data.url[0])).metadata();
+      const metadata = await sharp(await downloadBytes(body.data.url[0])).metadata();
       if (metadata.width !== inputWidth || metadata.height !== inputHeight) problems.push(`${label}: output ${metadata.width}×${metadata.height}`);
     }
     expect(problems).toEqual([]);
@@ -84,14 +77,14 @@ describe('seeds and applied recipes in responses', () => {
     expect(seeds).toHaveLength(3);
     expect(first.body.data.seeds).toEqual(seeds);
     expect(new Set(seeds).size).toBe(3);
-    const variations = await Promise.all((first.body.url as string[]).map(download));
+    const variations = await Promise.all((first.body.url as string[]).map(downloadBytes));
     expect(variations[1].equals(variations[2])).toBe(false);
 
     for (const index of [2, 1]) {
       const again = await imageToImage({ prompt: 'watercolor, brighter', n: 1, seed: seeds[index] });
       expect(again.status, JSON.stringify(again.body)).toBe(200);
       expect(again.body.seeds).toEqual([seeds[index]]);
-      expect((await download(again.body.url[0])).equals(variations[index]), `variation ${index} (seed ${seeds[index]})`).toBe(true);
+      expect((await downloadBytes(again.body.url[0])).equals(variations[index]), `variation ${index} (seed ${seeds[index]})`).toBe(true);
     }
 
     const task = (await (await fetch(`${server.url}/v1/tasks/${first.body.id}`)).json()) as Record<string, any>;

@@ -1,12 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageToImageCommand } from '../../src/cli/commands/image-to-image-command.ts';
 import { listStyles } from '../../src/engine/prompt/list-styles.ts';
+import { runAtelierProgram } from '../support/atelier-program.ts';
+import { runCommandInProcess } from '../support/run-command-in-process.ts';
 import { makePhotoLikeImage } from '../support/test-images.ts';
 
 /**
@@ -24,20 +24,9 @@ beforeAll(async () => {
   await writeFile(photoPath, await makePhotoLikeImage(inputWidth, inputHeight));
 });
 afterAll(() => rm(directory, { recursive: true, force: true }));
-afterEach(() => vi.restoreAllMocks());
 
-/** Runs the command in this process and returns its exit code and what it printed. */
-async function runInProcess(argv: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void stdout.push(parts.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void stderr.push(parts.join(' ')));
-  try {
-    return { code: await imageToImageCommand.run(argv), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+/** Runs `atelier image-to-image` in this process and returns its exit code and what it printed. */
+const runInProcess = (argv: string[]) => runCommandInProcess(imageToImageCommand, argv);
 
 describe('atelier image-to-image for every catalogue entry', () => {
   it('applies each entry from its English and its Chinese example prompts (in-process)', async () => {
@@ -82,8 +71,8 @@ describe('atelier image-to-image for every catalogue entry', () => {
 
   it('works as a spawned program with a Chinese prompt combining a style and an edit', async () => {
     const out = join(directory, 'spawned');
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'image-to-image',
-      '--image', photoPath, '--prompt', '改为油画风格，更加明亮', '--seed', '11', '--out', out, '--data-dir', join(directory, 'data')], { cwd: process.cwd() });
+    const { stdout, stderr } = await runAtelierProgram(['image-to-image',
+      '--image', photoPath, '--prompt', '改为油画风格，更加明亮', '--seed', '11', '--out', out, '--data-dir', join(directory, 'data')]);
     expect(stderr).toContain('applied: oil-painting, brighter');
     expect(stderr).toMatch(/^seeds: 11 /m);
     const printed = stdout.trim().split('\n');

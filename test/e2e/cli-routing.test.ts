@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { imageToImageCommand } from '../../src/cli/commands/image-to-image-command.ts';
 import { startDashScopeFake, type DashScopeFake } from '../fakes/dashscope-fake-server.ts';
 import { jsonAnswer } from '../fakes/fake-server-kit.ts';
+import { runCommandInProcess } from '../support/run-command-in-process.ts';
 import { makePhotoLikeImage } from '../support/test-images.ts';
 
 const cloudKeys = ['DASHSCOPE_API_KEY', 'DASHSCOPE_BASE_URL', 'TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'STEPFUN_API_KEY', 'OPENAI_API_KEY', 'OPENAI_BASE_URL'];
@@ -37,18 +38,9 @@ beforeEach(() => {
 });
 
 /** Runs `atelier image-to-image` in this process with its own data dir; returns exit code and output. */
-async function imageToImage(args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void stdout.push(parts.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void stderr.push(parts.join(' ')));
+function imageToImage(args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
   run += 1;
-  try {
-    const code = await imageToImageCommand.run(['--image', photoPath, '--out', join(directory, `out-${run}`), '--data-dir', join(directory, `data-${run}`), ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
+  return runCommandInProcess(imageToImageCommand, ['--image', photoPath, '--out', join(directory, `out-${run}`), '--data-dir', join(directory, `data-${run}`), ...args]);
 }
 
 describe('atelier image-to-image: provider selection', () => {

@@ -1,14 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAtelierProgram } from '../support/atelier-program.ts';
 import { makePhotoLikeImage } from '../support/test-images.ts';
 
-const run = promisify(execFile);
-const cli = ['--import', 'tsx', 'src/cli/main.ts'];
 let directory: string;
 
 beforeAll(async () => {
@@ -18,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => rm(directory, { recursive: true, force: true }));
 
 function atelier(args: string[]) {
-  return run(process.execPath, [...cli, ...args], { cwd: process.cwd(), env: { ...process.env, ATELIER_DATA_DIR: join(directory, 'data') } });
+  return runAtelierProgram(args, { ATELIER_DATA_DIR: join(directory, 'data') });
 }
 
 describe('atelier CLI', () => {

@@ -2,17 +2,15 @@
  * The AOG image-to-video notebook's code path against the real server (`atelier serve` as a child process), then
  * the task CLI (`atelier tasks …`) and the in-process `atelier image-to-video` against the same files.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topLevelBoxes } from '../support/aog-client.ts';
+import { callAogService, topLevelBoxes } from '../support/aog-client.ts';
+import { runAtelierProgram } from '../support/atelier-program.ts';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server.ts';
 import { makePhotoLikeImage } from '../support/test-images.ts';
 
-const run = promisify(execFile);
 /** What the notebook reads from a success: `id` and `data`. */
 type VideoAnswer = { id: string; data: string };
 
@@ -35,11 +33,9 @@ afterAll(async () => {
 async function callNotebook(image: string, prompt: string): Promise<{ result: VideoAnswer; video: Buffer; contentLength: string | null }> {
   const payload: Record<string, string> = { model: 'wan2.2-i2v-plus', image, image_type: 'path' };
   if (prompt) payload.prompt = prompt;
-  const response = await fetch(`${server.url}/aog/v0.2/services/image-to-video`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload), signal: AbortSignal.timeout(300_000),
-  });
-  const result = (await response.json()) as VideoAnswer;
-  expect(response.status, JSON.stringify(result)).toBe(200); // raise_for_status()
+  const { status, body } = await callAogService(server.url, 'image-to-video', payload);
+  const result = body as VideoAnswer;
+  expect(status, JSON.stringify(result)).toBe(200); // raise_for_status()
   expect(result.id).toBeTruthy();
   const download = await fetch(result.data as string, { signal: AbortSignal.timeout(60_000) });
   expect(download.status).toBe(200);
@@ -47,7 +43,7 @@ async function callNotebook(image: string, prompt: string): Promise<{ result: Vi
 }
 
 function atelier(args: string[]) {
-  return run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: process.cwd(), env: { ...process.env, ATELIER_SERVER: server.url } });
+  return runAtelierProgram(args, { ATELIER_SERVER: server.url });
 }
 
 describe('the AOG image-to-video notebook against `atelier serve`', () => {
@@ -77,12 +73,8 @@ describe('the AOG image-to-video notebook against `atelier serve`', () => {
   });
 
   it('`atelier tasks wait` follows a running task to its end', async () => {
-    const response = await fetch(`${server.url}/aog/v0.2/services/image-to-video`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ image: photoPath, image_type: 'path', prompt: 'Make ripples on the water surface', async: true }),
-    });
-    const accepted = (await response.json()) as { id: string };
-    expect(response.status).toBe(202);
+    const { status, body: accepted } = await callAogService(server.url, 'image-to-video', { image: photoPath, image_type: 'path', prompt: 'Make ripples on the water surface', async: true });
+    expect(status).toBe(202);
     const wait = await atelier(['tasks', 'wait', accepted.id as string, '--json']);
     expect(JSON.parse(wait.stdout)).toMatchObject({ id: accepted.id, state: 'succeeded', progress: 100 });
   });

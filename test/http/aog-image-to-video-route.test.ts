@@ -1,14 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSettings } from '../../src/config/read-settings.ts';
 import type { ErrorBody } from '../../src/errors/render-error.ts';
 import type { Warning } from '../../src/providers/spec/warning.ts';
 import type { TaskResource } from '../../src/tasks/task-resource.ts';
-import { createApp } from '../../src/http/create-app.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
-import { createContext } from '../../src/server/create-context.ts';
 import { createTestApp } from '../support/test-context.ts';
 import { makePhotoLikeImage } from '../support/test-images.ts';
 
@@ -103,28 +98,21 @@ describe('a client that disconnects', () => {
 
 describe('the synchronous wait limit', () => {
   it('answers 504 task_wait_timeout with task_id when the limit runs out, and the task keeps running', async () => {
-    const dataDirectory = await mkdtemp(join(tmpdir(), 'atelier-video-wait-'));
-    const base = readSettings(['--data-dir', dataDirectory, '--input-root', dataDirectory, '--public-url', 'http://atelier.test'], {});
-    const settings = Object.freeze({ ...base, syncWaitMilliseconds: { image: base.syncWaitMilliseconds.image, video: 1 } });
-    const context = await createContext(settings, { logger: silentLogger, env: {} });
+    // 1 ms: below the flag's one-second minimum, so even the quickest video outlasts it.
+    const impatient = await createTestApp({ adjustSettings: (settings) => ({ ...settings, syncWaitMilliseconds: { ...settings.syncWaitMilliseconds, video: 1 } }) });
     try {
-      const app = createApp(context);
-      const imagePath = join(dataDirectory, 'photo.png');
+      const imagePath = join(impatient.dataDirectory, 'photo.png');
       await writeFile(imagePath, await makePhotoLikeImage(128, 96));
-      const response = await app.request(route, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'wan2.2-i2v-plus', image: imagePath, image_type: 'path', duration: 3, resolution: '480P' }),
-      });
+      const response = await impatient.post(route, { model: 'wan2.2-i2v-plus', image: imagePath, image_type: 'path', duration: 3, resolution: '480P' });
       const body = (await response.json()) as ErrorBody;
       expect(response.status).toBe(504);
       expect(body).toMatchObject({ code: 'task_wait_timeout', business_code: 150705, task_id: expect.any(String) });
       expect(body).not.toHaveProperty('id');
       expect(body.message).toContain(`GET /v1/tasks/${body.task_id}`);
-      const finished = await context.tasks.wait(body.task_id as string, { waitMilliseconds: 30_000 });
+      const finished = await impatient.context.tasks.wait(body.task_id as string, { waitMilliseconds: 30_000 });
       expect(finished.state).toBe('succeeded');
     } finally {
-      await context.close();
-      await rm(dataDirectory, { recursive: true, force: true });
+      await impatient.close();
     }
   });
 });

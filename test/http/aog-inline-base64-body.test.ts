@@ -1,10 +1,10 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBodyBytes } from '../../src/http/read-body-bytes.ts';
+import { startLocalServer } from '../support/local-http-server.ts';
 import { makePhotoLikeImage } from '../support/test-images.ts';
 import { createTestApp } from '../support/test-context.ts';
 
@@ -51,20 +51,21 @@ describe('AOG image-to-image with images large enough to be read from the body b
   });
 });
 
+/** Length and a running sum of the bytes: what the server reports back, compared with what was sent. */
+function checksum(bytes: Uint8Array): { length: number; sum: number } {
+  return { length: bytes.length, sum: bytes.reduce((total, byte) => (total + byte) % 65521, 0) };
+}
+
 describe('readBodyBytes on a Node server', () => {
-  let server: Server;
+  let server: Awaited<ReturnType<typeof startLocalServer>>;
   let port: number;
   beforeAll(async () => {
     const app = new Hono();
-    app.post('/', async (http) => {
-      const bytes = await readBodyBytes(http);
-      return http.json({ length: bytes.length, sum: bytes.reduce((total, byte) => (total + byte) % 65521, 0) });
-    });
-    server = createServer(getRequestListener(app.fetch));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
+    app.post('/', async (http) => http.json(checksum(await readBodyBytes(http))));
+    server = await startLocalServer(getRequestListener(app.fetch));
+    port = Number(new URL(server.url).port);
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => server.close());
 
   function send(chunks: Buffer[], headers: Record<string, string>): Promise<{ length: number; sum: number }> {
     return new Promise((resolve, reject) => {
@@ -82,7 +83,7 @@ describe('readBodyBytes on a Node server', () => {
   it('reads a body with a Content-Length, and a chunked one, byte for byte', async () => {
     const body = Buffer.alloc(300_000);
     for (let index = 0; index < body.length; index += 1) body[index] = (index * 31) & 0xff;
-    const expected = { length: body.length, sum: body.reduce((total, byte) => (total + byte) % 65521, 0) };
+    const expected = checksum(body);
     const parts = [body.subarray(0, 70_000), body.subarray(70_000, 200_001), body.subarray(200_001)];
     expect(await send(parts, { 'content-length': String(body.length) })).toEqual(expected);
     expect(await send(parts, { 'transfer-encoding': 'chunked' })).toEqual(expected);
@@ -95,7 +96,6 @@ describe('readBodyBytes on a Node server', () => {
       for (let index = 0; index < body.length; index += 1) body[index] = (index * seed) & 0xff;
       return body;
     };
-    const checksum = (body: Buffer) => ({ length: body.length, sum: body.reduce((total, byte) => (total + byte) % 65521, 0) });
     const bodies = [3, 5, 7, 11, 13, 17].map(large);
     // A client that sends half of a large body and then stalls holds its turn for at most the hold limit (0.5 s).
     const stalled = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'content-length': String(bodies[0].length) } });

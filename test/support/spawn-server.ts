@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+import { atelierProgramArguments, projectRoot } from './atelier-program.ts';
 
 export interface SpawnedServer {
   url: string;
@@ -17,7 +15,7 @@ export interface SpawnedServer {
  * "Atelier listening on <url>" line. Extra flags and environment variables go straight to the child.
  */
 export async function spawnServer(options: { args?: string[]; env?: Record<string, string | undefined>; timeoutMilliseconds?: number } = {}): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...atelierProgramArguments, 'serve', '--port', '0', ...(options.args ?? [])], {
     cwd: projectRoot,
     env: { ...process.env, ATELIER_LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

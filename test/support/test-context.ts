@@ -2,14 +2,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSettings } from '../../src/config/read-settings.ts';
+import type { Settings } from '../../src/config/settings.ts';
 import { createApp } from '../../src/http/create-app.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { createContext, type AppContext } from '../../src/server/create-context.ts';
 
-/** An in-process app on a temporary data dir, with that dir as the only input root. */
-export async function createTestApp(options: { args?: string[]; env?: Record<string, string | undefined> } = {}) {
+/**
+ * An in-process app on a temporary data dir, with that dir as the only input root. `adjustSettings` changes what no
+ * flag can reach (e.g. a wait limit shorter than the flags' one-second minimum).
+ */
+export async function createTestApp(options: { args?: string[]; env?: Record<string, string | undefined>; adjustSettings?: (settings: Settings) => Settings } = {}) {
   const dataDirectory = await mkdtemp(join(tmpdir(), `atelier-test-${process.pid}-`));
-  const settings = readSettings(['--data-dir', dataDirectory, '--input-root', dataDirectory, '--public-url', 'http://atelier.test', ...(options.args ?? [])], {});
+  const flagSettings = readSettings(['--data-dir', dataDirectory, '--input-root', dataDirectory, '--public-url', 'http://atelier.test', ...(options.args ?? [])], {});
+  const settings = Object.freeze(options.adjustSettings?.(flagSettings) ?? flagSettings);
   const context: AppContext = await createContext(settings, { logger: silentLogger, env: options.env ?? {} });
   const app = createApp(context);
   return {
