@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { rejectionOf } from '../../../test/fakes/caught-gateway-error.ts';
 import { parseMultipart, refusedOrigin, startFakeServer, type FakeServer } from '../../../test/fakes/fake-server-kit.ts';
+import { InlineData } from './inline-data-json.ts';
 import { requestJson, type JsonRequest } from './request-json.ts';
 import { upstreamFailureOf } from './upstream-failure.ts';
 
@@ -109,5 +112,100 @@ describe('requestJson', () => {
   test('redirects are refused (an API answer never redirects; a redirect could leak the Authorization header)', async () => {
     server.script({ match: () => true, behaviour: { kind: 'answer', answer: { status: 302, headers: { location: 'http://127.0.0.1:1/' } } } });
     expect((await rejectionOf(call())).code).toBe('upstream_unavailable');
+  });
+
+  describe('bodies with inline images (streamed)', () => {
+    const withDataUris = (body: unknown): string =>
+      JSON.stringify(body, (_key, value: unknown) => (value instanceof InlineData ? value.toDataUri() : value));
+
+    test('go with a fixed Content-Length, no chunked encoding, and exactly the JSON.stringify bytes', async () => {
+      const body = { model: 'wanx', input: { prompt: '把天空变成日落 🌅 "quoted"', base_image_url: new InlineData(randomBytes(2 * 1024 * 1024 + 1), 'image/jpeg'), mask_image_url: new InlineData(randomBytes(5), 'image/png') } };
+      await call({ body });
+      const request = server.requests[0];
+      const expected = withDataUris(body);
+      expect(request.headers['content-length']).toBe(String(Buffer.byteLength(expected)));
+      expect(request.headers['transfer-encoding']).toBeUndefined();
+      expect(request.rawBody.equals(Buffer.from(expected, 'utf8'))).toBe(true);
+      expect(request.json).toEqual(JSON.parse(expected));
+      expect(request.headers['content-type']).toBe('application/json');
+    });
+
+    test('bodies without inline data keep a fixed Content-Length too', async () => {
+      await call({ body: { prompt: 'é' } });
+      const request = server.requests[0];
+      expect([request.headers['content-length'], request.headers['transfer-encoding'], request.rawBody.toString('utf8')]).toEqual(['15', undefined, '{"prompt":"é"}']); // é is two bytes
+    });
+
+    test('the same body sent again (a retry) arrives with the same bytes', async () => {
+      const body = { input: { image: new InlineData(randomBytes(300_001), 'image/png') } };
+      await call({ body });
+      await call({ body });
+      expect(server.requests).toHaveLength(2);
+      expect(server.requests[1].rawBody.equals(server.requests[0].rawBody)).toBe(true);
+      expect(server.requests[0].rawBody.toString('utf8')).toBe(withDataUris(body));
+    });
+
+    test('connection refused is still recognised as such', async () => {
+      const error = await rejectionOf(call({ url: `${await refusedOrigin()}/v1/thing`, body: { image: new InlineData(randomBytes(100_000), 'image/png') } }));
+      expect(error.message).toBe('Example is unavailable (connection refused)');
+      expect(upstreamFailureOf(error)?.kind).toBe('connection-refused');
+    });
+
+    /**
+     * A 24 MB image whose base64 slices are counted: a server that never reads stalls the upload once the socket
+     * buffers are full, so the call ends mid-body. (undici's fetch reads an aborted request body to its end, so
+     * without the stream's own stop the rest of the image would still be encoded.)
+     */
+    const stalledUpload = async () => {
+      const sockets = new Set<Socket>();
+      const stalled = createServer((socket) => {
+        socket.pause();
+        sockets.add(socket);
+      });
+      await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+      const image = randomBytes(24 * 1024 * 1024);
+      const counter = { slicesEncoded: 0, totalSlices: Math.ceil(image.length / (48 * 1024)) };
+      const toBase64 = image.toString.bind(image);
+      image.toString = ((...parameters: Parameters<Buffer['toString']>) => {
+        counter.slicesEncoded += 1;
+        return toBase64(...parameters);
+      }) as Buffer['toString'];
+      return {
+        url: `http://127.0.0.1:${(stalled.address() as AddressInfo).port}/v1/thing`,
+        body: { image: new InlineData(image, 'image/jpeg') },
+        counter,
+        async stop() {
+          for (const socket of sockets) socket.destroy();
+          await new Promise<void>((resolve) => stalled.close(() => resolve()));
+        },
+      };
+    };
+
+    test('a timeout during the upload → upstream_timeout, and the rest of the image is not encoded', async () => {
+      const upload = await stalledUpload();
+      try {
+        const error = await rejectionOf(call({ url: upload.url, body: upload.body, timeoutMs: 300 }));
+        expect([error.code, upstreamFailureOf(error)?.kind]).toEqual(['upstream_timeout', 'timeout']);
+        const atFailure = upload.counter.slicesEncoded;
+        expect(atFailure).toBeGreaterThan(0);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(upload.counter.slicesEncoded - atFailure).toBeLessThanOrEqual(1);
+        expect(upload.counter.slicesEncoded).toBeLessThan(upload.counter.totalSlices);
+      } finally {
+        await upload.stop();
+      }
+    });
+
+    test("the caller's abort during the upload rejects with its reason", async () => {
+      const upload = await stalledUpload();
+      try {
+        const controller = new AbortController();
+        setTimeout(() => controller.abort(new Error('client left')), 100);
+        await expect(call({ url: upload.url, body: upload.body, signal: controller.signal, timeoutMs: 5_000 })).rejects.toThrow('client left');
+        expect(upload.counter.slicesEncoded).toBeLessThan(upload.counter.totalSlices);
+      } finally {
+        await upload.stop();
+      }
+    });
   });
 });

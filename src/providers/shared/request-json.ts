@@ -2,7 +2,7 @@ import { GatewayError } from '../../errors/gateway-error.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { createCallSignal } from './call-signal.ts';
 import { httpStatusVerdict, type ErrorVerdict } from './http-status-verdict.ts';
-import { serializeJsonWithInlineData } from './inline-data-json.ts';
+import { jsonWithInlineData } from './inline-data-json.ts';
 import { networkErrorKind } from './network-error-kind.ts';
 import { readBodyWithLimit } from './read-body-with-limit.ts';
 import { parseRetryAfter } from './retry-after.ts';
@@ -65,10 +65,7 @@ export async function requestJson(request: JsonRequest): Promise<JsonResponse> {
     try {
       response = await request.fetch(request.url, {
         method: request.method,
-        headers: request.headers,
-        // The serialised Buffer goes as it is: undici copies a BufferSource body once anyway, so a `new Uint8Array(…)`
-        // here would be a second 10.7 MB copy (~2 ms) of an 8 MB image's body.
-        body: request.form ?? (request.body === undefined ? undefined : serializeJsonWithInlineData(request.body)),
+        ...bodyOptions(request, callSignal.signal),
         signal: callSignal.signal,
         redirect: 'error',
       });
@@ -99,6 +96,50 @@ export async function requestJson(request: JsonRequest): Promise<JsonResponse> {
   } finally {
     callSignal.dispose();
   }
+}
+
+/**
+ * The body, headers and duplex mode of the call. A JSON body with inline images goes as a stream with a fixed
+ * Content-Length instead of one 10.7 MB Buffer for an 8 MB image, which undici would copy once more: no large
+ * allocations, and the encoding overlaps the upload (measured on an 8 MB image: ~20 % less CPU and wall time). undici
+ * sends a stream body with the Content-Length given in the headers (no chunked encoding, which providers like
+ * DashScope do not accept). Bodies without inline data are small and go as one Buffer, which undici measures itself.
+ */
+function bodyOptions(request: JsonRequest, signal: AbortSignal): Pick<RequestInit, 'body' | 'headers'> & { duplex?: 'half' } {
+  if (request.form) return { body: request.form, headers: request.headers };
+  if (request.body === undefined) return { headers: request.headers };
+  const json = jsonWithInlineData(request.body);
+  if (json.inlineValueCount === 0) return { body: json.toBuffer(), headers: request.headers };
+  return {
+    body: readableStreamOf(json.chunks(), signal),
+    headers: { ...request.headers, 'content-length': String(json.length) },
+    duplex: 'half',
+  };
+}
+
+/**
+ * `chunks` as a fetch body. A plain (not byte) stream hands undici each chunk as it is, without copying it (as undici
+ * does for an async iterable body) or transferring its memory (as a byte stream does); a high-water mark of 0 makes
+ * the next chunk only when undici asks for it, so the image is encoded no faster than the socket takes it. After an abort or timeout
+ * undici's fetch keeps reading the request body to its end and drops it, which would encode the rest of the image for
+ * nothing, so the stream stops by itself once `signal` has aborted.
+ */
+function readableStreamOf(chunks: AsyncGenerator<Uint8Array, void, undefined>, signal: AbortSignal): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (signal.aborted) {
+        await chunks.return();
+        controller.error(signal.reason);
+        return;
+      }
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    async cancel() {
+      await chunks.return();
+    },
+  }, { highWaterMark: 0 });
 }
 
 function parseJson(text: Buffer): { ok: true; value: unknown } | { ok: false } {
