@@ -2,9 +2,9 @@ import { isAscii } from 'node:buffer';
 import type { Context } from 'hono';
 import type { z } from '@hono/zod-openapi';
 import { GatewayError, describeReceived } from '../errors/gateway-error.ts';
-import type { InlineBase64Text } from '../input/inline-base64-text.ts';
-import { readBodyBytes } from './read-body-bytes.ts';
-import { liftInlineBase64 } from './lift-inline-base64.ts';
+import type { DecodedBytesSink, InlineBase64Text } from '../input/inline-base64-text.ts';
+import { declaredLength, readBodyBytes, readBodyChunks } from './read-body-bytes.ts';
+import { InlineBase64Splitter } from './split-inline-base64.ts';
 
 /**
  * Reads a JSON object body. A missing Content-Type is accepted (some clients omit it); any other non-JSON type is
@@ -25,37 +25,57 @@ export interface JsonObjectWithInlineBase64 {
 
 /**
  * Like `readJsonObject`, for bodies that carry images as base64: a top-level field named in `fields` whose value is
- * a long, well-formed base64 string (bare or a data: URI) is cut out of the bytes before parsing and decoded in
- * slices (`liftInlineBase64`), instead of becoming part of one 10.7 MB body string and a 10.7 MB value string. The
+ * a long, well-formed base64 string (bare or a data: URI) is decoded and hashed chunk by chunk while the body
+ * arrives (`InlineBase64Splitter`), instead of becoming part of one 10.7 MB body and a 10.7 MB value string. The
  * result is otherwise exactly `readJsonObject`'s, errors included; in `body` such a field holds a stand-in string
  * (non-empty, not base64), so that checks of presence and type see a string, and the route puts the real value
  * into the request (`withInlineBase64`).
  *
  * @param fields top-level keys to read this way, e.g. `['image', 'mask']`
+ * @param options.sinkFor where a field's decoded bytes are written while they arrive (the file store's incoming
+ *   files), so the disk write overlaps the upload; the caller discards what it does not store
  */
-export async function readJsonObjectWithInlineBase64(context: Context, fields: readonly string[]): Promise<JsonObjectWithInlineBase64> {
+export async function readJsonObjectWithInlineBase64(
+  context: Context, fields: readonly string[], options: { sinkFor?: (field: string) => DecodedBytesSink | undefined } = {},
+): Promise<JsonObjectWithInlineBase64> {
   checkJsonContentType(context);
-  return parseJsonObjectWithInlineBase64(await readBodyBytes(context), fields);
+  const splitter = new InlineBase64Splitter(new Set(fields), inlineBase64MinimumLength, { totalLength: declaredLength(context)?.length, sinkFor: options.sinkFor });
+  await readBodyChunks(context, (chunk) => splitter.write(chunk));
+  return parseSplitBody(splitter);
 }
 
 /**
- * The parsing half of `readJsonObjectWithInlineBase64`, on the body's bytes.
+ * `readJsonObjectWithInlineBase64` on a body already in memory, optionally fed in pieces (tests check that any
+ * chunking gives `JSON.parse`'s result).
  *
  * @param minimumLength shortest value read as bytes, in characters (default 16 KiB; tests use small ones)
+ * @param chunkLengths lengths to cut the body into, repeated; default: one piece
  * @throws GatewayError `request_body_invalid_json` exactly as `readJsonObject` would
  */
-export function parseJsonObjectWithInlineBase64(bytes: Buffer, fields: readonly string[], minimumLength = inlineBase64MinimumLength): JsonObjectWithInlineBase64 {
-  const lifted = liftInlineBase64(bytes, new Set(fields), minimumLength);
-  if (!lifted) return { body: parseJsonObject(bytes), inlineBase64: new Map() };
-  let body: Record<string, unknown>;
-  try {
-    body = parseJsonObject(lifted.remainder);
-  } catch {
-    // Cannot happen for a remainder of a valid body (see liftInlineBase64); if it does, the whole body says why.
-    return { body: parseJsonObject(bytes), inlineBase64: new Map() };
+export function parseJsonObjectWithInlineBase64(bytes: Buffer, fields: readonly string[], minimumLength = inlineBase64MinimumLength, chunkLengths: readonly number[] = [bytes.length]): JsonObjectWithInlineBase64 {
+  const splitter = new InlineBase64Splitter(new Set(fields), minimumLength, { totalLength: bytes.length });
+  for (let start = 0, index = 0; start < bytes.length; index += 1) {
+    const end = Math.min(bytes.length, start + Math.max(1, chunkLengths[index % chunkLengths.length]));
+    splitter.write(bytes.subarray(start, end));
+    start = end;
   }
-  for (const [field, text] of lifted.lifted) body[field] = `[base64 text of ${text.text.length} characters]`;
-  return { body, inlineBase64: lifted.lifted };
+  return parseSplitBody(splitter);
+}
+
+function parseSplitBody(splitter: InlineBase64Splitter): JsonObjectWithInlineBase64 {
+  const { text, lifted, whole } = splitter.finish();
+  // A remainder fails to parse exactly when the whole body does; the whole body's error names the right position.
+  const body = lifted.size === 0 ? parseJsonObject(text) : parseRemainder(text, whole);
+  for (const [field, value] of lifted) body[field] = `[base64 text of ${value.length} characters]`;
+  return { body, inlineBase64: lifted };
+}
+
+function parseRemainder(text: Buffer, whole: () => Buffer): Record<string, unknown> {
+  try {
+    return parseJsonObject(text);
+  } catch {
+    return parseJsonObject(whole());
+  }
 }
 
 /** Values shorter than this are parsed the ordinary way: the lift pays off for images, not for small strings. */

@@ -17,24 +17,52 @@ const largeBodyGate = new LargeBodyGate(largeBodyHoldLimitMilliseconds);
  * which for a sync AOG call is the whole task. Large bodies are read one at a time (`LargeBodyGate`).
  */
 export async function readBodyBytes(context: Context): Promise<Buffer> {
+  const declared = declaredLength(context);
+  if (declared !== undefined) {
+    const body = Buffer.allocUnsafe(declared.length);
+    let received = 0;
+    await readBodyChunks(context, (chunk) => {
+      chunk.copy(body, received);
+      received += chunk.length;
+    });
+    return body;
+  }
+  return Buffer.from(await context.req.raw.arrayBuffer());
+}
+
+/**
+ * Hands the request body to `onChunk` piece by piece as it arrives (for reading it while the client still sends:
+ * see `InlineBase64Splitter`), under the same rules as `readBodyBytes`. A chunk is the caller's to keep.
+ */
+export async function readBodyChunks(context: Context, onChunk: (chunk: Buffer) => void): Promise<void> {
+  const declared = declaredLength(context);
+  if (declared !== undefined) {
+    const { incoming, length } = declared;
+    return length < largeBodyBytes ? readIncoming(incoming, length, onChunk) : largeBodyGate.run(() => readIncoming(incoming, length, onChunk));
+  }
+  const stream = context.req.raw.body;
+  if (!stream) return;
+  for await (const chunk of stream) onChunk(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+}
+
+/** The Node request and its declared Content-Length, when the body can be read straight from it. */
+export function declaredLength(context: Context): { incoming: IncomingMessage; length: number } | undefined {
   const incoming = (context.env as { incoming?: unknown } | undefined)?.incoming;
   const declared = context.req.header('content-length');
   if (isIncomingMessage(incoming) && declared !== undefined && /^\d+$/.test(declared) && context.req.header('transfer-encoding') === undefined
     && !incoming.readableDidRead) {
-    const length = Number(declared);
-    return length < largeBodyBytes ? readIncoming(incoming, length) : largeBodyGate.run(() => readIncoming(incoming, length));
+    return { incoming, length: Number(declared) };
   }
-  return Buffer.from(await context.req.raw.arrayBuffer());
+  return undefined;
 }
 
 function isIncomingMessage(value: unknown): value is IncomingMessage {
   return typeof value === 'object' && value !== null && typeof (value as IncomingMessage).on === 'function' && 'readableDidRead' in value && 'headers' in value;
 }
 
-/** Reads exactly `length` bytes (Node's HTTP parser ends the body there) into one buffer. */
-function readIncoming(incoming: IncomingMessage, length: number): Promise<Buffer> {
+/** Reads exactly `length` bytes (Node's HTTP parser ends the body there), chunk by chunk. */
+function readIncoming(incoming: IncomingMessage, length: number, onChunk: (chunk: Buffer) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const body = Buffer.allocUnsafe(length);
     let received = 0;
     const cleanup = () => {
       incoming.off('data', onData);
@@ -49,12 +77,12 @@ function readIncoming(incoming: IncomingMessage, length: number): Promise<Buffer
         reject(new Error('the body is longer than its Content-Length'));
         return;
       }
-      chunk.copy(body, received);
       received += chunk.length;
+      onChunk(chunk);
     };
     const onEnd = () => {
       cleanup();
-      if (received === length) resolve(body);
+      if (received === length) resolve();
       else reject(new Error('Client connection prematurely closed.'));
     };
     const onError = (error: Error) => {

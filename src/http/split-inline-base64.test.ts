@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createSeededRandom } from '../engine/seeded-random.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
@@ -23,16 +24,25 @@ function viaJsonParse(bytes: Buffer): Outcome {
   }
 }
 
-/** The lifting parser with every lifted value put back as the string it was. */
-function viaLifting(bytes: Buffer): Outcome & { lifted?: number } {
+/** Chunkings of a body as it may arrive: whole, byte by byte, and in random pieces. */
+const chunkings: ReadonlyArray<readonly number[]> = [[Number.MAX_SAFE_INTEGER], [1], [3, 1, 7], [2, 11, 5, 1, 1, 17], [64]];
+
+/** The whole body and one other chunking, so that 20 000 bodies stay quick. */
+function someChunkings(random: () => number): Array<readonly number[]> {
+  return [chunkings[0], chunkings[1 + Math.floor(random() * (chunkings.length - 1))]];
+}
+
+/** The lifting parser, fed in `chunkLengths` pieces, with every lifted value put back as the string it was. */
+function viaLifting(bytes: Buffer, chunkLengths: readonly number[] = [bytes.length]): Outcome & { lifted?: number } {
   try {
-    const { body, inlineBase64 } = parseJsonObjectWithInlineBase64(bytes, fields, minimumLength);
+    const { body, inlineBase64 } = parseJsonObjectWithInlineBase64(bytes, fields, minimumLength, chunkLengths);
     for (const [field, text] of inlineBase64) {
       expect(Object.hasOwn(body, field)).toBe(true);
       body[field] = text.toString();
-      // The decoded bytes are the base64 payload's.
-      const payload = text.toString().slice(text.payloadOffset);
+      // The decoded bytes are the base64 payload's, and their hash is theirs.
+      const payload = text.toString().slice(text.prefix.length);
       expect(text.bytes.equals(Buffer.from(payload, 'base64'))).toBe(true);
+      expect(text.sha256).toBe(createHash('sha256').update(text.bytes).digest('hex'));
     }
     return { ok: true, body, keys: Object.keys(body), lifted: inlineBase64.size };
   } catch (error) {
@@ -40,12 +50,17 @@ function viaLifting(bytes: Buffer): Outcome & { lifted?: number } {
   }
 }
 
-function expectSame(bytes: Buffer): number {
+/** Checks every chunking against JSON.parse (and that all of them lift the same values); returns how many were lifted. */
+function expectSame(bytes: Buffer, chunkLengthsToTry: ReadonlyArray<readonly number[]> = chunkings): number {
   const expected = viaJsonParse(bytes);
-  const actual = viaLifting(bytes);
-  const { lifted, ...comparable } = actual;
-  expect(comparable, bytes.toString('latin1').slice(0, 400)).toEqual(expected);
-  return lifted ?? 0;
+  const liftedCounts = new Set<number>();
+  for (const chunkLengths of chunkLengthsToTry) {
+    const { lifted, ...comparable } = viaLifting(bytes, chunkLengths);
+    expect(comparable, `${chunkLengths.join(',')}: ${bytes.toString('latin1').slice(0, 400)}`).toEqual(expected);
+    liftedCounts.add(lifted ?? 0);
+  }
+  expect(liftedCounts.size, bytes.toString('latin1').slice(0, 400)).toBe(1);
+  return [...liftedCounts][0];
 }
 
 function base64Of(random: () => number, length: number): string {
@@ -93,13 +108,13 @@ function damage(random: () => number, text: Buffer): Buffer {
   return Buffer.concat([text, Buffer.from(['x', '}', ' ', ',"a":1}'][Math.floor(random() * 4)])]);
 }
 
-describe('parseJsonObjectWithInlineBase64', () => {
+describe('parseJsonObjectWithInlineBase64 (InlineBase64Splitter)', () => {
   it('gives JSON.parse\'s result for 20 000 generated bodies, lifting the long base64 values of top-level image and mask', () => {
     const random = randomSource(20261121);
     let lifted = 0;
     for (let round = 0; round < 20_000; round += 1) {
       const body = Buffer.from(randomObject(random, 0));
-      lifted += expectSame(random() < 0.1 ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body);
+      lifted += expectSame(random() < 0.1 ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body, someChunkings(random));
     }
     expect(lifted).toBeGreaterThan(1000); // the fast path was really taken
   });
@@ -108,7 +123,7 @@ describe('parseJsonObjectWithInlineBase64', () => {
     const random = randomSource(7);
     for (let round = 0; round < 20_000; round += 1) {
       const body = Buffer.from(`{"model":"m","image":"${base64Of(random, 24)}","prompt":"p","mask":"data:image/png;base64,${base64Of(random, 12)}"}`);
-      expectSame(damage(random, body));
+      expectSame(damage(random, body), someChunkings(random));
     }
   });
 
@@ -137,11 +152,24 @@ describe('parseJsonObjectWithInlineBase64', () => {
     expect(expectSame(Buffer.from(''))).toBe(0);
   });
 
-  it('lifts a multi-megabyte image across many decoding slices', () => {
+  it('lifts a multi-megabyte image across many decoding slices, however the body arrives', () => {
     const random = randomSource(3);
     const image = base64Of(random, 3 * 1024 * 1024 + 1);
-    const { body, inlineBase64 } = parseJsonObjectWithInlineBase64(Buffer.from(JSON.stringify({ image, image_type: 'base64', prompt: '改为油画风格' })), fields);
-    expect(body).toEqual({ image: `[base64 text of ${image.length} characters]`, image_type: 'base64', prompt: '改为油画风格' });
-    expect(inlineBase64.get('image')!.bytes.equals(Buffer.from(image, 'base64'))).toBe(true);
+    const bytes = Buffer.from(JSON.stringify({ image, image_type: 'base64', prompt: '改为油画风格' }));
+    for (const chunkLengths of [[bytes.length], [65_536], [1000, 7]]) {
+      const { body, inlineBase64 } = parseJsonObjectWithInlineBase64(bytes, fields, undefined, chunkLengths);
+      expect(body).toEqual({ image: `[base64 text of ${image.length} characters]`, image_type: 'base64', prompt: '改为油画风格' });
+      const lifted = inlineBase64.get('image')!;
+      expect(lifted.bytes.equals(Buffer.from(image, 'base64'))).toBe(true);
+      expect(lifted.sha256).toBe(createHash('sha256').update(lifted.bytes).digest('hex'));
+    }
+  });
+
+  it('reads an image whose slashes are escaped (PHP\'s json_encode) the ordinary way', () => {
+    const image = base64Of(randomSource(4), 768 * 1024);
+    const escaped = `{"image":"${image.replace(/\//g, '\\/')}","image_type":"base64"}`;
+    const { body, inlineBase64 } = parseJsonObjectWithInlineBase64(Buffer.from(escaped), fields, undefined, [65_536]);
+    expect(inlineBase64.size).toBe(0);
+    expect(body.image).toBe(image);
   });
 });

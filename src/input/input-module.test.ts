@@ -9,6 +9,7 @@ import { startLocalServer } from '../../test/support/local-http-server.ts';
 import { classifyAddress, isLoopbackHost } from './address-policy.ts';
 import { decodeBase64Input } from './decode-base64-input.ts';
 import { sniffImageFormat } from './image-format.ts';
+import { DecodedBase64 } from './inline-base64-text.ts';
 import { loadImageInput, type InputContext } from './load-image-input.ts';
 
 let directory: string;
@@ -102,6 +103,16 @@ describe('base64 inputs', () => {
     await expectCode(loadImageInput('data:image/png,abc', 'base64', 'image', context()), 'input_base64_invalid', /data:image\/png;base64/);
     await expectCode(loadImageInput('   ', 'base64', 'image', context()), 'input_base64_invalid');
     await expectCode(loadImageInput(Buffer.from('plain text').toString('base64'), 'base64', 'image', context()), 'input_format_unsupported');
+  });
+
+  it('keeps the hash computed while the body arrived only while the bytes are the ones hashed', async () => {
+    const asIs = new DecodedBase64(png, png.toString('base64').length, 'a'.repeat(64));
+    expect((await loadImageInput(asIs, 'base64', 'image', context())).sha256).toBe('a'.repeat(64));
+    // An EXIF rotation makes new bytes: the old hash must not name them.
+    const sideways = await sharp(await makePhotoLikeImage(80, 40)).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const rotated = await loadImageInput(new DecodedBase64(sideways, sideways.toString('base64').length, 'b'.repeat(64)), 'base64', 'image', context());
+    expect(rotated.bytes.equals(sideways)).toBe(false);
+    expect(rotated.sha256).toBeUndefined();
   });
 
   it('refuses oversized payloads from their encoded length', async () => {

@@ -4,7 +4,7 @@ import { GatewayError, describeReceived } from '../errors/gateway-error.ts';
 import type { ImageInput } from '../providers/spec/generation-call.ts';
 import { decodeBase64Input } from './decode-base64-input.ts';
 import { decodeBmp, readBmpSize } from './decode-bmp.ts';
-import { DecodedBase64 } from './inline-base64-text.ts';
+import { DecodedBase64, type DecodedBytesSink } from './inline-base64-text.ts';
 import { guardedDownload } from './guarded-download.ts';
 import { describeLeadingBytes, mediaTypeByFormat, sniffImageFormat, type ImageFormat } from './image-format.ts';
 import { readPathInput } from './read-path-input.ts';
@@ -21,6 +21,10 @@ export interface InputContext {
 /** A checked image: format from magic bytes, EXIF orientation applied, pixel count within the limit. */
 export interface LoadedImage extends ImageInput {
   format: ImageFormat;
+  /** Hex SHA-256 of `bytes` when it is already known (computed while the body arrived), for the file store. */
+  sha256?: string;
+  /** `bytes`, already written to a file while the body arrived (then `sha256` is set too), for the file store. */
+  written?: DecodedBytesSink;
 }
 
 /**
@@ -34,7 +38,10 @@ export async function loadImageInput(value: unknown, type: unknown, parameter: s
   // Base64 read from the body's bytes arrives decoded (the route made it one only for image_type base64).
   if (value instanceof DecodedBase64) {
     if (type !== 'base64') throw new Error(`decoded base64 given for ${parameter} with ${parameter}_type ${String(type)}`);
-    return inspectImage(decodeBase64Input(value, { parameter, maxBytes: context.settings.maxBytes }), parameter, context.settings.maxPixels);
+    const bytes = decodeBase64Input(value, { parameter, maxBytes: context.settings.maxBytes });
+    const image = await inspectImage(bytes, parameter, context.settings.maxPixels);
+    // The hash belongs to these very bytes: an image rotated or converted on the way is hashed again by the store.
+    return image.bytes === bytes && value.sha256 ? { ...image, sha256: value.sha256, written: value.written } : image;
   }
   if (typeof value !== 'string' || value.length === 0) {
     throw new GatewayError('parameter_invalid', { parameter, expected: 'a non-empty string', received: describeReceived(value) });

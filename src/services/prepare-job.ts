@@ -5,7 +5,7 @@ import type { ProviderCatalog } from '../providers/provider-catalog.ts';
 import type { ServiceName } from '../providers/spec/generation-call.ts';
 import type { Warning } from '../providers/spec/warning.ts';
 import { chooseRoute } from '../routing/choose-route.ts';
-import type { FileStore } from '../storage/file-store.ts';
+import { IncomingFile, type FileStore, type StoredFile } from '../storage/file-store.ts';
 import type { GenerationRequest } from './generation-request.ts';
 import type { JobSpec, StoredInputReference } from './job-spec.ts';
 
@@ -76,8 +76,17 @@ export async function prepareJob(request: GenerationRequest, context: PrepareCon
   };
 }
 
+/**
+ * Stores an input that was written to disk while the request body arrived (`IncomingFile`): only the rename is
+ * left. Undefined when there is none or it failed (the bytes are then stored the ordinary way).
+ */
+async function storeIncomingFile(image: LoadedImage, fileStore: FileStore): Promise<StoredFile | undefined> {
+  if (!(image.written instanceof IncomingFile) || image.sha256 === undefined) return undefined;
+  return fileStore.finishIncoming(image.written, image.bytes, image.sha256, image.mediaType, { handOff: true }).catch(() => undefined);
+}
+
 async function storeInput(image: LoadedImage, fileStore: FileStore): Promise<StoredInputReference> {
   // Handed off: the task usually starts at once in this process and would otherwise read the file straight back.
-  const stored = await fileStore.put(image.bytes, image.mediaType, { handOff: true });
+  const stored = await storeIncomingFile(image, fileStore) ?? await fileStore.put(image.bytes, image.mediaType, { handOff: true, sha256: image.sha256 });
   return { fileId: stored.id, mediaType: image.mediaType, width: image.width, height: image.height, hasAlpha: image.hasAlpha };
 }

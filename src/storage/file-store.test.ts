@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -35,6 +36,15 @@ describe('FileStore', () => {
     expect(stored.id).toMatch(/^[0-9a-f]{64}\.png$/);
     expect((await store.read(stored.id)).toString()).toBe('hello');
     expect(await store.find('../../etc/passwd')).toBeUndefined();
+  });
+
+  it('names a file by the hash its caller computed already, without hashing again', async () => {
+    const bytes = Buffer.from('hashed while the body arrived');
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const stored = await store.put(bytes, 'image/jpeg', { sha256 });
+    expect(stored.id).toBe(`${sha256}.jpg`);
+    expect(stored.etag).toBe(`"${sha256}"`);
+    expect((await store.read(stored.id)).equals(bytes)).toBe(true);
   });
 
   it('refreshes the modification time when the same bytes are stored again', async () => {
@@ -116,5 +126,45 @@ describe('FileStore', () => {
     expect(await store.removeTemporary(stale, { modifiedBefore: Date.now() - 60_000 })).toBe(3);
     expect(await store.removeTemporary(fresh, { modifiedBefore: Date.now() - 60_000 })).toBeUndefined();
     expect((await readdir(shard)).sort()).toEqual([stored.id, fresh].sort());
+  });
+
+  it('stores a file written while its bytes arrived under its hash, in pieces and in order', async () => {
+    const bytes = Buffer.from(Array.from({ length: 100_000 }, (_, index) => (index * 7) & 0xff));
+    const incoming = store.beginIncoming();
+    for (let start = 0; start < bytes.length; start += 4096) incoming.write(bytes.subarray(start, start + 4096));
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const stored = await store.finishIncoming(incoming, bytes, sha256, 'image/png', { handOff: true });
+    expect(stored.id).toBe(`${sha256}.png`);
+    expect((await readFile(stored.path)).equals(bytes)).toBe(true);
+    expect(await readdir(join(store.root, 'incoming'))).toEqual([]);
+    // The same bytes again: the stored file stays, the second incoming file goes.
+    const again = store.beginIncoming();
+    again.write(bytes);
+    expect((await store.finishIncoming(again, bytes, sha256, 'image/png')).id).toBe(stored.id);
+    expect(await readdir(join(store.root, 'incoming'))).toEqual([]);
+  });
+
+  it('refuses to store an incoming file that holds other than the expected bytes, and discards what is not stored', async () => {
+    const short = store.beginIncoming();
+    short.write(Buffer.from('abc'));
+    await expect(store.finishIncoming(short, Buffer.from('abcd'), 'a'.repeat(64), 'image/png')).rejects.toThrow(/holds 3 bytes, expected 4/);
+    expect(await store.find(`${'a'.repeat(64)}.png`)).toBeUndefined();
+    const dropped = store.beginIncoming();
+    dropped.write(Buffer.from('never stored'));
+    await dropped.discard();
+    expect(await readdir(join(store.root, 'incoming'))).toEqual([]);
+  });
+
+  it('lists incoming files a dead process left behind as temporaries, and removes them when old', async () => {
+    const left = store.beginIncoming();
+    left.write(Buffer.from('half a file'));
+    await left.close(11);
+    await age(left.path);
+    const { temporaries } = await scanAll();
+    const name = `incoming/${left.path.split('/').pop()}`;
+    expect(temporaries.map((temporary) => temporary.name)).toEqual([name]);
+    expect(await store.removeTemporary('incoming/../../escape.partial', { modifiedBefore: Date.now() })).toBeUndefined();
+    expect(await store.removeTemporary(name, { modifiedBefore: Date.now() })).toBe(11);
+    expect(await readdir(join(store.root, 'incoming'))).toEqual([]);
   });
 });

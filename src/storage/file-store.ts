@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { lstat, mkdir, open, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, rename, rm, stat, utimes, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extensionForMediaType, mediaTypeForExtension } from './media-types.ts';
 import { RecentInputHandoff } from './recent-input-handoff.ts';
@@ -39,6 +39,9 @@ const idPattern = /^([0-9a-f]{64})\.([a-z0-9]{2,5})$/;
 const shardPattern = /^[0-9a-f]{2}$/;
 /** `<id>.<uuid>.partial` (a `put` in progress) or `<id>.<uuid>.deleting` (a `remove` in progress). */
 const temporaryPattern = /^([0-9a-f]{64})\.[a-z0-9]{2,5}\.[0-9a-f-]{36}\.(partial|deleting)$/;
+/** Files written while a request body arrives, before their hash (and so their id) is known. */
+const incomingDirectory = 'incoming';
+const incomingPattern = /^incoming\/[0-9a-f-]{36}\.partial$/;
 
 /**
  * Content-addressed storage for inputs and results under `<data-dir>/files`. Each file is written once (to a temp
@@ -65,9 +68,11 @@ export class FileStore {
    *
    * @param options.handOff keep the bytes in memory briefly, once written, for the first `read` of this id: a task
    *   input that is about to be read back by the task that runs right away (the file on disk stays the truth)
+   * @param options.sha256 the bytes' hex SHA-256 when the caller computed it already (while the request body
+   *   arrived); it names the file, so it must be the hash of exactly these bytes
    */
-  async put(bytes: Uint8Array, mediaType: string, options: { handOff?: boolean } = {}): Promise<StoredFile> {
-    const hash = createHash('sha256').update(bytes).digest('hex');
+  async put(bytes: Uint8Array, mediaType: string, options: { handOff?: boolean; sha256?: string } = {}): Promise<StoredFile> {
+    const hash = options.sha256 ?? createHash('sha256').update(bytes).digest('hex');
     const id = `${hash}.${extensionForMediaType(mediaType)}`;
     const path = this.pathFor(hash, id);
     await this.exclusive(id, async () => {
@@ -84,6 +89,40 @@ export class FileStore {
     });
     if (options.handOff) this.handoff.offer(id, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     return { id, path, mediaType, size: bytes.byteLength, etag: `"${hash}"` };
+  }
+
+  /**
+   * Starts writing a file whose bytes are still arriving (an image decoded from a request body), so that the disk
+   * write overlaps the upload instead of following it. `finishIncoming` stores it under its hash once known;
+   * `IncomingFile.discard` drops it. A process that dies half-way leaves a temporary the retention sweep removes.
+   */
+  beginIncoming(): IncomingFile {
+    return new IncomingFile(join(this.root, incomingDirectory), `${randomUUID()}.partial`);
+  }
+
+  /**
+   * Stores a complete incoming file under its content address, as `put` would have stored `bytes`.
+   *
+   * @param bytes the file's content (everything given to `IncomingFile.write`), for the hand-off and the size
+   * @param sha256 hex SHA-256 of `bytes`
+   * @throws when the incoming file could not be written (the caller then stores `bytes` with `put`)
+   */
+  async finishIncoming(incoming: IncomingFile, bytes: Buffer, sha256: string, mediaType: string, options: { handOff?: boolean } = {}): Promise<StoredFile> {
+    const id = `${sha256}.${extensionForMediaType(mediaType)}`;
+    const path = this.pathFor(sha256, id);
+    try {
+      await incoming.close(bytes.byteLength);
+      await this.exclusive(id, async () => {
+        const existing = await stat(path).catch(() => undefined);
+        if (existing?.isFile() && existing.size === bytes.byteLength && (await touch(path))) return;
+        await mkdir(join(this.root, sha256.slice(0, 2)), { recursive: true });
+        await rename(incoming.path, path);
+      });
+    } finally {
+      await incoming.discard();
+    }
+    if (options.handOff) this.handoff.offer(id, bytes);
+    return { id, path, mediaType, size: bytes.byteLength, etag: `"${sha256}"` };
   }
 
   /** Looks a file up by id; undefined for unknown or malformed ids (never touches paths outside the store). */
@@ -112,6 +151,13 @@ export class FileStore {
    * Names that are neither stored files nor the store's temporaries are not reported (and so never removed).
    */
   async *scan(): AsyncGenerator<FileStoreShard> {
+    const incoming: FileStoreShard = { files: [], temporaries: [] };
+    for (const name of await readdir(join(this.root, incomingDirectory)).catch(() => [] as string[])) {
+      if (!incomingPattern.test(`${incomingDirectory}/${name}`)) continue;
+      const info = await lstat(join(this.root, incomingDirectory, name)).catch(() => undefined);
+      if (info?.isFile()) incoming.temporaries.push({ name: `${incomingDirectory}/${name}`, size: info.size, modifiedAt: info.mtimeMs });
+    }
+    if (incoming.temporaries.length > 0) yield incoming;
     const shards = await readdir(this.root).catch(() => [] as string[]);
     for (const shard of shards.filter((name) => shardPattern.test(name)).sort()) {
       const names = await readdir(join(this.root, shard)).catch(() => [] as string[]);
@@ -168,8 +214,8 @@ export class FileStore {
    */
   async removeTemporary(name: string, options: { modifiedBefore: number }): Promise<number | undefined> {
     const match = temporaryPattern.exec(name);
-    if (!match) return undefined;
-    const path = join(this.root, match[1].slice(0, 2), name);
+    if (!match && !incomingPattern.test(name)) return undefined;
+    const path = match ? join(this.root, match[1].slice(0, 2), name) : join(this.root, name);
     const info = await lstat(path).catch(() => undefined);
     if (!info?.isFile() || info.mtimeMs >= options.modifiedBefore) return undefined;
     await rm(path, { force: true });
@@ -191,6 +237,64 @@ export class FileStore {
     } finally {
       if (this.busy.get(id) === settled) this.busy.delete(id);
     }
+  }
+}
+
+/**
+ * A file being written piece by piece while its bytes arrive (`FileStore.beginIncoming`). Writes are queued in
+ * order on the thread pool and never awaited by the writer, so they run while the caller goes on decoding.
+ */
+export class IncomingFile {
+  readonly path: string;
+  private chain: Promise<FileHandle | undefined>;
+  private written = 0;
+  private failure: unknown;
+  private closed = false;
+
+  constructor(directory: string, name: string) {
+    this.path = join(directory, name);
+    this.chain = mkdir(directory, { recursive: true }).then(() => open(this.path, 'wx')).catch((error: unknown) => {
+      this.failure = error;
+      return undefined;
+    });
+  }
+
+  /** Appends `bytes` (which must not change until the file is closed). */
+  write(bytes: Buffer): void {
+    if (this.closed || bytes.byteLength === 0) return;
+    const position = this.written;
+    this.written += bytes.byteLength;
+    this.chain = this.chain.then(async (handle) => {
+      if (!handle || this.failure) return handle;
+      try {
+        let done = 0;
+        while (done < bytes.byteLength) done += (await handle.write(bytes, done, bytes.byteLength - done, position + done)).bytesWritten;
+      } catch (error) {
+        this.failure = error;
+      }
+      return handle;
+    });
+  }
+
+  /** Waits for every write and closes the file; throws when any write failed or the length is not `expectedBytes`. */
+  async close(expectedBytes: number): Promise<void> {
+    this.closed = true;
+    const handle = await this.chain;
+    this.chain = Promise.resolve(undefined);
+    await handle?.close();
+    if (this.failure) throw this.failure;
+    if (this.written !== expectedBytes) throw new Error(`incoming file holds ${this.written} bytes, expected ${expectedBytes}`);
+  }
+
+  /** Drops the file (a no-op once it was stored). */
+  async discard(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      const handle = await this.chain;
+      this.chain = Promise.resolve(undefined);
+      await handle?.close().catch(() => undefined);
+    }
+    await rm(this.path, { force: true });
   }
 }
 

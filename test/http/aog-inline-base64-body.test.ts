@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import sharp from 'sharp';
@@ -36,6 +39,27 @@ describe('AOG image-to-image with images large enough to be read from the body b
     expect((await sharp(Buffer.from(await file.arrayBuffer())).metadata()).width).toBe(800);
   });
 
+  it('stores the image written while the body arrived under its hash, and leaves no incoming file behind', async () => {
+    const distinct = Buffer.concat([photo.subarray(0, 2), Buffer.from([0xff, 0xfe, 0x00, 0x06]), Buffer.from('inco'), photo.subarray(2)]);
+    const response = await harness.post(route, { image: distinct.toString('base64'), image_type: 'base64', prompt: 'Convert to sketch style' });
+    expect(response.status, JSON.stringify(await response.json())).toBe(200);
+    const inputId = `${createHash('sha256').update(distinct).digest('hex')}.jpg`;
+    expect((await readFile(join(harness.dataDirectory, 'files', inputId.slice(0, 2), inputId))).equals(distinct)).toBe(true);
+    expect(await incomingFiles()).toEqual([]);
+  });
+
+  it('drops the incoming file of a request refused after its body was read, or whose image had to be rotated', async () => {
+    const refused = await harness.post(route, { image: photo.toString('base64'), image_type: 'base64', prompt: 'x', n: 99 });
+    expect(refused.status).toBe(400);
+    expect(await incomingFiles()).toEqual([]);
+    const sideways = await sharp(photo).withMetadata({ orientation: 6 }).jpeg({ quality: 100 }).toBuffer();
+    const rotated = await harness.post(route, { image: sideways.toString('base64'), image_type: 'base64', prompt: 'Convert to sketch style' });
+    expect(rotated.status).toBe(200);
+    expect(await incomingFiles()).toEqual([]);
+    const sidewaysId = `${createHash('sha256').update(sideways).digest('hex')}.jpg`;
+    await expect(readFile(join(harness.dataDirectory, 'files', sidewaysId.slice(0, 2), sidewaysId))).rejects.toThrow();
+  });
+
   it('reads a long base64 value given as a path as the path it claims to be', async () => {
     const response = await harness.post(route, { image: photo.toString('base64'), image_type: 'path', prompt: 'x' });
     const body = (await response.json()) as { code: string };
@@ -50,6 +74,10 @@ describe('AOG image-to-image with images large enough to be read from the body b
     expect(((await response.json()) as { message: string }).message).toContain('the character "!"');
   });
 });
+
+async function incomingFiles(): Promise<string[]> {
+  return readdir(join(harness.dataDirectory, 'files', 'incoming')).catch(() => []);
+}
 
 /** Length and a running sum of the bytes: what the server reports back, compared with what was sent. */
 function checksum(bytes: Uint8Array): { length: number; sum: number } {

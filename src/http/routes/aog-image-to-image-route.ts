@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import type { AppContext } from '../../server/create-context.ts';
 import type { GenerationRequest } from '../../services/generation-request.ts';
 import type { JobOutcome } from '../../services/run-job.ts';
 import { defineRoute, type AtelierApp } from '../define-route.ts';
-import { inlineBase64Fields, withInlineBase64 } from '../inline-base64-request.ts';
+import { discardIncomingFiles, incomingFileFor, inlineBase64Fields, withInlineBase64 } from '../inline-base64-request.ts';
+import type { InlineBase64Text } from '../../input/inline-base64-text.ts';
 import { readJsonObjectWithInlineBase64, validateBody } from '../parse-json-body.ts';
 import { errorResponses, warningSchema } from '../schemas/response-schemas.ts';
 import { checkAogFields, dropEmptySelectors, imageToImageBodySchema, imageToImageRequest } from '../schemas/generation-body-schema.ts';
@@ -59,19 +59,19 @@ export function imageToImageResponse(id: string, outcome: JobOutcome, context: A
 
 export function registerAogImageToImageRoute(app: AtelierApp, context: AppContext): void {
   defineRoute(app, definition, async (http) => {
-    const request = await readImageToImageRequest(http, context);
-    const { id, outcome } = await context.generation.run(request, { waitMilliseconds: context.settings.syncWaitMilliseconds.image });
-    return http.json(imageToImageResponse(id, outcome, context));
+    const { body, inlineBase64 } = await readJsonObjectWithInlineBase64(http, inlineBase64Fields, { sinkFor: incomingFileFor(context.fileStore) });
+    try {
+      const request = imageToImageRequestFrom(body, inlineBase64, context);
+      const { id, outcome } = await context.generation.run(request, { waitMilliseconds: context.settings.syncWaitMilliseconds.image });
+      return http.json(imageToImageResponse(id, outcome, context));
+    } finally {
+      await discardIncomingFiles(inlineBase64);
+    }
   });
 }
 
-/**
- * The request from the body. A base64 image or mask is read from the body's bytes rather than parsed into a
- * multi-megabyte string. A function of its own so that the body and its text are garbage once it returns: the
- * handler keeps only the request, for as long as the task runs.
- */
-async function readImageToImageRequest(http: Context, context: AppContext): Promise<GenerationRequest> {
-  const { body, inlineBase64 } = await readJsonObjectWithInlineBase64(http, inlineBase64Fields);
+/** The request from the body; a base64 image or mask arrives decoded (read from the body's bytes as they came). */
+function imageToImageRequestFrom(body: Record<string, unknown>, inlineBase64: ReadonlyMap<string, InlineBase64Text>, context: AppContext): GenerationRequest {
   const raw = dropEmptySelectors(body);
   checkAogFields(raw);
   return withInlineBase64(imageToImageRequest(validateBody(imageToImageBodySchema, raw), context.defaultPolicy('image-to-image')), inlineBase64);

@@ -4,7 +4,8 @@ import { GatewayError } from '../../errors/gateway-error.ts';
 import type { AppContext } from '../../server/create-context.ts';
 import type { GenerationRequest } from '../../services/generation-request.ts';
 import { defineRoute, type AtelierApp } from '../define-route.ts';
-import { withInlineBase64 } from '../inline-base64-request.ts';
+import { discardIncomingFiles, incomingFileFor, withInlineBase64 } from '../inline-base64-request.ts';
+import type { InlineBase64Text } from '../../input/inline-base64-text.ts';
 import { readJsonObjectWithInlineBase64, validateBody } from '../parse-json-body.ts';
 import { booleanField } from '../schemas/field-schemas.ts';
 import { checkAogFields, dropEmptySelectors, imageToVideoBodySchema, imageToVideoRequest } from '../schemas/generation-body-schema.ts';
@@ -53,38 +54,41 @@ export function clientGone(): Response {
 
 export function registerAogImageToVideoRoute(app: AtelierApp, context: AppContext): void {
   defineRoute(app, definition, async (http) => {
-    const { request, async } = await readImageToVideoRequest(http, context);
-    if (async) {
-      const { task } = await context.tasks.submit(request);
-      const taskUrl = `${context.settings.publicUrl}/v1/tasks/${task.id}`;
-      http.header('Location', taskUrl);
-      return http.json({ id: task.id, state: task.state, task_url: taskUrl }, 202);
+    const { body, inlineBase64 } = await readJsonObjectWithInlineBase64(http, ['image'], { sinkFor: incomingFileFor(context.fileStore) });
+    try {
+      return await answerImageToVideo(http, context, imageToVideoRequestFrom(body, inlineBase64, context));
+    } finally {
+      await discardIncomingFiles(inlineBase64);
     }
-    // A client that goes away only stops the waiting: the task finishes and stays retrievable (aog-compat §5.3).
-    const signal = http.req.raw.signal;
-    const finished = await context.tasks.run(request, { waitMilliseconds: context.settings.syncWaitMilliseconds.video, signal }).catch((error: unknown) => {
-      if (signal.aborted) return undefined;
-      throw error;
-    });
-    if (!finished) return clientGone();
-    const { id, outcome } = finished;
-    const video = outcome.files.find((file) => file.mediaType === 'video/mp4');
-    if (!video) {
-      // Never a 200 without a video (aog-compat §13 #2): the notebook would report success.
-      throw new GatewayError('upstream_bad_response', { provider: 'the video provider', reason: 'the task succeeded without producing an MP4' }, { extra: { task_id: id } });
-    }
-    return http.json({ id, data: fileUrl(context.settings.publicUrl, video.id), warnings: outcome.warnings });
   });
 }
 
-/**
- * The request from the body, and whether it asks for `async`. A base64 image is read from the body's bytes rather
- * than parsed into a multi-megabyte string. A function of its own, like the image-to-image route's, so that the body
- * is garbage once it returns: a lifted base64 value is a view of the whole body buffer, and the handler's frame
- * holds its locals for as long as a synchronous call waits for its video.
- */
-async function readImageToVideoRequest(http: Context, context: AppContext): Promise<{ request: GenerationRequest; async: boolean }> {
-  const { body: parsed, inlineBase64 } = await readJsonObjectWithInlineBase64(http, ['image']);
+/** Submits (`async`) or runs and waits for the video; answers in AOG's shape. */
+async function answerImageToVideo(http: Context, context: AppContext, { request, async }: { request: GenerationRequest; async: boolean }): Promise<Response> {
+  if (async) {
+    const { task } = await context.tasks.submit(request);
+    const taskUrl = `${context.settings.publicUrl}/v1/tasks/${task.id}`;
+    http.header('Location', taskUrl);
+    return http.json({ id: task.id, state: task.state, task_url: taskUrl }, 202);
+  }
+  // A client that goes away only stops the waiting: the task finishes and stays retrievable (aog-compat §5.3).
+  const signal = http.req.raw.signal;
+  const finished = await context.tasks.run(request, { waitMilliseconds: context.settings.syncWaitMilliseconds.video, signal }).catch((error: unknown) => {
+    if (signal.aborted) return undefined;
+    throw error;
+  });
+  if (!finished) return clientGone();
+  const { id, outcome } = finished;
+  const video = outcome.files.find((file) => file.mediaType === 'video/mp4');
+  if (!video) {
+    // Never a 200 without a video (aog-compat §13 #2): the notebook would report success.
+    throw new GatewayError('upstream_bad_response', { provider: 'the video provider', reason: 'the task succeeded without producing an MP4' }, { extra: { task_id: id } });
+  }
+  return http.json({ id, data: fileUrl(context.settings.publicUrl, video.id), warnings: outcome.warnings });
+}
+
+/** The request from the body, and whether it asks for `async`; a base64 image arrives decoded. */
+function imageToVideoRequestFrom(parsed: Record<string, unknown>, inlineBase64: ReadonlyMap<string, InlineBase64Text>, context: AppContext): { request: GenerationRequest; async: boolean } {
   const raw = dropEmptySelectors(parsed);
   checkAogFields(raw);
   const body = validateBody(bodySchema, raw);
