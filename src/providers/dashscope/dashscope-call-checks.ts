@@ -25,7 +25,8 @@ export function checkCommonFields(call: GenerationCall, model: DashScopeModelCap
   if (call.strength !== undefined && (typeof call.strength !== 'number' || !(call.strength >= 0 && call.strength <= 1))) {
     throw invalid('strength', 'a number between 0 and 1', call.strength);
   }
-  checkLength('prompt', call.prompt, model.promptMaxLength, model.id);
+  // DashScope truncates a longer prompt silently; Atelier refuses it instead.
+  checkLength('prompt', call.prompt, model.parameters.prompt?.maxLength, model.id);
   checkLength('negative_prompt', call.negativePrompt, model.parameters.negative_prompt?.maxLength, model.id);
 }
 

@@ -22,8 +22,6 @@ export interface DashScopeModelCapabilities extends ModelCapabilities {
   inputTransport: DashScopeInputTransport;
   /** Whether the model takes inline `data:` URIs at all (wanx-x-painting does not: URLs only). */
   acceptsDataUri: boolean;
-  /** Longest prompt DashScope reads (it truncates silently beyond; Atelier rejects instead). */
-  promptMaxLength?: number;
   /** Documented submission rate per account (tasks per second). */
   submitsPerSecond: number;
   /** Tasks DashScope runs at once for this model per account; more answer 429 Throttling.RateQuota. */
@@ -99,7 +97,6 @@ const wanxImageEdit: DashScopeModelCapabilities = {
   submitPath: '/services/aigc/image2image/image-synthesis',
   inputTransport: 'data-uri',
   acceptsDataUri: true,
-  promptMaxLength: 800,
   submitsPerSecond: 2,
   concurrentTasks: 2,
   pollCadence: imagePollCadence,
@@ -135,7 +132,6 @@ const wanxXPainting: DashScopeModelCapabilities = {
   submitPath: '/services/aigc/image2image/image-synthesis',
   inputTransport: 'temporary-upload',
   acceptsDataUri: false,
-  promptMaxLength: 75,
   submitsPerSecond: 2,
   concurrentTasks: 1,
   pollCadence: imagePollCadence,
@@ -195,7 +191,6 @@ function videoModel(
     submitPath: '/services/aigc/video-generation/video-synthesis',
     inputTransport: 'data-uri',
     acceptsDataUri: true,
-    promptMaxLength: 800,
     // wan2.2 limits are unverified (spec §4.4): the wanx2.1 figures are assumed and stay configurable.
     submitsPerSecond: 2,
     concurrentTasks: 2,

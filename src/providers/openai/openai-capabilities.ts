@@ -13,8 +13,6 @@ export type OpenAiModelFamily = 'gpt-image' | 'dall-e-2';
 
 export interface OpenAiModelCapabilities extends ModelCapabilities {
   family: OpenAiModelFamily;
-  /** Longest prompt, in characters. */
-  promptMaxLength: number;
   /** Output sizes accepted as `size` (besides `auto` in the options, GPT image models only). */
   sizes: readonly string[];
   /** gpt-image-2 also takes any WxH with sides divisible by 16, aspect 1:3–3:1, within 3840×2160. */
@@ -64,7 +62,6 @@ function gptModel(id: string, description: string, overrides: Partial<OpenAiMode
     callModel: 'sync',
     maxOutputsPerCall: 10,
     family: 'gpt-image',
-    promptMaxLength: 32_000,
     sizes: gptSizes,
     freeformSizes: false,
     transparentBackground: true,
@@ -108,7 +105,6 @@ export const openAiModels: readonly OpenAiModelCapabilities[] = [
     // URL results live 60 minutes; Atelier asks for b64_json by default and downloads URLs at once.
     resultUrlLifetimeSeconds: 60 * 60,
     family: 'dall-e-2',
-    promptMaxLength: 1000,
     sizes: dallE2Sizes,
     freeformSizes: false,
     transparentBackground: false,

@@ -129,8 +129,9 @@ export class OpenAiImageEditModel implements ProviderModel {
     if (call.prompt === undefined || call.prompt.trim() === '') {
       throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: 'a non-empty prompt (OpenAI image edits require one)', received: describeReceived(call.prompt) });
     }
-    if ([...call.prompt].length > model.promptMaxLength) {
-      throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: `a string of at most ${model.promptMaxLength} characters (${model.id}'s limit)`, received: describeReceived(call.prompt) });
+    const promptMaxLength = model.parameters.prompt?.maxLength;
+    if (promptMaxLength !== undefined && [...call.prompt].length > promptMaxLength) {
+      throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: `a string of at most ${promptMaxLength} characters (${model.id}'s limit)`, received: describeReceived(call.prompt) });
     }
     const gptOnly: Array<keyof OpenAiOptions> = ['quality', 'background', 'output_compression', 'input_fidelity', 'size', 'extra_images'];
     for (const name of model.family === 'dall-e-2' ? gptOnly : ['response_format' as const]) {
