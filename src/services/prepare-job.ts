@@ -78,15 +78,16 @@ export async function prepareJob(request: GenerationRequest, context: PrepareCon
 
 /**
  * Stores an input that was written to disk while the request body arrived (`IncomingFile`): only the rename is
- * left. Undefined when there is none or it failed (the bytes are then stored the ordinary way).
+ * left, and it finishes in the background (`FileStore.whenStored` gates what needs it on disk). Undefined when there
+ * is no such file.
  */
-async function storeIncomingFile(image: LoadedImage, fileStore: FileStore): Promise<StoredFile | undefined> {
+function storeIncomingFile(image: LoadedImage, fileStore: FileStore): StoredFile | undefined {
   if (!(image.written instanceof IncomingFile) || image.sha256 === undefined) return undefined;
-  return fileStore.finishIncoming(image.written, image.bytes, image.sha256, image.mediaType, { handOff: true }).catch(() => undefined);
+  return fileStore.storeIncomingInBackground(image.written, image.bytes, image.sha256, image.mediaType);
 }
 
 async function storeInput(image: LoadedImage, fileStore: FileStore): Promise<StoredInputReference> {
   // Handed off: the task usually starts at once in this process and would otherwise read the file straight back.
-  const stored = await storeIncomingFile(image, fileStore) ?? await fileStore.put(image.bytes, image.mediaType, { handOff: true, sha256: image.sha256 });
+  const stored = storeIncomingFile(image, fileStore) ?? await fileStore.put(image.bytes, image.mediaType, { handOff: true, sha256: image.sha256 });
   return { fileId: stored.id, mediaType: image.mediaType, width: image.width, height: image.height, hasAlpha: image.hasAlpha };
 }

@@ -167,4 +167,29 @@ describe('FileStore', () => {
     expect(await store.removeTemporary(name, { modifiedBefore: Date.now() })).toBe(11);
     expect(await readdir(join(store.root, 'incoming'))).toEqual([]);
   });
+
+  it('stores an incoming file in the background: the id at once, the bytes handed off, whenStored once on disk', async () => {
+    const bytes = Buffer.from(Array.from({ length: 50_000 }, (_, index) => (index * 13) & 0xff));
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const incoming = store.beginIncoming();
+    incoming.write(bytes);
+    const stored = store.storeIncomingInBackground(incoming, bytes, sha256, 'image/png');
+    expect(stored.id).toBe(`${sha256}.png`);
+    expect(await store.read(stored.id)).toBe(bytes); // the hand-off, before the disk
+    await store.whenStored(stored.id);
+    expect((await readFile(stored.path)).equals(bytes)).toBe(true);
+    expect(await readdir(join(store.root, 'incoming'))).toEqual([]);
+  });
+
+  it('still stores the bytes when the incoming file was lost, and reads wait for the background store', async () => {
+    const bytes = Buffer.from('the incoming file of these bytes was deleted under us');
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const incoming = store.beginIncoming();
+    incoming.write(bytes);
+    await incoming.discard();
+    const stored = store.storeIncomingInBackground(incoming, bytes, sha256, 'image/png');
+    store.read(stored.id); // takes the hand-off
+    expect((await store.read(stored.id)).equals(bytes)).toBe(true); // from disk, after waiting
+    expect((await store.find(stored.id))?.size).toBe(bytes.length);
+  });
 });

@@ -55,6 +55,8 @@ export class FileStore {
   private readonly busy = new Map<string, Promise<void>>();
   /** Inputs stored with `handOff`, kept briefly for the first `read` (see `RecentInputHandoff`). */
   private readonly handoff: RecentInputHandoff;
+  /** Files being stored in the background (`storeIncomingInBackground`), by id, until they are on disk. */
+  private readonly storing = new Map<string, Promise<void>>();
 
   constructor(dataDirectory: string, options: { handoff?: RecentInputHandoff } = {}) {
     this.root = join(dataDirectory, 'files');
@@ -125,8 +127,36 @@ export class FileStore {
     return { id, path, mediaType, size: bytes.byteLength, etag: `"${sha256}"` };
   }
 
+  /**
+   * Like `finishIncoming`, but returns at once: the id is known from the hash, the bytes are handed off for the first
+   * `read`, and the rename (or, if the incoming file failed, an ordinary write of `bytes`) goes on in the background
+   * until `whenStored(id)` settles. For a task input whose upload to a provider can overlap its disk write; whoever
+   * depends on the file being on disk — a billable submission, an answer that promises the task is durable — waits
+   * for `whenStored` first.
+   */
+  storeIncomingInBackground(incoming: IncomingFile, bytes: Buffer, sha256: string, mediaType: string): StoredFile {
+    const id = `${sha256}.${extensionForMediaType(mediaType)}`;
+    const stored = this.finishIncoming(incoming, bytes, sha256, mediaType)
+      .catch(() => this.put(bytes, mediaType, { sha256 }))
+      .then(() => undefined);
+    const tracked = stored.finally(() => {
+      if (this.storing.get(id) === tracked) this.storing.delete(id);
+    });
+    // Observed here so a failure nobody waits for is not an unhandled rejection; waiters still see it.
+    tracked.catch(() => undefined);
+    this.storing.set(id, tracked);
+    this.handoff.offer(id, bytes);
+    return { id, path: this.pathFor(sha256, id), mediaType, size: bytes.byteLength, etag: `"${sha256}"` };
+  }
+
+  /** Settles when the file `id` is on disk: at once unless it is being stored in the background; rejects if that failed. */
+  whenStored(id: string): Promise<void> {
+    return this.storedOnDisk(id);
+  }
+
   /** Looks a file up by id; undefined for unknown or malformed ids (never touches paths outside the store). */
   async find(id: string): Promise<StoredFile | undefined> {
+    await this.storedOnDisk(id).catch(() => undefined);
     const match = idPattern.exec(id);
     if (!match) return undefined;
     const mediaType = mediaTypeForExtension(match[2]);
@@ -141,6 +171,7 @@ export class FileStore {
   async read(id: string): Promise<Buffer> {
     const handedOff = this.handoff.claim(id);
     if (handedOff) return handedOff;
+    await this.storedOnDisk(id);
     const file = await this.find(id);
     if (!file) throw new Error(`stored file ${id} is missing`);
     return readFile(file.path);
@@ -220,6 +251,10 @@ export class FileStore {
     if (!info?.isFile() || info.mtimeMs >= options.modifiedBefore) return undefined;
     await rm(path, { force: true });
     return info.size;
+  }
+
+  private storedOnDisk(id: string): Promise<void> {
+    return this.storing.get(id) ?? Promise.resolve();
   }
 
   private pathFor(hash: string, id: string): string {

@@ -108,6 +108,8 @@ export class TaskGenerationService implements GenerationService {
     await queue.enqueue({ taskId: task.id, providerId: task.providerId, availableAt: now });
     this.dependencies.events.emit('task-created', { task: inserted.task });
     this.dependencies.scheduler.notify(task.providerId);
+    // The task may already be running; an answer that names it promises it is durable, inputs included.
+    await this.dependencies.fileStore.whenStored(spec.image.fileId);
     return inserted;
   }
 

@@ -40,6 +40,27 @@ describe('task scheduler', () => {
     expect(outcome.files[0].path).toContain(outcome.files[0].id);
   });
 
+  it('starts a model only once the task\'s input is on disk, unless the model holds its submission itself', async () => {
+    const models = new FakeModels();
+    const waiting = new FakeModel('aliyun', 'fake-model', completed);
+    const overlapping = Object.assign(new FakeModel('stepfun', 'fake-model', completed), { submitsAfterInputsStored: true });
+    models.add(waiting);
+    models.add(overlapping);
+    harness = await createHarness(models);
+    const stored = deferred();
+    harness.fileStore.whenStored = () => stored.promise;
+    // submit itself waits for the input too (an answer naming the task promises it is durable): not awaited here.
+    const submitted = [harness.service.submit(harness.request('aliyun')), harness.service.submit(harness.request('stepfun'))];
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(waiting.starts).toHaveLength(0);
+    expect(overlapping.starts).toHaveLength(1);
+    expect(overlapping.starts[0].context.inputsStored).toBe(stored.promise);
+    stored.resolve();
+    const tasks = await Promise.all(submitted);
+    for (const { task } of tasks) expect((await harness.settled(task.id)).state).toBe('succeeded');
+    expect(waiting.starts).toHaveLength(1);
+  });
+
   it('puts the original pixels back outside the mask of a cloud inpainting result, scaled to the input\'s size', async () => {
     const models = new FakeModels();
     // The "provider" repainted everything green and answered at twice the input's 8×8.

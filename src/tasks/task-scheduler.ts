@@ -360,10 +360,14 @@ export class TaskScheduler {
       if (!starting) return;
       task = starting;
       this.dependencies.events.emit('task-start', { task });
-      const call = await buildGenerationCall(specForCurrentProvider(task), this.dependencies.fileStore);
+      const spec = specForCurrentProvider(task);
+      const call = await buildGenerationCall(spec, this.dependencies.fileStore);
       // A billable cloud start is never aborted half-way: the provider might accept it and we would lose the handle.
       const signal = run.local ? run.signal : new AbortController().signal;
-      const started = await model.start(call, this.callContext(run, task, signal));
+      // Nothing may be billed before its inputs are on disk (a retry or a restart reads them from there).
+      const inputsStored = this.dependencies.fileStore.whenStored(spec.image.fileId);
+      if (!model.submitsAfterInputsStored) await inputsStored;
+      const started = await model.start(call, { ...this.callContext(run, task, signal), inputsStored });
       if (started.status === 'pending') {
         const saved = await this.store.update(task.id, {
           operation: started.operation, runPhase: 'polling', progress: started.progress,

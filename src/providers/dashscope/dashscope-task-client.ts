@@ -45,12 +45,13 @@ export class DashScopeTaskClient {
 
   /**
    * Submits a task and returns its id. `ossResourceResolve` adds `X-DashScope-OssResourceResolve: enable`, required
-   * when the body references `oss://` temporary uploads.
+   * when the body references `oss://` temporary uploads. `inputsStored` holds the body's last bytes (see
+   * `CallContext.inputsStored`).
    *
    * @throws GatewayError mapped from DashScope's answer; a failure that may hide a created (billed) task — timeout,
    * reset, 5xx — is marked not retryable so no layer above resubmits it blindly.
    */
-  async submit(path: string, body: unknown, options: { modelId: string; submitsPerSecond: number; ossResourceResolve: boolean; signal: AbortSignal }): Promise<string> {
+  async submit(path: string, body: unknown, options: { modelId: string; submitsPerSecond: number; ossResourceResolve: boolean; signal: AbortSignal; inputsStored?: Promise<void> }): Promise<string> {
     const limiter = sharedRateLimiter(`dashscope-submit:${options.modelId}`, `${this.settings.baseUrl} ${this.settings.apiKey}`,
       () => new RateLimiter(options.submitsPerSecond, 1, this.now));
     const headers: Record<string, string> = {
@@ -63,7 +64,7 @@ export class DashScopeTaskClient {
       const answer = await retryWithBackoff(async () => {
         await limiter.acquire(this.dependencies.sleep, options.signal);
         return requestJson({
-          ...this.common(options.signal), url: `${this.settings.baseUrl}${path}`, method: 'POST', headers, body,
+          ...this.common(options.signal), url: `${this.settings.baseUrl}${path}`, method: 'POST', headers, body, holdLastBytesUntil: options.inputsStored,
         });
       }, {
         attempts: this.settings.submitAttempts, shouldRetry: canResubmitSafely, sleep: this.dependencies.sleep, signal: options.signal,

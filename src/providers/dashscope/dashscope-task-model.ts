@@ -41,6 +41,8 @@ export interface PreparedInputs {
 export abstract class DashScopeTaskModel implements ProviderModel {
   readonly providerId = 'aliyun';
   readonly modelId: string;
+  /** The submit's body streams while the input is still being stored; its last bytes wait for it (`requestJson`). */
+  readonly submitsAfterInputsStored = true;
   protected readonly client: DashScopeTaskClient;
 
   constructor(
@@ -63,6 +65,7 @@ export abstract class DashScopeTaskModel implements ProviderModel {
       submitsPerSecond: this.settings.submitsPerSecond ?? this.model.submitsPerSecond,
       ossResourceResolve: submission.usesTemporaryUploads,
       signal: context.signal,
+      inputsStored: context.inputsStored,
     });
     this.dependencies.logger.info('DashScope task submitted', { model: this.model.id, taskId });
     const operation: DashScopeOperation = {

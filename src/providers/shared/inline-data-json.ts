@@ -30,8 +30,12 @@ export interface JsonWithInlineData {
    * never exists as one 10.7 MB buffer. Every call starts over and yields the same bytes (a retry sends the body
    * again). Each chunk is a Buffer of this call's own, which the consumer may keep; small ones may come from Node's
    * buffer pool, so their memory must not be transferred.
+   *
+   * @param options.beforeLastChunk the chunk that completes the body is held until this settles (and the generator
+   *   throws its error if it rejects): the receiver cannot act on an incomplete body, so whatever must be true before
+   *   it does (the inputs are stored) can finish while the rest is uploaded
    */
-  chunks(): AsyncGenerator<Buffer<ArrayBuffer>, void, undefined>;
+  chunks(options?: { beforeLastChunk?: Promise<void> }): AsyncGenerator<Buffer<ArrayBuffer>, void, undefined>;
   /** The whole body in one Buffer (for small bodies, where one allocation is the simplest thing to send). */
   toBuffer(): Buffer<ArrayBuffer>;
 }
@@ -64,7 +68,12 @@ export function jsonWithInlineData(body: unknown): JsonWithInlineData {
   return {
     length,
     inlineValueCount: inline.length,
-    async *chunks() {
+    async *chunks(options = {}) {
+      /** `bytes`, once the gate allows it if they are the body's last. */
+      const release = async (bytes: Buffer<ArrayBuffer>, unsentBefore: number) => {
+        if (bytes.length === unsentBefore && options.beforeLastChunk) await options.beforeLastChunk;
+        return bytes;
+      };
       // Parts are packed into chunks of up to chunkBytes; the last chunk is allocated at the size that is left.
       let unsent = length;
       let chunk = Buffer.allocUnsafe(Math.min(chunkBytes, unsent));
@@ -72,21 +81,21 @@ export function jsonWithInlineData(body: unknown): JsonWithInlineData {
       for (const part of parts()) {
         const size = part.encoding === 'latin1' ? part.text.length : Buffer.byteLength(part.text, 'utf8');
         if (used > 0 && used + size > chunk.length) {
-          yield chunk.subarray(0, used);
+          yield await release(chunk.subarray(0, used), unsent);
           unsent -= used;
           chunk = Buffer.allocUnsafe(Math.min(chunkBytes, unsent));
           used = 0;
         }
         if (size > chunk.length) {
           // Only a text piece can be longer than a chunk (a long prompt); it goes as a chunk of its own.
-          yield Buffer.from(part.text, part.encoding);
+          yield await release(Buffer.from(part.text, part.encoding), unsent);
           unsent -= size;
           chunk = Buffer.allocUnsafe(Math.min(chunkBytes, unsent));
           continue;
         }
         used += chunk.write(part.text, used, part.encoding);
       }
-      if (used > 0) yield chunk.subarray(0, used);
+      if (used > 0) yield await release(chunk.subarray(0, used), unsent);
     },
     toBuffer() {
       const output = Buffer.allocUnsafe(length);

@@ -145,6 +145,41 @@ describe('requestJson', () => {
       expect(server.requests[0].rawBody.toString('utf8')).toBe(withDataUris(body));
     });
 
+    test('hold their last bytes until holdLastBytesUntil settles: the receiver sees no complete request before', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const body = { input: { image: new InlineData(randomBytes(1_000_001), 'image/png') } };
+      const pending = call({ body, holdLastBytesUntil: gate });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(server.requests).toHaveLength(0);
+      release();
+      await pending;
+      expect(server.requests[0].rawBody.toString('utf8')).toBe(withDataUris(body));
+    });
+
+    test('a gate that fails fails the call with its own error, and the receiver never gets the whole body', async () => {
+      const storageFailure = new Error('disk full while storing the input');
+      let fail!: (error: Error) => void;
+      const gate = new Promise<void>((_resolve, reject) => (fail = reject));
+      const pending = call({ body: { input: { image: new InlineData(randomBytes(1_000_001), 'image/png') } }, holdLastBytesUntil: gate });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      fail(storageFailure);
+      await expect(pending).rejects.toBe(storageFailure);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(server.requests).toHaveLength(0);
+    });
+
+    test('a body that is not streamed waits for the gate before the call starts', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const pending = call({ body: { prompt: 'small' }, holdLastBytesUntil: gate });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(server.requests).toHaveLength(0);
+      release();
+      await pending;
+      expect(server.requests[0].json).toEqual({ prompt: 'small' });
+    });
+
     test('connection refused is still recognised as such', async () => {
       const error = await rejectionOf(call({ url: `${await refusedOrigin()}/v1/thing`, body: { image: new InlineData(randomBytes(100_000), 'image/png') } }));
       expect(error.message).toBe('Example is unavailable (connection refused)');

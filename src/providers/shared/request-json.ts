@@ -26,6 +26,13 @@ export interface JsonRequest {
    * boundary, is left to `fetch`.
    */
   form?: FormData;
+  /**
+   * The body's last bytes are sent only once this settles; if it rejects, the call fails with its error and the
+   * receiver never sees a complete request. The scheduler passes "the task's inputs are stored", so a billable
+   * submission overlaps the input's disk write yet cannot complete before it. A body that is not streamed waits for
+   * it before the call starts.
+   */
+  holdLastBytesUntil?: Promise<void>;
   /** Timeout of the whole call including the body, in ms. */
   timeoutMs: number;
   signal?: AbortSignal;
@@ -60,16 +67,29 @@ export interface JsonResponse {
 export async function requestJson(request: JsonRequest): Promise<JsonResponse> {
   const callSignal = createCallSignal(request.timeoutMs, request.signal);
   const started = Date.now();
+  // A gate that fails is the call's error, not a transport problem: its own error, however fetch reports it.
+  let gateFailure: { error: unknown } | undefined;
+  const gate = request.holdLastBytesUntil?.catch((error: unknown) => {
+    gateFailure = { error };
+    throw error;
+  });
+  // Handled here too: a call that fails before its last chunk never awaits the gate.
+  gate?.catch(() => undefined);
   try {
     let response: Response;
     try {
+      const body = bodyOptions(request, callSignal.signal, gate);
+      if (gate && !body.streamed) await gate;
       response = await request.fetch(request.url, {
         method: request.method,
-        ...bodyOptions(request, callSignal.signal),
+        body: body.body,
+        headers: body.headers,
+        ...(body.streamed ? { duplex: 'half' } : {}),
         signal: callSignal.signal,
         redirect: 'error',
       });
     } catch (error) {
+      if (gateFailure) throw gateFailure.error;
       throw transportError(request, callSignal.timedOut(), error);
     }
     let text: Buffer | undefined;
@@ -105,15 +125,15 @@ export async function requestJson(request: JsonRequest): Promise<JsonResponse> {
  * sends a stream body with the Content-Length given in the headers (no chunked encoding, which providers like
  * DashScope do not accept). Bodies without inline data are small and go as one Buffer, which undici measures itself.
  */
-function bodyOptions(request: JsonRequest, signal: AbortSignal): Pick<RequestInit, 'body' | 'headers'> & { duplex?: 'half' } {
-  if (request.form) return { body: request.form, headers: request.headers };
-  if (request.body === undefined) return { headers: request.headers };
+function bodyOptions(request: JsonRequest, signal: AbortSignal, gate: Promise<void> | undefined): Pick<RequestInit, 'body' | 'headers'> & { streamed: boolean } {
+  if (request.form) return { body: request.form, headers: request.headers, streamed: false };
+  if (request.body === undefined) return { headers: request.headers, streamed: false };
   const json = jsonWithInlineData(request.body);
-  if (json.inlineValueCount === 0) return { body: json.toBuffer(), headers: request.headers };
+  if (json.inlineValueCount === 0) return { body: json.toBuffer(), headers: request.headers, streamed: false };
   return {
-    body: readableStreamOf(json.chunks(), signal),
+    body: readableStreamOf(json.chunks({ beforeLastChunk: gate }), signal),
     headers: { ...request.headers, 'content-length': String(json.length) },
-    duplex: 'half',
+    streamed: true,
   };
 }
 

@@ -30,6 +30,12 @@ export interface CallContext {
   idempotencyKey: string;
   /** 0–100. */
   onProgress(percent: number): void;
+  /**
+   * Settles once the call's input files are on disk (an input can still be being written when its task starts:
+   * see `FileStore.storeIncomingInBackground`). A model that declares `submitsAfterInputsStored` must not let a
+   * billable submission complete before it; for any other model the scheduler waits for it before `start`.
+   */
+  inputsStored?: Promise<void>;
 }
 
 /** `start` either finishes (sync providers, the embedded engine) or returns a handle to poll. */
@@ -49,6 +55,11 @@ export type StatusResult =
 export interface ProviderModel {
   readonly providerId: string;
   readonly modelId: string;
+  /**
+   * Whether `start` itself holds its billable request's last bytes until `context.inputsStored` settles, so that the
+   * upload overlaps the input's disk write (DashScope). Otherwise the scheduler waits before calling `start`.
+   */
+  readonly submitsAfterInputsStored?: boolean;
   /** Submits the work. Throws a `GatewayError` on failure (retryable or not, as the error says). */
   start(call: GenerationCall, context: CallContext): Promise<StartResult>;
   /** Async providers only: polls a handle returned by `start`. */
