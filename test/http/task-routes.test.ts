@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorBody } from '../../src/errors/render-error.ts';
 import type { TaskResource } from '../../src/tasks/task-resource.ts';
@@ -95,6 +96,24 @@ describe('POST /v1/tasks', () => {
     const body = await json(conflict);
     expect(body).toMatchObject({ code: 'task_idempotency_conflict', business_code: 150702 });
     expect(body.message).toContain(firstTask.id);
+  });
+
+  it('reads a large base64 image as bytes, and Idempotency-Key compares it by its content', async () => {
+    const large = await sharp(await makePhotoLikeImage(400, 300)).jpeg({ quality: 100 }).toBuffer();
+    const other = await sharp(await makePhotoLikeImage(400, 300)).flip().jpeg({ quality: 100 }).toBuffer();
+    expect(large.toString('base64').length).toBeGreaterThan(16 * 1024); // long enough to be read as bytes
+    const key = `large-${Date.now()}`;
+    const body = (image: Buffer, encoding: 'bare' | 'data-uri') => imageTask({ image_type: 'base64', image: encoding === 'bare' ? image.toString('base64') : `data:image/jpeg;base64,${image.toString('base64')}` });
+    const first = await harness.post('/v1/tasks', body(large, 'bare'), { 'idempotency-key': key });
+    expect(first.status).toBe(202);
+    const firstTask = await json(first);
+    // The same image sent as a data URI is the same request; another image is not.
+    const again = await harness.post('/v1/tasks', body(large, 'data-uri'), { 'idempotency-key': key });
+    expect([200, 202]).toContain(again.status); // 200 once the first task has ended
+    expect([again.headers.get('idempotent-replayed'), (await json(again)).id]).toEqual(['true', firstTask.id]);
+    const conflict = await harness.post('/v1/tasks', body(other, 'bare'), { 'idempotency-key': key });
+    expect(conflict.status).toBe(409);
+    expect((await waitForState(firstTask.id, ['succeeded', 'failed'])).state).toBe('succeeded');
   });
 
   it('validates service, inputs and webhook_url with the catalogue errors', async () => {

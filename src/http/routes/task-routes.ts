@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
@@ -7,7 +8,9 @@ import { isTerminal, taskStates, type TaskRecord, type TaskState } from '../../t
 import { toTaskResource } from '../../tasks/task-resource.ts';
 import { defineRoute, type AtelierApp } from '../define-route.ts';
 import { clientGone } from './aog-image-to-video-route.ts';
-import { readJsonObject, validateBody } from '../parse-json-body.ts';
+import { discardIncomingFiles, incomingFileFor, inlineBase64Fields, withInlineBase64 } from '../inline-base64-request.ts';
+import { readJsonObjectWithInlineBase64, validateBody } from '../parse-json-body.ts';
+import type { InlineBase64Text } from '../../input/inline-base64-text.ts';
 import { checkAogFields, dropEmptySelectors, imageToImageRequest, imageToVideoRequest } from '../schemas/generation-body-schema.ts';
 import { errorResponses } from '../schemas/response-schemas.ts';
 import {
@@ -76,7 +79,19 @@ export function registerTaskRoutes(app: AtelierApp, context: AppContext): void {
   const resource = (task: TaskRecord) => toTaskResource(task, context.settings.publicUrl);
 
   defineRoute(app, createDefinition, async (http) => {
-    const raw = dropEmptySelectors(await readJsonObject(http));
+    const { body: parsed, inlineBase64 } = await readJsonObjectWithInlineBase64(http, inlineBase64Fields, { sinkFor: incomingFileFor(context.fileStore) });
+    try {
+      return await createTask(http, dropEmptySelectors(parsed), inlineBase64);
+    } finally {
+      await discardIncomingFiles(inlineBase64);
+    }
+  });
+
+  /**
+   * Submits the task a `POST /v1/tasks` body describes (a base64 image or mask arrives decoded, read as the body
+   * came in); answers at once or after `Prefer: wait`.
+   */
+  async function createTask(http: Context, raw: Record<string, unknown>, inlineBase64: ReadonlyMap<string, InlineBase64Text>): Promise<Response> {
     const service = serviceOf(raw);
     checkAogFields(raw);
     const waitMilliseconds = parsePreferWait(http.req.header('prefer'), context.settings.syncWaitMilliseconds.video / 1000);
@@ -85,11 +100,11 @@ export function registerTaskRoutes(app: AtelierApp, context: AppContext): void {
     let webhookUrl: string | undefined;
     if (service === 'image-to-image') {
       const body = validateBody(imageToImageTaskBodySchema, raw);
-      request = imageToImageRequest(body, defaultPolicy);
+      request = withInlineBase64(imageToImageRequest(body, defaultPolicy), inlineBase64);
       webhookUrl = body.webhook_url;
     } else {
       const body = validateBody(imageToVideoTaskBodySchema, raw);
-      request = imageToVideoRequest(body, defaultPolicy);
+      request = withInlineBase64(imageToVideoRequest(body, defaultPolicy), inlineBase64);
       webhookUrl = body.webhook_url;
     }
     const { task, created } = await context.tasks.submit(request, { idempotencyKey: http.req.header('idempotency-key'), webhookUrl });
@@ -107,7 +122,7 @@ export function registerTaskRoutes(app: AtelierApp, context: AppContext): void {
     http.header('Location', `${context.settings.publicUrl}/v1/tasks/${task.id}`);
     if (!created) http.header('Idempotent-Replayed', 'true');
     return http.json(resource(current), isTerminal(current.state) ? 200 : 202);
-  });
+  }
 
   defineRoute(app, listDefinition, async (http) => {
     const query = http.req.query();
