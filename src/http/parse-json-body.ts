@@ -40,7 +40,12 @@ export async function readJsonObjectWithInlineBase64(
 ): Promise<JsonObjectWithInlineBase64> {
   checkJsonContentType(context);
   const splitter = new InlineBase64Splitter(new Set(fields), inlineBase64MinimumLength, { totalLength: declaredLength(context)?.length, sinkFor: options.sinkFor });
-  await readBodyChunks(context, (chunk) => splitter.write(chunk));
+  try {
+    await readBodyChunks(context, (chunk) => splitter.write(chunk));
+  } catch (error) {
+    splitter.abandon();
+    throw error;
+  }
   return parseSplitBody(splitter);
 }
 

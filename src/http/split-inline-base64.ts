@@ -173,6 +173,13 @@ export class InlineBase64Splitter {
     return { text: Buffer.concat(pieces.filter((piece): piece is Buffer => piece instanceof Buffer)), lifted, whole };
   }
 
+  /** The body will not be finished (the client went away): drops every sink, so no incoming file is left behind. */
+  abandon(): void {
+    discard(this.sink);
+    this.sink = undefined;
+    for (const value of this.everLifted) discard(value.written);
+  }
+
   /** The state after one structural byte (outside strings, literals and nested values). */
   private structure(byte: number, offset: number): State {
     const state = this.state;

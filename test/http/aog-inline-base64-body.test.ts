@@ -60,6 +60,25 @@ describe('AOG image-to-image with images large enough to be read from the body b
     await expect(readFile(join(harness.dataDirectory, 'files', sidewaysId.slice(0, 2), sidewaysId))).rejects.toThrow();
   });
 
+  it('drops the incoming file of a body that breaks off half-way', async () => {
+    const server = await startLocalServer(getRequestListener(harness.app.fetch));
+    try {
+      const text = Buffer.from(JSON.stringify({ image: photo.toString('base64'), image_type: 'base64', prompt: 'x' }));
+      const { port } = new URL(server.url);
+      const outgoing = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: route, headers: { 'content-type': 'application/json', 'content-length': String(text.length) } });
+      outgoing.on('error', () => {});
+      outgoing.write(text.subarray(0, Math.floor(text.length / 2)));
+      // The first half is being decoded into an incoming file; then the client goes away.
+      for (let attempt = 0; attempt < 100 && (await incomingFiles()).length === 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await incomingFiles()).toHaveLength(1);
+      outgoing.destroy();
+      for (let attempt = 0; attempt < 100 && (await incomingFiles()).length > 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await incomingFiles()).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('reads a long base64 value given as a path as the path it claims to be', async () => {
     const response = await harness.post(route, { image: photo.toString('base64'), image_type: 'path', prompt: 'x' });
     const body = (await response.json()) as { code: string };
