@@ -4,7 +4,7 @@ import type { z } from '@hono/zod-openapi';
 import { GatewayError, describeReceived } from '../errors/gateway-error.ts';
 import type { DecodedBytesSink, InlineBase64Text } from '../input/inline-base64-text.ts';
 import { declaredLength, readBodyBytes, readBodyChunks } from './read-body-bytes.ts';
-import { InlineBase64Splitter } from './split-inline-base64.ts';
+import { InlineBase64Splitter, type SplitJsonBody } from './split-inline-base64.ts';
 
 /**
  * Reads a JSON object body. A missing Content-Type is accepted (some clients omit it); any other non-JSON type is
@@ -46,7 +46,14 @@ export async function readJsonObjectWithInlineBase64(
     splitter.abandon();
     throw error;
   }
-  return parseSplitBody(splitter);
+  const split = splitter.finish();
+  try {
+    return parseSplitBody(split);
+  } catch (error) {
+    // Nothing of the request is used: its incoming files go now, before the answer, not at the retention sweep.
+    await Promise.all([...split.lifted.values()].map((value) => value.written?.discard().catch(() => undefined)));
+    throw error;
+  }
 }
 
 /**
@@ -64,23 +71,20 @@ export function parseJsonObjectWithInlineBase64(bytes: Buffer, fields: readonly 
     splitter.write(bytes.subarray(start, end));
     start = end;
   }
-  return parseSplitBody(splitter);
+  return parseSplitBody(splitter.finish());
 }
 
-function parseSplitBody(splitter: InlineBase64Splitter): JsonObjectWithInlineBase64 {
-  const { text, lifted, whole } = splitter.finish();
-  // A remainder fails to parse exactly when the whole body does; the whole body's error names the right position.
-  const body = lifted.size === 0 ? parseJsonObject(text) : parseRemainder(text, whole);
+function parseSplitBody({ text, lifted, cut, whole }: SplitJsonBody): JsonObjectWithInlineBase64 {
+  let body: Record<string, unknown>;
+  try {
+    body = parseJsonObject(text);
+  } catch (error) {
+    // A remainder fails to parse exactly when the whole body does; the whole body's error names the right position.
+    if (cut) parseJsonObject(whole());
+    throw error;
+  }
   for (const [field, value] of lifted) body[field] = `[base64 text of ${value.length} characters]`;
   return { body, inlineBase64: lifted };
-}
-
-function parseRemainder(text: Buffer, whole: () => Buffer): Record<string, unknown> {
-  try {
-    return parseJsonObject(text);
-  } catch {
-    return parseJsonObject(whole());
-  }
 }
 
 /** Values shorter than this are parsed the ordinary way: the lift pays off for images, not for small strings. */

@@ -78,7 +78,14 @@ function readIncoming(incoming: IncomingMessage, length: number, onChunk: (chunk
         return;
       }
       received += chunk.length;
-      onChunk(chunk);
+      try {
+        onChunk(chunk);
+      } catch (error) {
+        // Thrown inside a 'data' listener it would be an uncaught exception: the whole process, not this request.
+        cleanup();
+        incoming.resume();
+        reject(error);
+      }
     };
     const onEnd = () => {
       cleanup();

@@ -10,6 +10,8 @@ export interface SplitJsonBody {
   text: Buffer;
   /** Top-level fields whose value — the last one, when a key repeats — was lifted, with that value. */
   lifted: Map<string, InlineBase64Text>;
+  /** Whether `text` lacks something of the body (a value was lifted, perhaps one a later duplicate key replaced). */
+  cut: boolean;
   /**
    * The whole body as it arrived, lifted values put back: for the error message when `text` does not parse (a
    * remainder fails exactly when the whole body does, but the positions in the message would differ).
@@ -70,8 +72,8 @@ export class InlineBase64Splitter {
   private candidateLength = 0;
   private decoder: Base64StreamDecoder | undefined;
   private sink: DecodedBytesSink | undefined;
-  /** Every value lifted, also those a later duplicate key replaced (their sinks are discarded at the end). */
-  private readonly everLifted: InlineBase64Text[] = [];
+  /** Every value lifted, also one a later duplicate key replaced (its sink is discarded), with its field. */
+  private readonly everLifted: Array<{ field: string; value: InlineBase64Text }> = [];
 
   /**
    * @param fields top-level keys whose values may be lifted (never `__proto__`)
@@ -166,18 +168,19 @@ export class InlineBase64Splitter {
     const lifted = new Map<string, InlineBase64Text>();
     if (this.state === 'after-object') for (const [key, value] of this.last) if (value) lifted.set(key, value);
     const kept = new Set(lifted.values());
-    for (const value of this.everLifted) if (!kept.has(value)) discard(value.written);
+    for (const { value } of this.everLifted) if (!kept.has(value)) discard(value.written);
     const pieces = this.pieces;
     const whole = () => Buffer.concat(pieces.map((piece) => (piece instanceof Buffer ? piece : Buffer.from(piece.toString(), 'latin1'))));
-    if (this.state !== 'after-object') return { text: whole(), lifted, whole };
-    return { text: Buffer.concat(pieces.filter((piece): piece is Buffer => piece instanceof Buffer)), lifted, whole };
+    if (this.state !== 'after-object') return { text: whole(), lifted, cut: false, whole };
+    const cut = this.everLifted.length > 0;
+    return { text: cut ? Buffer.concat(pieces.filter((piece): piece is Buffer => piece instanceof Buffer)) : whole(), lifted, cut, whole };
   }
 
   /** The body will not be finished (the client went away): drops every sink, so no incoming file is left behind. */
   abandon(): void {
     discard(this.sink);
     this.sink = undefined;
-    for (const value of this.everLifted) discard(value.written);
+    for (const { value } of this.everLifted) discard(value.written);
   }
 
   /** The state after one structural byte (outside strings, literals and nested values). */
@@ -212,9 +215,15 @@ export class InlineBase64Splitter {
   }
 
   private valueStart(byte: number): State {
-    const wanted = this.key !== undefined && this.fields.has(this.key);
+    const key = this.key;
+    const known = key !== undefined && this.fields.has(key);
+    // A key is lifted once per body at most: a repeat (pointless in a real request, costly in a hostile one — each
+    // lift reserves memory and opens a file) is read the ordinary way, and the value it replaces is dropped now.
+    const previous = known ? this.last.get(key!) : undefined;
+    if (previous) discard(previous.written);
+    const wanted = known && !this.everLifted.some((value) => value.field === key);
     // A wanted key's value is not lifted unless it proves to be a long base64 string (set again if it is).
-    if (wanted) this.last.set(this.key!, undefined);
+    if (known) this.last.set(key!, undefined);
     if (byte === quote) {
       this.escaped = false;
       return wanted ? 'candidate' : 'string';
@@ -277,7 +286,7 @@ export class InlineBase64Splitter {
     this.decoder = undefined;
     this.sink = undefined;
     this.pieces.push(value);
-    this.everLifted.push(value);
+    this.everLifted.push({ field: this.key!, value });
     this.last.set(this.key!, value);
     // The closing quote is still to be read (and copied) by the ordinary scanning.
     this.state = 'string';

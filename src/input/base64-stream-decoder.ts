@@ -75,7 +75,7 @@ export class Base64StreamDecoder {
     this.hash.update(this.output.subarray(before, this.written));
     this.sink?.write(this.output.subarray(before, this.written));
     const lastQuantum = this.tail + '='.repeat(this.padding);
-    return new InlineBase64Text(this.prefix, this.output.subarray(0, this.written), payloadLength, lastQuantum, before, this.hash.digest('hex'), this.sink);
+    return new InlineBase64Text(this.prefix, this.trimmedOutput(), payloadLength, lastQuantum, before, this.hash.digest('hex'), this.sink);
   }
 
   /** Every character accepted so far (the prefix included), exactly as written: for reading the value another way. */
@@ -134,6 +134,16 @@ export class Base64StreamDecoder {
     this.written = writtenBefore;
     this.failed = true;
     return false;
+  }
+
+  /**
+   * The decoded bytes. The buffer was sized for the rest of the body, which can hold more than this value (a large
+   * mask after the image): a buffer mostly unused is copied to size, so a task does not keep the spare room alive.
+   */
+  private trimmedOutput(): Buffer {
+    const spare = this.output.length - this.written;
+    if (spare <= 64 * 1024 || spare <= this.written / 8) return this.output.subarray(0, this.written);
+    return Buffer.from(this.output.subarray(0, this.written));
   }
 
   /** Makes room for `bytes` more decoded bytes, doubling the buffer when the first estimate was short. */

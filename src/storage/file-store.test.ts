@@ -192,4 +192,22 @@ describe('FileStore', () => {
     expect((await store.read(stored.id)).equals(bytes)).toBe(true); // from disk, after waiting
     expect((await store.find(stored.id))?.size).toBe(bytes.length);
   });
+
+  it('remembers a background store that failed, until the bytes are stored after all', async () => {
+    const bytes = Buffer.from('a disk that refuses the write');
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    // A file where the shard directory should be: neither the rename nor the fallback write can succeed.
+    await mkdir(store.root, { recursive: true });
+    await writeFile(join(store.root, sha256.slice(0, 2)), 'in the way');
+    const incoming = store.beginIncoming();
+    incoming.write(bytes);
+    const stored = store.storeIncomingInBackground(incoming, bytes, sha256, 'image/png');
+    await expect(store.whenStored(stored.id)).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect(store.whenStored(stored.id)).rejects.toThrow(); // still: nothing may go ahead without the file
+    await rm(join(store.root, sha256.slice(0, 2)));
+    await store.put(bytes, 'image/png');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect(store.whenStored(stored.id)).resolves.toBeUndefined();
+  });
 });

@@ -90,6 +90,7 @@ export class FileStore {
       }
     });
     if (options.handOff) this.handoff.offer(id, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    this.forgetFailedStore(id);
     return { id, path, mediaType, size: bytes.byteLength, etag: `"${hash}"` };
   }
 
@@ -139,7 +140,9 @@ export class FileStore {
     const stored = this.finishIncoming(incoming, bytes, sha256, mediaType)
       .catch(() => this.put(bytes, mediaType, { sha256 }))
       .then(() => undefined);
-    const tracked = stored.finally(() => {
+    // Forgotten once on disk; a failure stays, so that nothing waiting for this file later goes ahead without it
+    // (a `put` of the same bytes that succeeds clears it).
+    const tracked = stored.then(() => {
       if (this.storing.get(id) === tracked) this.storing.delete(id);
     });
     // Observed here so a failure nobody waits for is not an unhandled rejection; waiters still see it.
@@ -251,6 +254,12 @@ export class FileStore {
     if (!info?.isFile() || info.mtimeMs >= options.modifiedBefore) return undefined;
     await rm(path, { force: true });
     return info.size;
+  }
+
+  /** A background store of `id` that failed is forgotten once the bytes are on disk after all. */
+  private forgetFailedStore(id: string): void {
+    const entry = this.storing.get(id);
+    if (entry) entry.catch(() => this.storing.get(id) === entry && this.storing.delete(id));
   }
 
   private storedOnDisk(id: string): Promise<void> {

@@ -77,7 +77,7 @@ export class TaskGenerationService implements GenerationService {
     const requestHash = options.idempotencyKey === undefined ? undefined : hashRequest({ request, webhookUrl: options.webhookUrl });
     if (options.idempotencyKey !== undefined) {
       const existing = await store.findByIdempotencyKey(options.idempotencyKey);
-      if (existing) return { task: sameRequestOrConflict(existing, options.idempotencyKey, requestHash), created: false };
+      if (existing) return this.replay(existing, options.idempotencyKey, requestHash);
     }
 
     const spec = await this.dependencies.prepare(request);
@@ -104,13 +104,23 @@ export class TaskGenerationService implements GenerationService {
     };
     const inserted = await store.insert(task);
     // Two submits with one key raced and the other won: same rules as above.
-    if (!inserted.created) return { task: sameRequestOrConflict(inserted.task, options.idempotencyKey!, requestHash), created: false };
+    if (!inserted.created) return this.replay(inserted.task, options.idempotencyKey!, requestHash);
     await queue.enqueue({ taskId: task.id, providerId: task.providerId, availableAt: now });
     this.dependencies.events.emit('task-created', { task: inserted.task });
     this.dependencies.scheduler.notify(task.providerId);
     // The task may already be running; an answer that names it promises it is durable, inputs included.
     await this.dependencies.fileStore.whenStored(spec.image.fileId);
     return inserted;
+  }
+
+  /**
+   * The task an earlier request with the same key created (or a conflict). Answered only once that task's input is
+   * on disk, like the first answer: the first request may still be storing it.
+   */
+  private async replay(existing: TaskRecord, key: string, requestHash: string | undefined): Promise<{ task: TaskRecord; created: boolean }> {
+    const task = sameRequestOrConflict(existing, key, requestHash);
+    await this.dependencies.fileStore.whenStored(task.spec.image.fileId);
+    return { task, created: false };
   }
 
   /**

@@ -6,7 +6,7 @@ import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readBodyBytes } from '../../src/http/read-body-bytes.ts';
+import { readBodyBytes, readBodyChunks } from '../../src/http/read-body-bytes.ts';
 import { startLocalServer } from '../support/local-http-server.ts';
 import { makePhotoLikeImage } from '../support/test-images.ts';
 import { createTestApp } from '../support/test-context.ts';
@@ -60,6 +60,19 @@ describe('AOG image-to-image with images large enough to be read from the body b
     await expect(readFile(join(harness.dataDirectory, 'files', sidewaysId.slice(0, 2), sidewaysId))).rejects.toThrow();
   });
 
+  it('drops the incoming file of a body that turns out not to be JSON after its image', async () => {
+    const invalid = `{"image":"${photo.toString('base64')}","image_type":"base64","prompt":tru}`;
+    for (const path of [route, '/v1/tasks']) {
+      const response = await harness.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: invalid });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { code: string }).code).toBe('request_body_invalid_json');
+      // Dropped before the answer.
+      expect(await incomingFiles()).toEqual([]);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150)); // and not created afterwards by a write still queued
+    expect(await incomingFiles()).toEqual([]);
+  });
+
   it('drops the incoming file of a body that breaks off half-way', async () => {
     const server = await startLocalServer(getRequestListener(harness.app.fetch));
     try {
@@ -70,7 +83,7 @@ describe('AOG image-to-image with images large enough to be read from the body b
       outgoing.write(text.subarray(0, Math.floor(text.length / 2)));
       // The first half is being decoded into an incoming file; then the client goes away.
       for (let attempt = 0; attempt < 100 && (await incomingFiles()).length === 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(await incomingFiles()).toHaveLength(1);
+      expect(await incomingFiles(), 'incoming before the break').toHaveLength(1);
       outgoing.destroy();
       for (let attempt = 0; attempt < 100 && (await incomingFiles()).length > 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(await incomingFiles()).toEqual([]);
@@ -126,6 +139,24 @@ describe('readBodyBytes on a Node server', () => {
       outgoing.end();
     });
   }
+
+  it('answers an error, and keeps serving, when reading a chunk throws', async () => {
+    const failing = new Hono();
+    failing.post('/', async (http) => {
+      await readBodyChunks(http, () => {
+        throw new Error('out of memory, say');
+      });
+      return http.json({ read: true });
+    });
+    const failingServer = await startLocalServer(getRequestListener(failing.fetch));
+    try {
+      const answer = await fetch(failingServer.url, { method: 'POST', body: Buffer.alloc(200_000, 65) });
+      expect(answer.status).toBe(500);
+      expect((await fetch(failingServer.url, { method: 'POST', body: Buffer.alloc(10, 65) })).status).toBe(500);
+    } finally {
+      await failingServer.close();
+    }
+  });
 
   it('reads a body with a Content-Length, and a chunked one, byte for byte', async () => {
     const body = Buffer.alloc(300_000);
