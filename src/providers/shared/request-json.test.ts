@@ -5,6 +5,7 @@ import { rejectionOf } from '../../../test/fakes/caught-gateway-error.ts';
 import { parseMultipart, refusedOrigin, startFakeServer, type FakeServer } from '../../../test/fakes/fake-server-kit.ts';
 import { InlineData } from './inline-data-json.ts';
 import { requestJson, type JsonRequest } from './request-json.ts';
+import { canResubmitSafely } from './submit-retry-policy.ts';
 import { upstreamFailureOf } from './upstream-failure.ts';
 
 let server: FakeServer;
@@ -166,6 +167,23 @@ describe('requestJson', () => {
       fail(storageFailure);
       await expect(pending).rejects.toBe(storageFailure);
       await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(server.requests).toHaveLength(0);
+    });
+
+    test('a timeout while the last bytes are held back is safe to resubmit: the provider never had the request', async () => {
+      const neverStored = new Promise<void>(() => {});
+      const error = await rejectionOf(call({ body: { input: { image: new InlineData(randomBytes(1_000_001), 'image/png') } }, holdLastBytesUntil: neverStored, timeoutMs: 300 }));
+      expect(error.code).toBe('upstream_timeout');
+      expect(upstreamFailureOf(error)?.kind).toBe('never-completed');
+      expect(canResubmitSafely(error)).toBe(true);
+      expect(server.requests).toHaveLength(0);
+    });
+
+    test('a body that is not streamed and whose gate outlasts the timeout is never sent, and safe to resubmit', async () => {
+      const slowlyStored = new Promise<void>((resolve) => setTimeout(resolve, 400));
+      const error = await rejectionOf(call({ body: { prompt: 'small' }, holdLastBytesUntil: slowlyStored, timeoutMs: 200 }));
+      expect([error.code, upstreamFailureOf(error)?.kind]).toEqual(['upstream_timeout', 'never-completed']);
+      await new Promise((resolve) => setTimeout(resolve, 300));
       expect(server.requests).toHaveLength(0);
     });
 

@@ -69,7 +69,9 @@ export async function requestJson(request: JsonRequest): Promise<JsonResponse> {
   const started = Date.now();
   // A gate that fails is the call's error, not a transport problem: its own error, however fetch reports it.
   let gateFailure: { error: unknown } | undefined;
-  const gate = request.holdLastBytesUntil?.catch((error: unknown) => {
+  // While true, the provider has not been sent a whole request, whatever else went wrong.
+  let heldBack = request.holdLastBytesUntil !== undefined;
+  const gate = request.holdLastBytesUntil?.then(() => undefined, (error: unknown) => {
     gateFailure = { error };
     throw error;
   });
@@ -79,7 +81,13 @@ export async function requestJson(request: JsonRequest): Promise<JsonResponse> {
     let response: Response;
     try {
       const body = bodyOptions(request, callSignal.signal, gate);
-      if (gate && !body.streamed) await gate;
+      if (body.streamed) {
+        void gate?.then(() => (heldBack = false), () => undefined);
+      } else {
+        await gate;
+        callSignal.signal.throwIfAborted(); // the wait used up the time: nothing was sent
+        heldBack = false;
+      }
       response = await request.fetch(request.url, {
         method: request.method,
         body: body.body,
@@ -90,6 +98,7 @@ export async function requestJson(request: JsonRequest): Promise<JsonResponse> {
       });
     } catch (error) {
       if (gateFailure) throw gateFailure.error;
+      if (heldBack) throw heldBackError(request, callSignal.timedOut(), error);
       throw transportError(request, callSignal.timedOut(), error);
     }
     let text: Buffer | undefined;
@@ -168,6 +177,16 @@ function parseJson(text: Buffer): { ok: true; value: unknown } | { ok: false } {
   } catch {
     return { ok: false };
   }
+}
+
+/**
+ * A call that failed while its body's last bytes were still held back (the inputs were not stored yet): as
+ * `transportError` says, except that the provider provably never saw a whole request, so sending it again is safe.
+ */
+function heldBackError(request: JsonRequest, timedOut: boolean, error: unknown): unknown {
+  const mapped = transportError(request, timedOut, error);
+  if (!GatewayError.isInstance(mapped)) return mapped;
+  return new GatewayError(mapped.code, mapped.parameters, { cause: new UpstreamFailure('never-completed') });
 }
 
 function transportError(request: JsonRequest, timedOut: boolean, error: unknown): unknown {

@@ -5,13 +5,13 @@ import { upstreamFailureOf } from './upstream-failure.ts';
 
 /**
  * Whether a synchronous provider call that failed may be sent again at once: only when the provider cannot have
- * made (and billed) an image — nothing listened (connection refused), or it throttled the call
+ * made (and billed) an image — nothing listened (connection refused), the request was never completed, or it throttled the call
  * (`upstream_rate_limited`, however the provider says so: HTTP 429 or an error code in a 200 answer). A quota 429
  * maps to `upstream_quota_exceeded` and is not retried.
  */
 export function isThrottledOrRefused(error: unknown): boolean {
   const failure = upstreamFailureOf(error);
-  return failure?.kind === 'connection-refused' || (GatewayError.isInstance(error) && error.code === 'upstream_rate_limited');
+  return failure?.kind === 'connection-refused' || failure?.kind === 'never-completed' || (GatewayError.isInstance(error) && error.code === 'upstream_rate_limited');
 }
 
 /**

@@ -9,7 +9,7 @@ import { upstreamFailureOf } from './upstream-failure.ts';
 export function canResubmitSafely(error: unknown): boolean {
   const failure = upstreamFailureOf(error);
   if (failure === undefined) return false;
-  return failure.kind === 'connection-refused' || (failure.kind === 'http' && failure.details.httpStatus === 429);
+  return failure.kind === 'connection-refused' || failure.kind === 'never-completed' || (failure.kind === 'http' && failure.details.httpStatus === 429);
 }
 
 /** Whether a read-only call (a poll, a download) may be retried: the catalogue's `retryable` decides. */

@@ -4,6 +4,11 @@ const marker = Symbol.for('atelier.upstream-failure');
 export type UpstreamFailureKind =
   /** Nothing listened (ECONNREFUSED): the provider cannot have seen the request. */
   | 'connection-refused'
+  /**
+   * The call failed (timed out, say) while Atelier still held back the body's last bytes (`holdLastBytesUntil`):
+   * the provider cannot have acted on an incomplete request.
+   */
+  | 'never-completed'
   /** Reset, DNS failure, TLS error…: the request may or may not have arrived. */
   | 'network'
   /** No answer within the timeout: the request may have been accepted. */
