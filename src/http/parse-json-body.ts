@@ -42,16 +42,10 @@ export async function readJsonObjectWithInlineBase64(
   const splitter = new InlineBase64Splitter(new Set(fields), inlineBase64MinimumLength, { totalLength: declaredLength(context)?.length, sinkFor: options.sinkFor });
   try {
     await readBodyChunks(context, (chunk) => splitter.write(chunk));
-  } catch (error) {
-    splitter.abandon();
-    throw error;
-  }
-  const split = splitter.finish();
-  try {
-    return parseSplitBody(split);
+    return parseSplitBody(splitter.finish());
   } catch (error) {
     // Nothing of the request is used: its incoming files go now, before the answer, not at the retention sweep.
-    await Promise.all([...split.lifted.values()].map((value) => value.written?.discard().catch(() => undefined)));
+    await splitter.abandon();
     throw error;
   }
 }

@@ -176,11 +176,14 @@ export class InlineBase64Splitter {
     return { text: cut ? Buffer.concat(pieces.filter((piece): piece is Buffer => piece instanceof Buffer)) : whole(), lifted, cut, whole };
   }
 
-  /** The body will not be finished (the client went away): drops every sink, so no incoming file is left behind. */
-  abandon(): void {
-    discard(this.sink);
+  /**
+   * Nothing of the body will be used (the client went away, or it is not valid JSON): drops every sink, so no
+   * incoming file is left behind; settles once they are gone.
+   */
+  async abandon(): Promise<void> {
+    const sinks = [this.sink, ...this.everLifted.map(({ value }) => value.written)];
     this.sink = undefined;
-    for (const { value } of this.everLifted) discard(value.written);
+    await Promise.all(sinks.map((sink) => sink?.discard().catch(() => undefined)));
   }
 
   /** The state after one structural byte (outside strings, literals and nested values). */

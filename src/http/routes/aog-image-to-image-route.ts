@@ -3,9 +3,9 @@ import type { AppContext } from '../../server/create-context.ts';
 import type { GenerationRequest } from '../../services/generation-request.ts';
 import type { JobOutcome } from '../../services/run-job.ts';
 import { defineRoute, type AtelierApp } from '../define-route.ts';
-import { discardIncomingFiles, incomingFileFor, inlineBase64Fields, withInlineBase64 } from '../inline-base64-request.ts';
+import { handleGenerationBody, inlineBase64Fields, withInlineBase64 } from '../inline-base64-request.ts';
 import type { InlineBase64Text } from '../../input/inline-base64-text.ts';
-import { readJsonObjectWithInlineBase64, validateBody } from '../parse-json-body.ts';
+import { validateBody } from '../parse-json-body.ts';
 import { errorResponses, warningSchema } from '../schemas/response-schemas.ts';
 import { checkAogFields, dropEmptySelectors, imageToImageBodySchema, imageToImageRequest } from '../schemas/generation-body-schema.ts';
 import { fileUrl } from './file-routes.ts';
@@ -59,14 +59,9 @@ export function imageToImageResponse(id: string, outcome: JobOutcome, context: A
 
 export function registerAogImageToImageRoute(app: AtelierApp, context: AppContext): void {
   defineRoute(app, definition, async (http) => {
-    const { body, inlineBase64 } = await readJsonObjectWithInlineBase64(http, inlineBase64Fields, { sinkFor: incomingFileFor(context.fileStore) });
-    try {
-      const request = imageToImageRequestFrom(body, inlineBase64, context);
-      const { id, outcome } = await context.generation.run(request, { waitMilliseconds: context.settings.syncWaitMilliseconds.image });
-      return http.json(imageToImageResponse(id, outcome, context));
-    } finally {
-      await discardIncomingFiles(inlineBase64);
-    }
+    const { id, outcome } = await handleGenerationBody(http, context.fileStore, inlineBase64Fields, (body, inlineBase64) =>
+      context.generation.run(imageToImageRequestFrom(body, inlineBase64, context), { waitMilliseconds: context.settings.syncWaitMilliseconds.image }));
+    return http.json(imageToImageResponse(id, outcome, context));
   });
 }
 

@@ -4,9 +4,9 @@ import { GatewayError } from '../../errors/gateway-error.ts';
 import type { AppContext } from '../../server/create-context.ts';
 import type { GenerationRequest } from '../../services/generation-request.ts';
 import { defineRoute, type AtelierApp } from '../define-route.ts';
-import { discardIncomingFiles, incomingFileFor, withInlineBase64 } from '../inline-base64-request.ts';
+import { handleGenerationBody, withInlineBase64 } from '../inline-base64-request.ts';
 import type { InlineBase64Text } from '../../input/inline-base64-text.ts';
-import { readJsonObjectWithInlineBase64, validateBody } from '../parse-json-body.ts';
+import { validateBody } from '../parse-json-body.ts';
 import { booleanField } from '../schemas/field-schemas.ts';
 import { checkAogFields, dropEmptySelectors, imageToVideoBodySchema, imageToVideoRequest } from '../schemas/generation-body-schema.ts';
 import { errorResponses, warningSchema } from '../schemas/response-schemas.ts';
@@ -54,12 +54,8 @@ export function clientGone(): Response {
 
 export function registerAogImageToVideoRoute(app: AtelierApp, context: AppContext): void {
   defineRoute(app, definition, async (http) => {
-    const { body, inlineBase64 } = await readJsonObjectWithInlineBase64(http, ['image'], { sinkFor: incomingFileFor(context.fileStore) });
-    try {
-      return await answerImageToVideo(http, context, imageToVideoRequestFrom(body, inlineBase64, context));
-    } finally {
-      await discardIncomingFiles(inlineBase64);
-    }
+    return handleGenerationBody(http, context.fileStore, ['image'], (body, inlineBase64) =>
+      answerImageToVideo(http, context, imageToVideoRequestFrom(body, inlineBase64, context)));
   });
 }
 

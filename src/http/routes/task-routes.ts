@@ -8,8 +8,8 @@ import { isTerminal, taskStates, type TaskRecord, type TaskState } from '../../t
 import { toTaskResource } from '../../tasks/task-resource.ts';
 import { defineRoute, type AtelierApp } from '../define-route.ts';
 import { clientGone } from './aog-image-to-video-route.ts';
-import { discardIncomingFiles, incomingFileFor, inlineBase64Fields, withInlineBase64 } from '../inline-base64-request.ts';
-import { readJsonObjectWithInlineBase64, validateBody } from '../parse-json-body.ts';
+import { handleGenerationBody, inlineBase64Fields, withInlineBase64 } from '../inline-base64-request.ts';
+import { validateBody } from '../parse-json-body.ts';
 import type { InlineBase64Text } from '../../input/inline-base64-text.ts';
 import { checkAogFields, dropEmptySelectors, imageToImageRequest, imageToVideoRequest } from '../schemas/generation-body-schema.ts';
 import { errorResponses } from '../schemas/response-schemas.ts';
@@ -79,12 +79,8 @@ export function registerTaskRoutes(app: AtelierApp, context: AppContext): void {
   const resource = (task: TaskRecord) => toTaskResource(task, context.settings.publicUrl);
 
   defineRoute(app, createDefinition, async (http) => {
-    const { body: parsed, inlineBase64 } = await readJsonObjectWithInlineBase64(http, inlineBase64Fields, { sinkFor: incomingFileFor(context.fileStore) });
-    try {
-      return await createTask(http, dropEmptySelectors(parsed), inlineBase64);
-    } finally {
-      await discardIncomingFiles(inlineBase64);
-    }
+    return handleGenerationBody(http, context.fileStore, inlineBase64Fields, (parsed, inlineBase64) =>
+      createTask(http, dropEmptySelectors(parsed), inlineBase64));
   });
 
   /**
