@@ -77,10 +77,7 @@ export class FileStore {
     const hash = options.sha256 ?? createHash('sha256').update(bytes).digest('hex');
     const id = `${hash}.${extensionForMediaType(mediaType)}`;
     const path = this.pathFor(hash, id);
-    await this.exclusive(id, async () => {
-      const existing = await stat(path).catch(() => undefined);
-      if (existing?.isFile() && existing.size === bytes.byteLength && (await touch(path))) return;
-      await mkdir(join(this.root, hash.slice(0, 2)), { recursive: true });
+    await this.placeOnce(id, hash, bytes.byteLength, async () => {
       const temporary = `${path}.${randomUUID()}.partial`;
       try {
         await writeWhole(temporary, bytes);
@@ -115,12 +112,7 @@ export class FileStore {
     const path = this.pathFor(sha256, id);
     try {
       await incoming.close(bytes.byteLength);
-      await this.exclusive(id, async () => {
-        const existing = await stat(path).catch(() => undefined);
-        if (existing?.isFile() && existing.size === bytes.byteLength && (await touch(path))) return;
-        await mkdir(join(this.root, sha256.slice(0, 2)), { recursive: true });
-        await rename(incoming.path, path);
-      });
+      await this.placeOnce(id, sha256, bytes.byteLength, () => rename(incoming.path, path));
     } finally {
       await incoming.discard();
     }
@@ -152,7 +144,10 @@ export class FileStore {
     return { id, path: this.pathFor(sha256, id), mediaType, size: bytes.byteLength, etag: `"${sha256}"` };
   }
 
-  /** Settles when the file `id` is on disk: at once unless it is being stored in the background; rejects if that failed. */
+  /**
+   * Settles when the file `id` is on disk: at once unless it is being stored in the background; rejects if that
+   * failed. (The store's own reads wait through `storedOnDisk`, so a test may replace this to hold a caller back.)
+   */
   whenStored(id: string): Promise<void> {
     return this.storedOnDisk(id);
   }
@@ -254,6 +249,20 @@ export class FileStore {
     if (!info?.isFile() || info.mtimeMs >= options.modifiedBefore) return undefined;
     await rm(path, { force: true });
     return info.size;
+  }
+
+  /**
+   * Writes the file `id` with `write` unless the same bytes are stored already (same size), in which case their
+   * modification time is refreshed instead (see `put`). In the per-id chain, so a removal never interleaves.
+   */
+  private async placeOnce(id: string, hash: string, size: number, write: () => Promise<void>): Promise<void> {
+    const path = this.pathFor(hash, id);
+    await this.exclusive(id, async () => {
+      const existing = await stat(path).catch(() => undefined);
+      if (existing?.isFile() && existing.size === size && (await touch(path))) return;
+      await mkdir(join(this.root, hash.slice(0, 2)), { recursive: true });
+      await write();
+    });
   }
 
   /** A background store of `id` that failed is forgotten once the bytes are on disk after all. */
