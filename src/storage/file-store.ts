@@ -331,23 +331,23 @@ export class IncomingFile {
 
   /** Waits for every write and closes the file; throws when any write failed or the length is not `expectedBytes`. */
   async close(expectedBytes: number): Promise<void> {
-    this.closed = true;
-    const handle = await this.chain;
-    this.chain = Promise.resolve(undefined);
-    await handle?.close();
+    await (await this.stopWriting())?.close();
     if (this.failure) throw this.failure;
     if (this.written !== expectedBytes) throw new Error(`incoming file holds ${this.written} bytes, expected ${expectedBytes}`);
   }
 
   /** Drops the file (a no-op once it was stored). */
   async discard(): Promise<void> {
-    if (!this.closed) {
-      this.closed = true;
-      const handle = await this.chain;
-      this.chain = Promise.resolve(undefined);
-      await handle?.close().catch(() => undefined);
-    }
+    if (!this.closed) await (await this.stopWriting())?.close().catch(() => undefined);
     await rm(this.path, { force: true });
+  }
+
+  /** Takes no more writes; the open handle once the queued ones are done (undefined if the file never opened). */
+  private async stopWriting(): Promise<FileHandle | undefined> {
+    this.closed = true;
+    const handle = await this.chain;
+    this.chain = Promise.resolve(undefined);
+    return handle;
   }
 }
 
