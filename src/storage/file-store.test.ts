@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileStore, type FileStoreShard } from './file-store.ts';
+import { FileStore, writeAllAt, type FileStoreShard } from './file-store.ts';
 
 let dataDirectory: string;
 let store: FileStore;
@@ -142,6 +142,33 @@ describe('FileStore', () => {
     again.write(bytes);
     expect((await store.finishIncoming(again, bytes, sha256, 'image/png')).id).toBe(stored.id);
     expect(await readdir(join(store.root, 'incoming'))).toEqual([]);
+  });
+
+  it('keeps the order of pieces that arrive while a write is running, however they batch', async () => {
+    const bytes = Buffer.from(Array.from({ length: 300_000 }, (_, index) => (index * 31 + (index >> 8)) & 0xff));
+    const incoming = store.beginIncoming();
+    for (let start = 0, piece = 1; start < bytes.length; start += piece, piece = (piece * 7 + 3) % 5000 + 1) {
+      incoming.write(bytes.subarray(start, start + piece));
+      if (piece % 3 === 0) await new Promise((resolve) => setImmediate(resolve)); // let a write start mid-stream
+    }
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const stored = await store.finishIncoming(incoming, bytes, sha256, 'image/png');
+    expect((await readFile(stored.path)).equals(bytes)).toBe(true);
+  });
+
+  it('finishes a batch the kernel wrote only in part', async () => {
+    const written: Buffer[] = [];
+    const stingy = {
+      // At most 5 bytes per call, like a short write; records what landed where.
+      async writev(pieces: readonly NodeJS.ArrayBufferView[], position?: number | null) {
+        const wanted = Buffer.concat(pieces.map((piece) => Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength)));
+        expect(position).toBe(written.reduce((total, piece) => total + piece.length, 0));
+        written.push(wanted.subarray(0, 5));
+        return { bytesWritten: Math.min(5, wanted.length), buffers: [...pieces] };
+      },
+    };
+    await writeAllAt(stingy as unknown as Parameters<typeof writeAllAt>[0], [Buffer.from('abc'), Buffer.from('defghij'), Buffer.from('kl')], 0);
+    expect(Buffer.concat(written).toString()).toBe('abcdefghijkl');
   });
 
   it('refuses to store an incoming file that holds other than the expected bytes, and discards what is not stored', async () => {

@@ -294,19 +294,28 @@ export class FileStore {
 }
 
 /**
- * A file being written piece by piece while its bytes arrive (`FileStore.beginIncoming`). Writes are queued in
- * order on the thread pool and never awaited by the writer, so they run while the caller goes on decoding.
+ * A file being written piece by piece while its bytes arrive (`FileStore.beginIncoming`). The writer never waits:
+ * pieces are queued, and one write at a time takes everything queued so far in a single `writev` on the thread
+ * pool. One write per piece (~170 for an 8 MB image in 48 KB pieces) fell behind a busy event loop, each waiting
+ * for its own turn: the last one landed ~55 ms after the body had arrived, and the upload waited for it.
  */
 export class IncomingFile {
   readonly path: string;
-  private chain: Promise<FileHandle | undefined>;
-  private written = 0;
+  private readonly opened: Promise<FileHandle | undefined>;
+  /** Pieces not yet handed to a write, in order. */
+  private queued: Buffer[] = [];
+  /** Bytes given to `write` so far. */
+  private accepted = 0;
+  /** Bytes handed to writes so far: the file offset of `queued[0]`. */
+  private flushed = 0;
+  /** The running write loop, if any. */
+  private draining: Promise<void> | undefined;
   private failure: unknown;
   private closed = false;
 
   constructor(directory: string, name: string) {
     this.path = join(directory, name);
-    this.chain = mkdir(directory, { recursive: true }).then(() => open(this.path, 'wx')).catch((error: unknown) => {
+    this.opened = mkdir(directory, { recursive: true }).then(() => open(this.path, 'wx')).catch((error: unknown) => {
       this.failure = error;
       return undefined;
     });
@@ -315,25 +324,16 @@ export class IncomingFile {
   /** Appends `bytes` (which must not change until the file is closed). */
   write(bytes: Buffer): void {
     if (this.closed || bytes.byteLength === 0) return;
-    const position = this.written;
-    this.written += bytes.byteLength;
-    this.chain = this.chain.then(async (handle) => {
-      if (!handle || this.failure) return handle;
-      try {
-        let done = 0;
-        while (done < bytes.byteLength) done += (await handle.write(bytes, done, bytes.byteLength - done, position + done)).bytesWritten;
-      } catch (error) {
-        this.failure = error;
-      }
-      return handle;
-    });
+    this.queued.push(bytes);
+    this.accepted += bytes.byteLength;
+    this.draining ??= this.drain().finally(() => (this.draining = undefined));
   }
 
   /** Waits for every write and closes the file; throws when any write failed or the length is not `expectedBytes`. */
   async close(expectedBytes: number): Promise<void> {
     await (await this.stopWriting())?.close();
     if (this.failure) throw this.failure;
-    if (this.written !== expectedBytes) throw new Error(`incoming file holds ${this.written} bytes, expected ${expectedBytes}`);
+    if (this.accepted !== expectedBytes) throw new Error(`incoming file holds ${this.accepted} bytes, expected ${expectedBytes}`);
   }
 
   /** Drops the file (a no-op once it was stored). */
@@ -342,13 +342,49 @@ export class IncomingFile {
     await rm(this.path, { force: true });
   }
 
+  /** Writes what is queued, batch after batch, until nothing is; after a failure the rest is dropped. */
+  private async drain(): Promise<void> {
+    const handle = await this.opened;
+    while (this.queued.length > 0) {
+      const batch = this.queued;
+      this.queued = [];
+      const position = this.flushed;
+      this.flushed += batch.reduce((total, piece) => total + piece.byteLength, 0);
+      if (!handle || this.failure) continue;
+      try {
+        await writeAllAt(handle, batch, position);
+      } catch (error) {
+        this.failure = error;
+      }
+    }
+  }
+
   /** Takes no more writes; the open handle once the queued ones are done (undefined if the file never opened). */
   private async stopWriting(): Promise<FileHandle | undefined> {
     this.closed = true;
-    const handle = await this.chain;
-    this.chain = Promise.resolve(undefined);
-    return handle;
+    await this.draining;
+    return this.opened;
   }
+}
+
+/** Writes `pieces` at `position`, however many `writev` calls the kernel needs (it may take fewer bytes than asked). */
+export async function writeAllAt(handle: Pick<FileHandle, 'writev'>, pieces: Buffer[], position: number): Promise<void> {
+  let remaining = pieces;
+  let offset = position;
+  while (remaining.length > 0) {
+    const { bytesWritten } = await handle.writev(remaining, offset);
+    offset += bytesWritten;
+    remaining = afterBytes(remaining, bytesWritten);
+  }
+}
+
+/** `pieces` without their first `count` bytes. */
+function afterBytes(pieces: Buffer[], count: number): Buffer[] {
+  let skipped = count;
+  let index = 0;
+  while (index < pieces.length && skipped >= pieces[index].byteLength) skipped -= pieces[index++].byteLength;
+  if (index === pieces.length) return [];
+  return [pieces[index].subarray(skipped), ...pieces.slice(index + 1)];
 }
 
 /** Sets a file's times to now; false when it no longer exists. */
