@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { lstat, mkdir, open, readdir, readFile, rename, rm, stat, utimes, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { extensionForMediaType, mediaTypeForExtension } from './media-types.ts';
 import { RecentInputHandoff } from './recent-input-handoff.ts';
 
@@ -57,6 +57,8 @@ export class FileStore {
   private readonly handoff: RecentInputHandoff;
   /** Files being stored in the background (`storeIncomingInBackground`), by id, until they are on disk. */
   private readonly storing = new Map<string, Promise<void>>();
+  /** The `incoming/` directory, created by the first `beginIncoming` (and again if it failed). */
+  private incomingDirectoryReady?: Promise<void>;
 
   constructor(dataDirectory: string, options: { handoff?: RecentInputHandoff } = {}) {
     this.root = join(dataDirectory, 'files');
@@ -97,7 +99,12 @@ export class FileStore {
    * `IncomingFile.discard` drops it. A process that dies half-way leaves a temporary the retention sweep removes.
    */
   beginIncoming(): IncomingFile {
-    return new IncomingFile(join(this.root, incomingDirectory), `${randomUUID()}.partial`);
+    const directory = join(this.root, incomingDirectory);
+    // Once per store, not once per file: under load every thread-pool round trip costs milliseconds, and the body's
+    // first bytes wait for the file to open.
+    const ready = this.incomingDirectoryReady ??= mkdir(directory, { recursive: true }).then(() => undefined);
+    ready.catch(() => (this.incomingDirectoryReady = undefined));
+    return new IncomingFile(join(directory, `${randomUUID()}.partial`), ready);
   }
 
   /**
@@ -111,11 +118,19 @@ export class FileStore {
     const id = `${sha256}.${extensionForMediaType(mediaType)}`;
     const path = this.pathFor(sha256, id);
     try {
-      await incoming.close(bytes.byteLength);
-      await this.placeOnce(id, sha256, bytes.byteLength, () => rename(incoming.path, path));
-    } finally {
+      await incoming.finishWriting(bytes.byteLength);
+      // Renamed over a file with the same id, if there is one: the same bytes, with a fresh time, as `put`'s touch
+      // gives (a removal in another process sees the fresh time, see `remove`). A rename alone, where stat, mkdir,
+      // rename, close and rm used to follow each other: each is a thread-pool round trip that can wait tens of
+      // milliseconds behind the journal while earlier inputs are flushed, and a billable upload waits for this.
+      await this.exclusive(id, () => renameIntoShard(incoming.path, path));
+    } catch (error) {
       await incoming.discard();
+      throw error;
     }
+    // The handle is closed after the rename, off the path of whoever waits for the file (the name is gone already,
+    // so nothing is removed).
+    void incoming.discard().catch(() => undefined);
     if (options.handOff) this.handoff.offer(id, bytes);
     return { id, path, mediaType, size: bytes.byteLength, etag: `"${sha256}"` };
   }
@@ -312,10 +327,12 @@ export class IncomingFile {
   private draining: Promise<void> | undefined;
   private failure: unknown;
   private closed = false;
+  private released = false;
 
-  constructor(directory: string, name: string) {
-    this.path = join(directory, name);
-    this.opened = mkdir(directory, { recursive: true }).then(() => open(this.path, 'wx')).catch((error: unknown) => {
+  /** @param directoryReady settles once the file's directory exists */
+  constructor(path: string, directoryReady: Promise<void>) {
+    this.path = path;
+    this.opened = directoryReady.then(() => open(this.path, 'wx')).catch((error: unknown) => {
       this.failure = error;
       return undefined;
     });
@@ -329,17 +346,37 @@ export class IncomingFile {
     this.draining ??= this.drain().finally(() => (this.draining = undefined));
   }
 
-  /** Waits for every write and closes the file; throws when any write failed or the length is not `expectedBytes`. */
-  async close(expectedBytes: number): Promise<void> {
-    await (await this.stopWriting())?.close();
+  /**
+   * Takes no more writes and waits for the queued ones; the file stays open (rename it, then `discard` closes it).
+   * Throws when any write failed or the length is not `expectedBytes`.
+   */
+  async finishWriting(expectedBytes: number): Promise<void> {
+    await this.stopWriting();
     if (this.failure) throw this.failure;
     if (this.accepted !== expectedBytes) throw new Error(`incoming file holds ${this.accepted} bytes, expected ${expectedBytes}`);
   }
 
-  /** Drops the file (a no-op once it was stored). */
+  /** `finishWriting`, then closes the file, leaving it where it is. */
+  async close(expectedBytes: number): Promise<void> {
+    try {
+      await this.finishWriting(expectedBytes);
+    } finally {
+      await this.release();
+    }
+  }
+
+  /** Closes and drops the file (once it was stored under another name, only closes it). */
   async discard(): Promise<void> {
-    if (!this.closed) await (await this.stopWriting())?.close().catch(() => undefined);
+    await this.stopWriting();
+    await this.release().catch(() => undefined);
     await rm(this.path, { force: true });
+  }
+
+  /** Closes the handle, once. */
+  private async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    await (await this.opened)?.close();
   }
 
   /** Writes what is queued, batch after batch, until nothing is; after a failure the rest is dropped. */
@@ -359,11 +396,10 @@ export class IncomingFile {
     }
   }
 
-  /** Takes no more writes; the open handle once the queued ones are done (undefined if the file never opened). */
-  private async stopWriting(): Promise<FileHandle | undefined> {
+  /** Takes no more writes; settles once the queued ones are done. */
+  private async stopWriting(): Promise<void> {
     this.closed = true;
     await this.draining;
-    return this.opened;
   }
 }
 
@@ -385,6 +421,17 @@ function afterBytes(pieces: Buffer[], count: number): Buffer[] {
   while (index < pieces.length && skipped >= pieces[index].byteLength) skipped -= pieces[index++].byteLength;
   if (index === pieces.length) return [];
   return [pieces[index].subarray(skipped), ...pieces.slice(index + 1)];
+}
+
+/** Renames `from` to `to`, creating `to`'s shard directory when it is missing (only the first time for each shard). */
+async function renameIntoShard(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(dirname(to), { recursive: true });
+    await rename(from, to);
+  }
 }
 
 /** Sets a file's times to now; false when it no longer exists. */
