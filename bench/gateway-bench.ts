@@ -9,7 +9,9 @@
  *
  * Reported per cell: p50/p99 of each path, the added p50/p99, req/s of each path, the fake's result download, and
  * the server's peak RSS (VmHWM, reset per cell) above its idle RSS (read after one request with a tiny image, so
- * that first-request set-up is not counted as payload), divided by payload × requests in flight.
+ * that first-request set-up is not counted as payload), divided by payload × requests in flight, and CPU time per
+ * request: this process's (client and fake) in each path, and the server's. With 8 in flight both paths are bound by
+ * CPU on 2 cores, so those columns say how much of the added latency is the server's work competing for the cores.
  * Each cell gets a fresh server, so one cell's garbage does not inflate the next one's baseline.
  *
  * The fake runs in this process (no network); its tasks succeed at the first poll. Atelier's poll interval is capped
@@ -41,6 +43,12 @@ function distinctJpeg(jpeg: Buffer, counter: number): Buffer {
   segment.writeUInt16BE(0xfffe, 0);
   segment.writeUInt16BE(text.length + 2, 2);
   return Buffer.concat([jpeg.subarray(0, 2), segment, text, jpeg.subarray(2)]);
+}
+
+/** CPU time (user + system, all threads) the process `pid` has used, in ms (kernel ticks: 10 ms resolution). */
+async function cpuMillisecondsOf(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15), at 100 ticks per second
 }
 
 async function memoryOf(pid: number): Promise<{ rss: number; peak: number }> {
@@ -86,6 +94,10 @@ interface Cell {
   downloads: number[];
   idleRss: number;
   peakRss: number;
+  /** CPU ms this process (client and fake) spent in each path's measured batches. */
+  benchCpu: { direct: number; atelier: number };
+  /** CPU ms the Atelier server spent during its measured batches. */
+  serverCpu: number;
 }
 
 /** 64×48 JPEG for the request that warms the server up before its idle footprint is read. */
@@ -113,11 +125,13 @@ async function measureCell(fake: DashScopeFake, image: { bytes: Buffer }, label:
       atelier: Buffer.from(JSON.stringify({ model, image: base64, image_type: 'base64', prompt: 'x' })),
     };
   });
-  const cell: Cell = { label, payloadBytes: image.bytes.length, inFlight, direct: [], atelier: [], directSeconds: 0, atelierSeconds: 0, downloads: [], idleRss: 0, peakRss: 0 };
+  const cell: Cell = { label, payloadBytes: image.bytes.length, inFlight, direct: [], atelier: [], directSeconds: 0, atelierSeconds: 0, downloads: [], idleRss: 0, peakRss: 0, benchCpu: { direct: 0, atelier: 0 }, serverCpu: 0 };
 
   /** One batch of `inFlight` requests on one path; per-request latencies go to `into` when measuring. */
   async function batch(path: 'direct' | 'atelier', batchBodies: ReturnType<typeof bodies>, measure: boolean): Promise<void> {
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
+    const serverCpuBefore = path === 'atelier' ? await cpuMillisecondsOf(pid) : 0;
     await Promise.all(batchBodies.map(async (body) => {
       const requestStarted = performance.now();
       if (path === 'direct') {
@@ -128,7 +142,11 @@ async function measureCell(fake: DashScopeFake, image: { bytes: Buffer }, label:
       }
       if (measure) cell[path].push(performance.now() - requestStarted);
     }));
-    if (measure) cell[`${path}Seconds`] += (performance.now() - started) / 1000;
+    if (!measure) return;
+    cell[`${path}Seconds`] += (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    cell.benchCpu[path] += (cpu.user + cpu.system) / 1000;
+    if (path === 'atelier') cell.serverCpu += (await cpuMillisecondsOf(pid)) - serverCpuBefore;
   }
 
   try {
@@ -163,7 +181,7 @@ function formatRow(cell: Cell): string {
   const directP99 = percentile(cell.direct, 0.99);
   const atelierP99 = percentile(cell.atelier, 0.99);
   const perRequest = (cell.peakRss - cell.idleRss) / (cell.payloadBytes * cell.inFlight);
-  return `| ${cell.label} | ${cell.inFlight} | ${cell.atelier.length} | ${ms(directP50)} / ${ms(directP99)} | ${ms(atelierP50)} / ${ms(atelierP99)} | **${ms(atelierP50 - directP50)}** / ${ms(atelierP99 - directP99)} | ${(cell.direct.length / cell.directSeconds).toFixed(1)} / ${(cell.atelier.length / cell.atelierSeconds).toFixed(1)} | ${ms(percentile(cell.downloads, 0.5))} | ${Math.round(cell.idleRss / 1e6)} → ${Math.round(cell.peakRss / 1e6)} | **${perRequest.toFixed(2)}×** |`;
+  return `| ${cell.label} | ${cell.inFlight} | ${cell.atelier.length} | ${ms(directP50)} / ${ms(directP99)} | ${ms(atelierP50)} / ${ms(atelierP99)} | **${ms(atelierP50 - directP50)}** / ${ms(atelierP99 - directP99)} | ${(cell.direct.length / cell.directSeconds).toFixed(1)} / ${(cell.atelier.length / cell.atelierSeconds).toFixed(1)} | ${ms(percentile(cell.downloads, 0.5))} | ${Math.round(cell.idleRss / 1e6)} → ${Math.round(cell.peakRss / 1e6)} | **${perRequest.toFixed(2)}×** | ${ms(cell.benchCpu.direct / cell.direct.length)} / ${ms(cell.benchCpu.atelier / cell.atelier.length)} | ${ms(cell.serverCpu / cell.atelier.length)} |`;
 }
 
 async function main(): Promise<void> {
@@ -189,8 +207,8 @@ async function main(): Promise<void> {
   const header = [
     `Node ${process.version}, ${availableParallelism()} cores, load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}; ${requestsPerCell} requests per path and cell after ${warmupRequests} warm-up requests.`,
     '',
-    '| Input | In flight | Requests | Direct p50 / p99 ms | Atelier p50 / p99 ms | Added p50 / p99 ms | req/s direct / Atelier | Fake result download p50 ms | Server RSS idle → peak MB | (peak − idle) ÷ (payload × in flight) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Input | In flight | Requests | Direct p50 / p99 ms | Atelier p50 / p99 ms | Added p50 / p99 ms | req/s direct / Atelier | Fake result download p50 ms | Server RSS idle → peak MB | (peak − idle) ÷ (payload × in flight) | Bench process CPU ms per request, direct / Atelier path | Atelier server CPU ms per request |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const table = [...header, ...cells.map(formatRow)].join('\n');
   console.log(table);
