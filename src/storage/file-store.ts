@@ -79,7 +79,11 @@ export class FileStore {
     const hash = options.sha256 ?? createHash('sha256').update(bytes).digest('hex');
     const id = `${hash}.${extensionForMediaType(mediaType)}`;
     const path = this.pathFor(hash, id);
-    await this.placeOnce(id, hash, bytes.byteLength, async () => {
+    // In the per-id chain, so a removal never interleaves.
+    await this.exclusive(id, async () => {
+      const existing = await stat(path).catch(() => undefined);
+      if (existing?.isFile() && existing.size === bytes.byteLength && (await touch(path))) return;
+      await mkdir(join(this.root, hash.slice(0, 2)), { recursive: true });
       const temporary = `${path}.${randomUUID()}.partial`;
       try {
         await writeWhole(temporary, bytes);
@@ -264,20 +268,6 @@ export class FileStore {
     if (!info?.isFile() || info.mtimeMs >= options.modifiedBefore) return undefined;
     await rm(path, { force: true });
     return info.size;
-  }
-
-  /**
-   * Writes the file `id` with `write` unless the same bytes are stored already (same size), in which case their
-   * modification time is refreshed instead (see `put`). In the per-id chain, so a removal never interleaves.
-   */
-  private async placeOnce(id: string, hash: string, size: number, write: () => Promise<void>): Promise<void> {
-    const path = this.pathFor(hash, id);
-    await this.exclusive(id, async () => {
-      const existing = await stat(path).catch(() => undefined);
-      if (existing?.isFile() && existing.size === size && (await touch(path))) return;
-      await mkdir(join(this.root, hash.slice(0, 2)), { recursive: true });
-      await write();
-    });
   }
 
   /** A background store of `id` that failed is forgotten once the bytes are on disk after all. */
