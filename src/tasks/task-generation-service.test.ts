@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { completedResult, createHarness, deferred, FakeModel, FakeModels, type Harness } from './task-test-harness.ts';
 import type { TaskStreamEvent } from './task-generation-service.ts';
-import { canonicalJson, hashRequest } from './request-hash.ts';
+import { DecodedBase64 } from '../input/inline-base64-text.ts';
+import { canonicalJson, hashGenerationRequest, hashRequest } from './request-hash.ts';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -110,5 +111,24 @@ describe('request hash', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, undefined], c: undefined } })).toBe('{"a":{"d":[1,null]},"b":1}');
     expect(hashRequest({ a: 1, b: 2 })).toBe(hashRequest({ b: 2, a: 1 }));
     expect(hashRequest({ a: 1 })).not.toBe(hashRequest({ a: 2 }));
+  });
+
+  it('counts a base64 image by its bytes, however it was encoded, at any size', async () => {
+    const harness = await createHarness(new FakeModels());
+    try {
+      const bytes = Buffer.from('a small image: far below the size the route reads as bytes');
+      const base64 = bytes.toString('base64');
+      const hashOf = (value: string | DecodedBase64, type: 'base64' | 'path' = 'base64') =>
+        hashGenerationRequest(harness.request('local', { image: { value, type }, parameters: { n: 1, prompt: 'same' } }), undefined);
+      const bare = hashOf(base64);
+      expect(hashOf(`data:image/png;base64,${base64}`)).toBe(bare);
+      expect(hashOf(base64.replace(/(.{16})/g, '$1\n'))).toBe(bare); // line breaks from an encoder
+      expect(hashOf(new DecodedBase64(bytes, base64.length))).toBe(bare); // read from the body's bytes
+      expect(hashOf(Buffer.from('another image').toString('base64'))).not.toBe(bare);
+      expect(hashOf(base64, 'path')).not.toBe(bare); // a path is its text
+      expect(hashOf('not base64 at all!')).not.toBe(hashOf('not base64 at all?')); // refused later; hashed as text
+    } finally {
+      await harness.close();
+    }
   });
 });

@@ -6,7 +6,7 @@ import type { GenerationService } from '../services/generation-service.ts';
 import type { JobSpec } from '../services/job-spec.ts';
 import { seedsOf, type JobOutcome } from '../services/run-job.ts';
 import type { FileStore, StoredFile } from '../storage/file-store.ts';
-import { hashRequest } from './request-hash.ts';
+import { hashGenerationRequest } from './request-hash.ts';
 import type { TaskBackend } from './task-backend.ts';
 import type { TaskEventMap, TaskEventName, TaskEvents } from './task-events.ts';
 import { createTaskId, isTaskId } from './task-id.ts';
@@ -74,7 +74,7 @@ export class TaskGenerationService implements GenerationService {
     const { store, queue } = this.dependencies.backend;
     if (options.idempotencyKey !== undefined) checkIdempotencyKey(options.idempotencyKey);
     if (options.webhookUrl !== undefined) checkWebhookUrl(options.webhookUrl);
-    const requestHash = options.idempotencyKey === undefined ? undefined : hashRequest({ request, webhookUrl: options.webhookUrl });
+    const requestHash = options.idempotencyKey === undefined ? undefined : hashGenerationRequest(request, options.webhookUrl);
     if (options.idempotencyKey !== undefined) {
       const existing = await store.findByIdempotencyKey(options.idempotencyKey);
       if (existing) return this.replay(existing, options.idempotencyKey, requestHash);
