@@ -169,6 +169,8 @@ describe('FileStore', () => {
     };
     await writeAllAt(stingy as unknown as Parameters<typeof writeAllAt>[0], [Buffer.from('abc'), Buffer.from('defghij'), Buffer.from('kl')], 0);
     expect(Buffer.concat(written).toString()).toBe('abcdefghijkl');
+    const stuck = { writev: async () => ({ bytesWritten: 0, buffers: [] }) };
+    await expect(writeAllAt(stuck as unknown as Parameters<typeof writeAllAt>[0], [Buffer.from('abc')], 0)).rejects.toThrow(/wrote nothing/);
   });
 
   it('refuses to store an incoming file that holds other than the expected bytes, and discards what is not stored', async () => {

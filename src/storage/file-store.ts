@@ -333,7 +333,7 @@ export class IncomingFile {
     if (this.closed || bytes.byteLength === 0) return;
     this.queued.push(bytes);
     this.accepted += bytes.byteLength;
-    this.draining ??= this.drain().finally(() => (this.draining = undefined));
+    this.draining ??= this.drain();
   }
 
   /**
@@ -369,20 +369,27 @@ export class IncomingFile {
     await (await this.opened)?.close();
   }
 
-  /** Writes what is queued, batch after batch, until nothing is; after a failure the rest is dropped. */
+  /**
+   * Writes what is queued, batch after batch, until nothing is; after a failure the rest is dropped. Never rejects.
+   * `draining` is cleared in the same step that finds the queue empty, so a piece queued after it starts a new loop.
+   */
   private async drain(): Promise<void> {
-    const handle = await this.opened;
-    while (this.queued.length > 0) {
-      const batch = this.queued;
-      this.queued = [];
-      const position = this.flushed;
-      this.flushed += batch.reduce((total, piece) => total + piece.byteLength, 0);
-      if (!handle || this.failure) continue;
-      try {
-        await writeAllAt(handle, batch, position);
-      } catch (error) {
-        this.failure = error;
+    try {
+      const handle = await this.opened;
+      while (this.queued.length > 0) {
+        const batch = this.queued;
+        this.queued = [];
+        const position = this.flushed;
+        this.flushed += batch.reduce((total, piece) => total + piece.byteLength, 0);
+        if (!handle || this.failure) continue;
+        try {
+          await writeAllAt(handle, batch, position);
+        } catch (error) {
+          this.failure = error;
+        }
       }
+    } finally {
+      this.draining = undefined;
     }
   }
 
@@ -399,6 +406,7 @@ export async function writeAllAt(handle: Pick<FileHandle, 'writev'>, pieces: Buf
   let offset = position;
   while (remaining.length > 0) {
     const { bytesWritten } = await handle.writev(remaining, offset);
+    if (bytesWritten <= 0) throw new Error(`writev wrote nothing at offset ${offset}`); // never loop without progress
     offset += bytesWritten;
     remaining = afterBytes(remaining, bytesWritten);
   }
