@@ -21,6 +21,36 @@ afterEach(async () => {
 const completed = async () => ({ status: 'completed' as const, result: completedResult() });
 
 describe('task scheduler', () => {
+  it('does not lose a wake-up that comes while it arms its timer for later work', async () => {
+    const backend = createMemoryTaskBackend();
+    const models = new FakeModels();
+    models.add(new FakeModel('local', 'fake-model', completed));
+    // The pump's last step asks the queue when work is next due. Hold the answer (read while the queue was empty)
+    // until a task has been submitted: its notify arrives while that pump is still running.
+    const nextAvailableAt = backend.queue.nextAvailableAt.bind(backend.queue);
+    let hold: ReturnType<typeof deferred> | undefined;
+    let held = false;
+    backend.queue.nextAvailableAt = async (after, excludeProviders) => {
+      const answer = await nextAvailableAt(after, excludeProviders);
+      const gate = hold;
+      hold = undefined;
+      if (gate) {
+        held = true;
+        await gate.promise;
+      }
+      return answer;
+    };
+    harness = await createHarness(models, { backend });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the start-up pump is over
+    const gate = deferred();
+    hold = gate;
+    harness.scheduler.notify();
+    await expect.poll(() => held).toBe(true);
+    const { task } = await harness.service.submit(harness.request('local'));
+    gate.resolve();
+    expect(await harness.service.wait(task.id, { waitMilliseconds: 3000 })).toMatchObject({ state: 'succeeded' });
+  });
+
   it('runs a task to success: outputs stored, warnings merged, events in order', async () => {
     const models = new FakeModels();
     models.add(new FakeModel('local', 'fake-model', async (_call, context) => {

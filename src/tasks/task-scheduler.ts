@@ -247,8 +247,10 @@ export class TaskScheduler {
           });
           if (this.stopped) return;
         }
+        // Inside the loop: a notify that arrives while the timer is armed (the queue was read before its task was
+        // queued) must go round again, or its task would wait for some other event to wake the scheduler.
+        await this.armWakeTimer();
       } while (this.pumpAgain);
-      await this.armWakeTimer();
     } catch (error) {
       this.dependencies.logger.error('scheduler could not claim work; retrying in 1 s', { error });
       this.wakeIn(1000);
