@@ -4,12 +4,11 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { BackoffOptions } from '../providers/shared/backoff.ts';
 import type { ProviderCapabilities } from '../providers/spec/capabilities.ts';
-import type { CallContext, GenerationResult, JsonValue, ProviderModel } from '../providers/spec/provider-model.ts';
-import { buildGenerationCall, storeOutputs } from '../services/run-job.ts';
+import type { JsonValue, ProviderModel } from '../providers/spec/provider-model.ts';
 import type { FileStore } from '../storage/file-store.ts';
 import { ActiveRun } from './active-run.ts';
-import { pollOperation } from './poll-operation.ts';
-import { canFallBack, fallbackPatch, fallbackWarnings, heldOperation, nextFallback, specForCurrentProvider, submissionKeyFor } from './provider-fallback.ts';
+import { canFallBack, fallbackPatch, heldOperation, nextFallback } from './provider-fallback.ts';
+import { TaskAttemptRunner, unfinishedStates } from './task-attempt-runner.ts';
 import type { TaskBackend } from './task-backend.ts';
 import type { TaskEvents } from './task-events.ts';
 import { isTerminal, type QueueEntry, type TaskPatch, type TaskRecord, type TaskState } from './task-record.ts';
@@ -59,8 +58,6 @@ export interface SchedulerOptions {
   shutdownGraceMilliseconds?: number;
 }
 
-const unfinishedStates: readonly TaskState[] = ['queued', 'running'];
-
 /** What happens to a queue entry once its runner is done: removed, kept (retry, shutdown), or moved to a provider. */
 type EntryDisposition = { keep: false } | { keep: true; moveTo?: string };
 
@@ -68,7 +65,8 @@ type EntryDisposition = { keep: false } | { keep: true; moveTo?: string };
  * Runs tasks from the queue: per-provider concurrency limits, leases renewed while working, retries with backoff for
  * retryable errors only, the fallback chain (`spec.fallbacks`, see `provider-fallback.ts`), a deadline per task,
  * cancellation, and recovery after a crash. It talks to storage only through `TaskStore` and `TaskQueue`, so the
- * backend can change without touching it.
+ * backend can change without touching it. It decides when and where a task runs and what a failure means; one
+ * attempt itself (start or resume, poll, store the outputs) is `TaskAttemptRunner`'s.
  *
  * Recovery (`start`): leases of a dead process are released; then every queued task runs, a running embedded-engine
  * task runs again, a running cloud task with a saved operation resumes polling, and a cloud task that crashed while
@@ -81,6 +79,7 @@ export class TaskScheduler {
   private readonly now: () => number;
   private readonly sleep: (milliseconds: number, signal?: AbortSignal) => Promise<void>;
   private readonly leaseMilliseconds: number;
+  private readonly attempts: TaskAttemptRunner;
   private pumping = false;
   private pumpAgain = false;
   private stopped = false;
@@ -94,6 +93,22 @@ export class TaskScheduler {
     this.now = dependencies.now ?? Date.now;
     this.sleep = dependencies.sleep ?? ((milliseconds, signal) => delay(milliseconds, undefined, { signal }));
     this.leaseMilliseconds = options.leaseMilliseconds ?? 30_000;
+    this.attempts = new TaskAttemptRunner({
+      store: dependencies.backend.store,
+      fileStore: dependencies.fileStore,
+      events: dependencies.events,
+      logger: dependencies.logger,
+      modelFor: (task) => dependencies.models.modelFor(task.providerId, task.modelId),
+      cancelUpstream: (task, operation) => this.cancelUpstream(task, operation),
+      sleep: this.sleep,
+      isoNow: () => this.isoNow(),
+      now: this.now,
+    }, {
+      pollErrorBackoff: options.pollErrorBackoff ?? { baseMs: 1000, maxMs: 30_000 },
+      defaultPollIntervalMilliseconds: options.defaultPollIntervalMilliseconds ?? 2000,
+      maxPollIntervalMilliseconds: options.maxPollIntervalMilliseconds,
+      progressWriteIntervalMilliseconds: options.progressWriteIntervalMilliseconds ?? 1000,
+    });
     for (const [providerId, limit] of Object.entries(options.concurrency ?? {})) {
       if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency for ${providerId} must be an integer ≥ 1, received ${limit}`);
     }
@@ -311,7 +326,8 @@ export class TaskScheduler {
       }
       deadlineTimer = setTimeout(() => run.stop('deadline'), remaining);
       deadlineTimer.unref();
-      await this.runTask(run, task);
+      const succeeded = await this.attempts.run(run, task);
+      if (succeeded) await this.finish(succeeded.taskId, succeeded.patch);
     } catch (error) {
       disposition = await this.handleFailure(run, error);
     } finally {
@@ -331,108 +347,6 @@ export class TaskScheduler {
         this.dependencies.logger.error('could not remove a finished queue entry', { taskId: entry.taskId, error });
       }
       run.finish();
-    }
-  }
-
-  private async runTask(run: ActiveRun, initial: TaskRecord): Promise<void> {
-    let model: ProviderModel;
-    try {
-      model = this.dependencies.models.modelFor(initial.providerId, initial.modelId);
-    } catch (error) {
-      throw GatewayError.isInstance(error) ? error : new GatewayError('provider_not_configured', { reason: `${initial.providerId} is not configured on this Atelier` });
-    }
-
-    let task: TaskRecord;
-    let result: GenerationResult;
-    if (heldOperation(initial) !== undefined) {
-      // A saved handle means the provider has the task: resume polling, never start again.
-      const resumed = await this.store.update(initial.id, { state: 'running', runPhase: 'polling', startedAt: initial.startedAt ?? this.isoNow() }, unfinishedStates);
-      if (!resumed) return;
-      task = resumed;
-      run.phase = 'polling';
-      this.dependencies.events.emit('task-start', { task });
-      result = await this.poll(run, task, model);
-    } else {
-      if (initial.state === 'running' && initial.runPhase === 'starting' && !run.local) {
-        throw new GatewayError('task_interrupted', { taskId: initial.id, provider: initial.providerId });
-      }
-      const starting = await this.store.update(initial.id, {
-        state: 'running', runPhase: 'starting', attempts: initial.attempts + 1, startedAt: initial.startedAt ?? this.isoNow(), progress: 0,
-      }, unfinishedStates);
-      if (!starting) return;
-      task = starting;
-      this.dependencies.events.emit('task-start', { task });
-      const spec = specForCurrentProvider(task);
-      const call = await buildGenerationCall(spec, this.dependencies.fileStore);
-      // A billable cloud start is never aborted half-way: the provider might accept it and we would lose the handle.
-      const signal = run.local ? run.signal : new AbortController().signal;
-      // Nothing may be billed before its inputs are on disk (a retry or a restart reads them from there).
-      const inputsStored = this.dependencies.fileStore.whenStored(spec.image.fileId);
-      if (!model.submitsAfterInputsStored) await inputsStored;
-      const started = await model.start(call, { ...this.callContext(run, task, signal), inputsStored });
-      if (started.status === 'pending') {
-        const saved = await this.store.update(task.id, {
-          operation: started.operation, runPhase: 'polling', progress: started.progress,
-          warnings: [...task.warnings, ...(started.warnings ?? [])],
-        }, ['running']);
-        if (!saved) {
-          this.cancelUpstream(task, started.operation);
-          return;
-        }
-        task = saved;
-        run.phase = 'polling';
-        result = await this.poll(run, task, model);
-      } else {
-        result = started.result;
-      }
-    }
-    if (run.stopReason) throw new Error(`stopped: ${run.stopReason}`);
-
-    const stored = await storeOutputs(specForCurrentProvider(task), result.outputs, this.dependencies.fileStore);
-    const outputs = stored.files.map((file, index) => {
-      const seed = result.outputs[index].seed;
-      return { fileId: file.id, mediaType: file.mediaType, size: file.size, ...(seed !== undefined ? { seed } : {}) };
-    });
-    await this.finish(task.id, {
-      state: 'succeeded', outputs, progress: 100, usage: result.usage, applied: result.applied, finishedAt: this.isoNow(),
-      warnings: [...task.spec.warnings, ...fallbackWarnings(task), ...task.warnings, ...result.warnings, ...stored.warnings],
-    });
-  }
-
-  private poll(run: ActiveRun, task: TaskRecord, model: ProviderModel): Promise<GenerationResult> {
-    return pollOperation({
-      model,
-      operation: task.operation as JsonValue,
-      context: this.callContext(run, task, run.signal),
-      sleep: this.sleep,
-      defaultIntervalMilliseconds: this.options.defaultPollIntervalMilliseconds ?? 2000,
-      maxIntervalMilliseconds: this.options.maxPollIntervalMilliseconds,
-      errorBackoff: this.options.pollErrorBackoff ?? { baseMs: 1000, maxMs: 30_000 },
-      onRetry: (error, failures) => this.dependencies.logger.warn('poll failed; retrying', { taskId: task.id, failures, code: GatewayError.isInstance(error) ? error.code : undefined }),
-    });
-  }
-
-  private callContext(run: ActiveRun, task: TaskRecord, signal: AbortSignal): CallContext {
-    return {
-      signal,
-      idempotencyKey: submissionKeyFor(task),
-      onProgress: (percent) => this.reportProgress(run, percent),
-    };
-  }
-
-  private reportProgress(run: ActiveRun, percent: number): void {
-    if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
-      this.dependencies.logger.debug('ignored an out-of-range progress report', { taskId: run.taskId, percent });
-      return;
-    }
-    const progress = Math.floor(percent);
-    if (progress === run.progress || run.stopReason) return;
-    run.progress = progress;
-    this.dependencies.events.emit('task-progress', { taskId: run.taskId, progress });
-    const now = this.now();
-    if (now - run.lastProgressWrite >= (this.options.progressWriteIntervalMilliseconds ?? 1000)) {
-      run.lastProgressWrite = now;
-      this.store.update(run.taskId, { progress }, ['running']).catch((error: unknown) => this.dependencies.logger.warn('could not save progress', { taskId: run.taskId, error }));
     }
   }
 
