@@ -29,6 +29,32 @@ describe('RateLimiter', () => {
     await expect(limiter.acquire(sleep, controller.signal)).rejects.toThrow('stop');
   });
 
+  test('gives back the slots of callers that gave up while they waited, except one still ahead of a waiting caller', async () => {
+    const limiter = new RateLimiter(1, 1, () => 0); // 1 call per second; the clock stands still
+    const waitUntilAborted = (_milliseconds: number, signal?: AbortSignal) =>
+      new Promise<void>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true }));
+    await limiter.acquire(async () => {}); // goes out now
+    // Ten polls queue up behind it (slots at 1 s … 10 s) and are all canceled before their slot comes.
+    const canceled = new AbortController();
+    const gaveUp = Array.from({ length: 10 }, () => limiter.acquire(waitUntilAborted, canceled.signal));
+    canceled.abort(new Error('task canceled'));
+    await Promise.allSettled(gaveUp);
+    expect(limiter.reserve()).toBe(1000); // only one call went out: the next is due after 1 s, not 11 s
+    // A caller that gives up between two that still wait: its slot stays taken, or the next caller would share a
+    // second with the one after it.
+    const limiterWithAHole = new RateLimiter(1, 1, () => 0);
+    await limiterWithAHole.acquire(async () => {});
+    const middle = new AbortController();
+    const kept = limiterWithAHole.acquire(waitUntilAborted); // 1 s
+    const dropped = limiterWithAHole.acquire(waitUntilAborted, middle.signal); // 2 s
+    const last = limiterWithAHole.acquire(waitUntilAborted); // 3 s
+    middle.abort(new Error('gone'));
+    await expect(dropped).rejects.toThrow('gone');
+    expect(limiterWithAHole.reserve()).toBe(4000);
+    void kept;
+    void last;
+  });
+
   test('refuses nonsense rates instead of clamping them', () => {
     expect(() => new RateLimiter(0, 1, () => 0)).toThrow(RangeError);
     expect(() => new RateLimiter(5, 0, () => 0)).toThrow(RangeError);
