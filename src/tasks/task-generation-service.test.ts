@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { completedResult, createHarness, deferred, FakeModel, FakeModels, type Harness } from './task-test-harness.ts';
-import type { TaskStreamEvent } from './task-generation-service.ts';
+import { TaskGenerationService, type TaskServiceDependencies, type TaskStreamEvent } from './task-generation-service.ts';
+import { createMemoryTaskBackend } from './memory/create-memory-task-backend.ts';
+import { makeTaskRecord } from './task-backend.case.test.ts';
+import { TaskEvents } from './task-events.ts';
 import { DecodedBase64 } from '../input/inline-base64-text.ts';
 import { canonicalJson, hashGenerationRequest, hashRequest } from './request-hash.ts';
 
@@ -103,6 +106,31 @@ describe('task generation service', () => {
     await expect(harness.service.list({ cursor: 'nope' })).rejects.toMatchObject({ code: 'parameter_invalid' });
     await expect(harness.service.get('00000000-0000-7000-8000-000000000000')).rejects.toMatchObject({ code: 'task_not_found', status: 404 });
     await expect(harness.service.get('../etc/passwd')).rejects.toMatchObject({ code: 'task_not_found' });
+  });
+});
+
+describe('waiting for a task', () => {
+  it('returns a task that already ended without an unhandled rejection when the signal aborted first', async () => {
+    const backend = createMemoryTaskBackend();
+    const task = makeTaskRecord({ state: 'failed', finishedAt: new Date().toISOString() });
+    await backend.store.insert(task);
+    const service = new TaskGenerationService({
+      backend, events: new TaskEvents(), maxAttempts: 3, deadlineMilliseconds: { 'image-to-image': 60_000, 'image-to-video': 60_000 },
+    } as unknown as TaskServiceDependencies);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // POST /v1/tasks with Prefer: wait, whose client went away while the task failed fast: the route waits with an
+      // aborted signal. An unhandled rejection would end a server process.
+      const gone = new AbortController();
+      gone.abort(new Error('client gone'));
+      expect(await service.wait(task.id, { signal: gone.signal })).toMatchObject({ id: task.id, state: 'failed' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });
 

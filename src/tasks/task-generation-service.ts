@@ -199,6 +199,9 @@ export class TaskGenerationService implements GenerationService {
         if (options.signal?.aborted) onAbort();
         else options.signal?.addEventListener('abort', onAbort, { once: true });
       });
+      // Marked handled: when the task has already ended it is returned without awaiting this, and an abort that
+      // came first would otherwise be an unhandled rejection, which ends the process.
+      ended.catch(() => undefined);
       // Subscribed before reading, so an end between the read and the subscription cannot be missed.
       const current = await this.get(id);
       if (isTerminal(current.state)) return current;
