@@ -27,12 +27,17 @@ export interface WebhookDispatcherOptions extends WebhookPostOptions {
 export class WebhookDispatcher implements TaskEndListener {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
+  /**
+   * Tasks whose delivery is armed or running: one chain of attempts per task. A task that ends while start-up
+   * recovery lists the pending ones is both announced and listed; without this it would be posted twice.
+   */
+  private readonly delivering = new Set<string>();
   private closed = false;
 
   constructor(private readonly store: TaskStore, private readonly logger: Logger, private readonly options: WebhookDispatcherOptions) {}
 
   taskEnded(task: TaskRecord): void {
-    if (task.webhook?.state === 'pending') this.schedule(task.id, 0);
+    if (task.webhook?.state === 'pending') this.deliver(task.id, 0);
   }
 
   /** Re-arms deliveries that were pending when the previous process stopped. */
@@ -44,7 +49,7 @@ export class WebhookDispatcher implements TaskEndListener {
       for (const task of page.tasks) {
         if (!isTerminal(task.state)) continue;
         count++;
-        this.schedule(task.id, Math.max(0, (task.webhook?.nextAttemptAt ?? 0) - this.now()));
+        this.deliver(task.id, Math.max(0, (task.webhook?.nextAttemptAt ?? 0) - this.now()));
       }
       cursor = page.nextCursor;
     } while (cursor !== undefined);
@@ -63,11 +68,30 @@ export class WebhookDispatcher implements TaskEndListener {
     return (this.options.now ?? Date.now)();
   }
 
-  private schedule(taskId: string, delayMilliseconds: number): void {
-    if (this.closed) return;
+  /** Starts the delivery of a task's webhook, unless one is already armed or running. */
+  private deliver(taskId: string, delayMilliseconds: number): void {
+    if (this.delivering.has(taskId)) return;
+    this.delivering.add(taskId);
+    this.arm(taskId, delayMilliseconds);
+  }
+
+  /** The next attempt of a delivery this dispatcher owns; the chain ends (and forgets the task) when no retry follows. */
+  private arm(taskId: string, delayMilliseconds: number): void {
+    if (this.closed) {
+      this.delivering.delete(taskId);
+      return;
+    }
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      const attempt = this.attempt(taskId).catch((error: unknown) => this.logger.error('webhook delivery crashed', { taskId, error }));
+      const attempt = this.attempt(taskId)
+        .then((retryInMilliseconds) => {
+          if (retryInMilliseconds === undefined) this.delivering.delete(taskId);
+          else this.arm(taskId, retryInMilliseconds);
+        })
+        .catch((error: unknown) => {
+          this.delivering.delete(taskId);
+          this.logger.error('webhook delivery crashed', { taskId, error });
+        });
       this.inFlight.add(attempt);
       void attempt.finally(() => this.inFlight.delete(attempt));
     }, delayMilliseconds);
@@ -75,10 +99,11 @@ export class WebhookDispatcher implements TaskEndListener {
     this.timers.add(timer);
   }
 
-  private async attempt(taskId: string): Promise<void> {
+  /** One attempt; resolves with the delay before the next one, or undefined when there is none to make. */
+  private async attempt(taskId: string): Promise<number | undefined> {
     const task = await this.store.get(taskId);
     const webhook = task?.webhook;
-    if (!task || !webhook || webhook.state !== 'pending') return;
+    if (!task || !webhook || webhook.state !== 'pending') return undefined;
     const body = JSON.stringify({ event: 'task-end', task: toTaskResource(task, this.options.publicUrl) });
     const timestamp = Math.floor(this.now() / 1000);
     const headers = {
@@ -91,18 +116,19 @@ export class WebhookDispatcher implements TaskEndListener {
       await (this.options.post ?? postWebhook)(webhook.url, body, headers, this.options);
       await this.store.update(task.id, { webhook: { ...webhook, state: 'delivered', attempts, deliveredAt: new Date(this.now()).toISOString(), nextAttemptAt: undefined, lastError: undefined } });
       this.logger.info('webhook delivered', { taskId, attempts });
+      return undefined;
     } catch (error) {
       const lastError = error instanceof Error ? error.message : String(error);
       const maxAttempts = this.options.maxAttempts ?? 6;
       if (attempts >= maxAttempts) {
         await this.store.update(task.id, { webhook: { ...webhook, state: 'failed', attempts, lastError, nextAttemptAt: undefined } });
         this.logger.warn('webhook delivery gave up', { taskId, attempts, lastError });
-        return;
+        return undefined;
       }
       const delayMilliseconds = backoffDelay(attempts - 1, this.options.backoff ?? { baseMs: 2000, maxMs: 300_000 });
       await this.store.update(task.id, { webhook: { ...webhook, attempts, lastError, nextAttemptAt: this.now() + delayMilliseconds } });
       this.logger.info('webhook delivery failed; will retry', { taskId, attempts, delayMilliseconds, lastError });
-      this.schedule(task.id, delayMilliseconds);
+      return delayMilliseconds;
     }
   }
 }

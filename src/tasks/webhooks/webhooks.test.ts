@@ -134,6 +134,26 @@ describe('webhook dispatcher', () => {
     await dispatcher.close();
   });
 
+  it('posts once for a task that ended while the start-up recovery listed the pending ones (announced and listed)', async () => {
+    const receiver = await startReceiver([500, 204]);
+    server = receiver.server;
+    const backend = createMemoryTaskBackend();
+    const task = makeTaskRecord({ state: 'succeeded', webhook: { url: receiver.url, state: 'pending', attempts: 0 } });
+    await backend.store.insert(task);
+    const dispatcher = new WebhookDispatcher(backend.store, silentLogger, {
+      secret, publicUrl: 'http://x', allowPrivateAddresses: true, timeoutMilliseconds: 2000, backoff: { baseMs: 5, maxMs: 10 },
+    });
+    // create-task-service starts the scheduler (whose recovery may end a task) and then resumes pending webhooks.
+    dispatcher.taskEnded(task);
+    expect(await dispatcher.resumePending()).toBe(1);
+    await expect.poll(async () => (await backend.store.get(task.id))?.webhook?.state, { timeout: 5000 }).toBe('delivered');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // One chain: a failed first attempt, then the retry. Two chains would have posted four times (or twice at once).
+    expect(receiver.received).toHaveLength(2);
+    expect((await backend.store.get(task.id))?.webhook).toMatchObject({ attempts: 2 });
+    await dispatcher.close();
+  });
+
   it('refuses loopback and private receivers unless private URLs are allowed', async () => {
     const receiver = await startReceiver([200]);
     server = receiver.server;
