@@ -21,6 +21,32 @@ afterEach(async () => {
 const completed = async () => ({ status: 'completed' as const, result: completedResult() });
 
 describe('task scheduler', () => {
+  it('never runs one task twice when its lease lapsed and this scheduler claimed it again', async () => {
+    const backend = createMemoryTaskBackend();
+    const models = new FakeModels();
+    const model = models.add(new FakeModel('local', 'fake-model', (_call, context) => untilAborted(context.signal)));
+    // Renewals fail for a while (the database was locked): the run logs it and keeps working, the stalled check
+    // releases its lease, and the pump claims the entry again under the same owner.
+    let renewalsFail = true;
+    const renew = backend.queue.renew.bind(backend.queue);
+    backend.queue.renew = async (...args) => {
+      if (renewalsFail) throw new Error('database is locked');
+      return renew(...args);
+    };
+    harness = await createHarness(models, { backend }); // lease 300 ms, stalled check every 300 ms
+    const { task } = await harness.service.submit(harness.request('local'));
+    await expect.poll(() => model.starts.length).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    renewalsFail = false;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(model.maxRunning).toBe(1);
+    expect(model.starts).toHaveLength(1);
+    expect(harness.scheduler.runningCounts()).toEqual({ local: 1 });
+    await harness.service.cancel(task.id); // the one run is still the task's and stops
+    expect(await harness.settled(task.id)).toMatchObject({ state: 'canceled' });
+    await expect.poll(() => harness!.scheduler.runningCounts()).toEqual({});
+  });
+
   it('does not lose a wake-up that comes while it arms its timer for later work', async () => {
     const backend = createMemoryTaskBackend();
     const models = new FakeModels();

@@ -253,6 +253,10 @@ export class TaskScheduler {
         for (;;) {
           const entry = await this.queue.claim({ owner: this.owner, now: this.now(), leaseMilliseconds: this.leaseMilliseconds, excludeProviders: this.fullProviders() });
           if (!entry) break;
+          // The stalled check released this entry while a run here still works on it (its renewals failed for a
+          // whole lease, e.g. the database was locked): claiming it again renewed the lease for that same run,
+          // which carries on. A second run would do the work twice, and a cloud task would be started twice.
+          if (this.active.has(entry.taskId)) continue;
           this.runningPerProvider.set(entry.providerId, (this.runningPerProvider.get(entry.providerId) ?? 0) + 1);
           void this.execute(entry).finally(() => {
             const left = (this.runningPerProvider.get(entry.providerId) ?? 1) - 1;
