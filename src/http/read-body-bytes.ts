@@ -63,6 +63,12 @@ function isIncomingMessage(value: unknown): value is IncomingMessage {
 /** Reads exactly `length` bytes (Node's HTTP parser ends the body there), chunk by chunk. */
 function readIncoming(incoming: IncomingMessage, length: number, onChunk: (chunk: Buffer) => void): Promise<void> {
   return new Promise((resolve, reject) => {
+    // The client may have gone while this body waited for its turn at the large-body gate: its 'close' has been and
+    // gone, so listening for it would wait forever (and hold the turn other bodies wait for).
+    if (incoming.destroyed) {
+      reject(new Error('Client connection prematurely closed.'));
+      return;
+    }
     let received = 0;
     const cleanup = () => {
       incoming.off('data', onData);
