@@ -322,7 +322,7 @@ export class IncomingFile {
   /** @param directoryReady settles once the file's directory exists */
   constructor(path: string, directoryReady: Promise<void>) {
     this.path = path;
-    this.opened = directoryReady.then(() => open(this.path, 'wx')).catch((error: unknown) => {
+    this.opened = directoryReady.then(() => openCreatingDirectory(this.path)).catch((error: unknown) => {
       this.failure = error;
       return undefined;
     });
@@ -419,6 +419,17 @@ function afterBytes(pieces: Buffer[], count: number): Buffer[] {
   while (index < pieces.length && skipped >= pieces[index].byteLength) skipped -= pieces[index++].byteLength;
   if (index === pieces.length) return [];
   return [pieces[index].subarray(skipped), ...pieces.slice(index + 1)];
+}
+
+/** Opens a new file for writing; if its directory is gone (removed by hand after it was made), makes it again. */
+async function openCreatingDirectory(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(dirname(path), { recursive: true });
+    return open(path, 'wx');
+  }
 }
 
 /** Renames `from` to `to`, creating `to`'s shard directory when it is missing (only the first time for each shard). */
