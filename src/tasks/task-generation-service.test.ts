@@ -134,6 +134,27 @@ describe('waiting for a task', () => {
   });
 });
 
+describe('a task finished by another process', () => {
+  it('ends its event stream from the store, where no event of this process announces it', async () => {
+    const backend = createMemoryTaskBackend();
+    const task = makeTaskRecord({ state: 'running' });
+    await backend.store.insert(task);
+    const service = new TaskGenerationService({
+      backend, events: new TaskEvents(), maxAttempts: 3, deadlineMilliseconds: { 'image-to-image': 60_000, 'image-to-video': 60_000 }, recheckMilliseconds: 20,
+    } as unknown as TaskServiceDependencies);
+    const seen: TaskStreamEvent[] = [];
+    const consumed = (async () => {
+      for await (const event of service.events(task.id)) seen.push(event);
+    })();
+    await expect.poll(() => seen.length).toBe(1);
+    // The other process writes the end to the shared store; its 'task-end' event stays in that process.
+    await backend.store.update(task.id, { state: 'succeeded', finishedAt: new Date().toISOString() }, ['running']);
+    await consumed;
+    expect(seen.map((event) => event.name)).toEqual(['task-state', 'task-end']);
+    expect(seen[1]).toMatchObject({ payload: { task: { id: task.id, state: 'succeeded' } } });
+  });
+});
+
 describe('request hash', () => {
   it('ignores key order and undefined members, but not values', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, undefined], c: undefined } })).toBe('{"a":{"d":[1,null]},"b":1}');

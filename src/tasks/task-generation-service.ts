@@ -51,6 +51,8 @@ export interface TaskServiceDependencies {
   maxAttempts: number;
   deadlineMilliseconds: Readonly<Record<ServiceName, number>>;
   now?: () => number;
+  /** How often waiters re-read the store for a task finished by another process (default 3 s). */
+  recheckMilliseconds?: number;
 }
 
 /**
@@ -59,9 +61,12 @@ export interface TaskServiceDependencies {
  */
 export class TaskGenerationService implements GenerationService {
   private readonly now: () => number;
+  /** How often `wait` and `events` re-read the store for a task another process may have finished. */
+  private readonly recheckMilliseconds: number;
 
   constructor(private readonly dependencies: TaskServiceDependencies) {
     this.now = dependencies.now ?? Date.now;
+    this.recheckMilliseconds = dependencies.recheckMilliseconds ?? 3000;
   }
 
   /**
@@ -193,7 +198,7 @@ export class TaskGenerationService implements GenerationService {
           this.dependencies.backend.store.get(id).then((task) => {
             if (task && isTerminal(task.state)) resolve(task);
           }, () => {});
-        }, 3000);
+        }, this.recheckMilliseconds);
         if (options.waitMilliseconds !== undefined) timer = setTimeout(() => resolve(undefined), options.waitMilliseconds);
         onAbort = () => reject(options.signal?.reason ?? new Error('aborted'));
         if (options.signal?.aborted) onAbort();
@@ -216,7 +221,8 @@ export class TaskGenerationService implements GenerationService {
 
   /**
    * A task's events, starting with a `task-state` snapshot and ending after `task-end` (or at once when the task
-   * already ended). Ends early when `signal` aborts.
+   * already ended). Ends early when `signal` aborts. Like `wait`, it re-reads the store every few seconds, so a
+   * stream ends for a task that another process sharing the backend finished (its events never reach this one).
    */
   async *events(id: string, signal?: AbortSignal): AsyncGenerator<TaskStreamEvent> {
     const buffered: TaskStreamEvent[] = [];
@@ -227,6 +233,13 @@ export class TaskGenerationService implements GenerationService {
     });
     const onAbort = () => wake?.();
     signal?.addEventListener('abort', onAbort, { once: true });
+    const recheck = setInterval(() => {
+      this.dependencies.backend.store.get(id).then((task) => {
+        if (!task || !isTerminal(task.state) || buffered.some((event) => event.name === 'task-end')) return;
+        buffered.push({ name: 'task-end', payload: { task } });
+        wake?.();
+      }, () => {});
+    }, this.recheckMilliseconds);
     try {
       const snapshot = await this.get(id);
       yield { name: 'task-state', task: snapshot };
@@ -242,6 +255,7 @@ export class TaskGenerationService implements GenerationService {
         if (next.name === 'task-end') return;
       }
     } finally {
+      clearInterval(recheck);
       unsubscribe();
       signal?.removeEventListener('abort', onAbort);
     }
