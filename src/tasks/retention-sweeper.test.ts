@@ -158,12 +158,14 @@ describe('RetentionSweeper', () => {
     const spy = vi.spyOn(store, 'deleteFinishedBefore');
     const periodic = sweeper({ intervalMilliseconds: hour });
     periodic.start();
+    periodic.start(); // a second start adds no second timer, which stop would not clear
     await vi.waitFor(() => expect(spy).toHaveBeenCalledTimes(1));
     await periodic.sweep();
     vi.advanceTimersByTime(hour);
     await vi.waitFor(() => expect(spy).toHaveBeenCalledTimes(2));
     await periodic.sweep();
     await periodic.stop();
+    expect(vi.getTimerCount()).toBe(0);
     vi.advanceTimersByTime(5 * hour);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(spy).toHaveBeenCalledTimes(2);

@@ -63,6 +63,7 @@ export class RetentionSweeper {
 
   /** Sweeps now (in the background) and then periodically; the timer never keeps the process alive. */
   start(): void {
+    if (this.timer) return; // started already: a second timer would outlive `stop`
     this.stopped = false;
     void this.sweep();
     this.timer = setInterval(() => void this.sweep(), this.options.intervalMilliseconds ?? 3_600_000);
