@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createRoute, z } from '@hono/zod-openapi';
 import { GatewayError } from '../../errors/gateway-error.ts';
+import { renderError } from '../../errors/render-error.ts';
 import type { AppContext } from '../../server/create-context.ts';
 import { defineRoute, type AtelierApp } from '../define-route.ts';
 import { errorResponses } from '../schemas/response-schemas.ts';
@@ -26,19 +27,38 @@ const definition = createRoute({
   },
 });
 
-/** Parses one `bytes=` range; multiple ranges are not served (browsers and video players ask for one). */
-function parseRange(header: string, size: number): { start: number; end: number } | undefined {
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match || (match[1] === '' && match[2] === '')) return undefined;
-  if (match[1] === '') {
-    const suffix = Number(match[2]);
-    if (suffix === 0) return undefined;
-    return { start: Math.max(0, size - suffix), end: size - 1 };
+/** What a `Range` header asks of a file of `size` bytes. */
+type RangeAnswer = { kind: 'whole' } | { kind: 'part'; start: number; end: number } | { kind: 'unsatisfiable' };
+
+/**
+ * Reads a `Range` header as RFC 9110 §14 has it. One `bytes` range (unit case-insensitive) is served; a header with
+ * another unit, several ranges (browsers and video players ask for one; multipart answers are not served) or an
+ * invalid range is ignored and the whole file goes, as the RFC allows. Only a valid range past the end is 416.
+ */
+function parseRange(header: string, size: number): RangeAnswer {
+  const whole = { kind: 'whole' } as const;
+  const unit = /^\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)=(.*)$/.exec(header);
+  if (!unit || unit[1].toLowerCase() !== 'bytes') return whole;
+  const ranges = unit[2].split(',').map((range) => range.trim()).filter((range) => range !== '');
+  if (ranges.length !== 1) return whole;
+  const range = /^(\d*)-(\d*)$/.exec(ranges[0]);
+  if (!range || (range[1] === '' && range[2] === '')) return whole;
+  if (range[1] === '') {
+    const suffix = Number(range[2]);
+    if (suffix === 0 || size === 0) return { kind: 'unsatisfiable' };
+    return { kind: 'part', start: Math.max(0, size - suffix), end: size - 1 };
   }
-  const start = Number(match[1]);
-  const end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
-  if (start > end || start >= size) return undefined;
-  return { start, end };
+  const start = Number(range[1]);
+  if (range[2] !== '' && Number(range[2]) < start) return whole; // last before first: invalid, so ignored
+  if (start >= size) return { kind: 'unsatisfiable' };
+  return { kind: 'part', start, end: range[2] === '' ? size - 1 : Math.min(Number(range[2]), size - 1) };
+}
+
+/** `If-None-Match` against a strong ETag, with the weak comparison RFC 9110 §13.1.2 asks for: lists, `W/`, `*`. */
+function noneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  return (header.match(/(?:W\/)?"[^"]*"/g) ?? []).some((tag) => tag.replace(/^W\//, '') === etag);
 }
 
 export function registerFileRoutes(app: AtelierApp, context: AppContext): void {
@@ -52,13 +72,15 @@ export function registerFileRoutes(app: AtelierApp, context: AppContext): void {
       'accept-ranges': 'bytes',
       'cache-control': 'public, max-age=31536000, immutable',
     };
-    if (http.req.header('if-none-match') === file.etag) return new Response(null, { status: 304, headers });
+    if (noneMatch(http.req.header('if-none-match'), file.etag)) return new Response(null, { status: 304, headers });
     const rangeHeader = http.req.header('range');
-    if (rangeHeader && (!http.req.header('if-range') || http.req.header('if-range') === file.etag)) {
-      const range = parseRange(rangeHeader, file.size);
-      if (!range) {
-        throw new GatewayError('range_not_satisfiable', { range: rangeHeader.slice(0, 40), size: file.size }, { extra: {} });
-      }
+    const range = rangeHeader && (!http.req.header('if-range') || http.req.header('if-range') === file.etag)
+      ? parseRange(rangeHeader, file.size) : { kind: 'whole' as const };
+    if (range.kind === 'unsatisfiable') {
+      const { status, body } = renderError(new GatewayError('range_not_satisfiable', { range: rangeHeader!.slice(0, 40), size: file.size }), context.logger);
+      return http.json(body, status as 416, { 'content-range': `bytes */${file.size}` });
+    }
+    if (range.kind === 'part') {
       const stream = Readable.toWeb(createReadStream(file.path, { start: range.start, end: range.end })) as ReadableStream;
       return new Response(stream, {
         status: 206,
