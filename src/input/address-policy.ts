@@ -40,8 +40,9 @@ const blockLists = rules.map((rule) => {
 });
 
 /**
- * Classifies an IP address. IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible and NAT64 (64:ff9b::/96) IPv6 addresses
- * are judged by the IPv4 address inside them, so they cannot be used to reach a private host.
+ * Classifies an IP address. IPv4-mapped (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d), IPv4-compatible
+ * (::a.b.c.d) and NAT64 (64:ff9b::/96) IPv6 addresses, dotted or in hex, are judged by the IPv4 address inside them,
+ * so they cannot be used to reach a private host.
  */
 export function classifyAddress(address: string): ForbiddenAddressKind | undefined {
   const embedded = embeddedIPv4(address);
@@ -57,9 +58,10 @@ export function classifyAddress(address: string): ForbiddenAddressKind | undefin
 function embeddedIPv4(address: string): string | undefined {
   if (!isIPv6(address)) return undefined;
   const lower = address.toLowerCase();
-  const dotted = /^(?:::ffff:|::|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
+  // Mapped (::ffff:), translated (::ffff:0:), compatible (::) and NAT64; URL host names always come in the hex form.
+  const dotted = /^(?:::ffff:|::ffff:0:|::|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
   if (dotted) return dotted[1];
-  const hex = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
+  const hex = /^(?:::ffff:|::ffff:0:|::|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
   if (hex) {
     const high = parseInt(hex[1], 16);
     const low = parseInt(hex[2], 16);

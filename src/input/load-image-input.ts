@@ -107,7 +107,14 @@ async function convertBmp(bytes: Buffer, parameter: string, maxPixels: number): 
   if (size.width * size.height > maxPixels) {
     throw new GatewayError('input_pixels_exceeded', { parameter, width: size.width, height: size.height, pixels: size.width * size.height, limit: maxPixels });
   }
-  const decoded = decodeBmp(bytes, parameter);
+  let decoded: ReturnType<typeof decodeBmp>;
+  try {
+    decoded = decodeBmp(bytes, parameter);
+  } catch (error) {
+    if (GatewayError.isInstance(error)) throw error;
+    // A read past the end (a header whose tables or pixels lie beyond the file) is a damaged file, not our fault.
+    throw new GatewayError('input_image_corrupt', { parameter, reason: 'the file ends before the data its header describes' });
+  }
   const channels = decoded.hasAlpha ? 4 : 3;
   const pixels = sharp(Buffer.from(decoded.rgba.buffer, decoded.rgba.byteOffset, decoded.rgba.byteLength), { raw: { width: decoded.width, height: decoded.height, channels: 4 } });
   const png = await (channels === 4 ? pixels : pixels.removeAlpha()).png().toBuffer();

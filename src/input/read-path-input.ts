@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { GatewayError } from '../errors/gateway-error.ts';
@@ -29,7 +30,9 @@ export async function readPathInput(path: string, policy: PathPolicy): Promise<B
   const inside = realRoots.some((root) => root !== undefined && (real === root || real.startsWith(root.endsWith(sep) ? root : root + sep)));
   if (!inside) throw new GatewayError('input_path_outside_roots', { path, roots: policy.roots.join(', ') });
 
-  const handle = await open(real, 'r').catch(() => {
+  // Non-blocking: a FIFO inside the roots would otherwise wait in open() for a writer, holding a thread-pool thread
+  // for good (the check below refuses it once open). No-follow: a symlink swapped in after realpath is refused.
+  const handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW).catch(() => {
     throw new GatewayError('input_path_not_found', { path });
   });
   try {

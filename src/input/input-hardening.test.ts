@@ -1,0 +1,85 @@
+/**
+ * Hardening of the input module against inputs a hostile local user or URL could give: a FIFO in the roots, a damaged
+ * BMP, IPv6 spellings of private IPv4 addresses. No network: local files, a FIFO and pure classification only.
+ */
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InputSettings } from '../config/settings.ts';
+import { classifyAddress } from './address-policy.ts';
+import { loadImageInput, type InputContext } from './load-image-input.ts';
+
+let directory: string;
+const context = (overrides: Partial<InputSettings> = {}): InputContext => ({
+  settings: {
+    roots: [directory], rootsExplicit: true, allowPrivateUrls: false, maxBytes: 2 * 1024 * 1024, maxPixels: 4_000_000,
+    urlTimeoutMilliseconds: 2000, maxRedirects: 5, ...overrides,
+  },
+  serverHost: '127.0.0.1',
+});
+
+/** The rejection of `promise` (undefined when it resolved). */
+function failure(promise: Promise<unknown>): Promise<{ code?: string; status?: number; message: string } | undefined> {
+  return promise.then(() => undefined, (error: unknown) => error as { code?: string; status?: number; message: string });
+}
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'atelier-security-review-'));
+});
+afterAll(() => rm(directory, { recursive: true, force: true }));
+
+describe('path inputs', () => {
+  it('refuses a FIFO inside the roots at once instead of blocking a thread-pool thread in open()', async () => {
+    // The default roots include tmpdir(), where any local user can create a FIFO.
+    const fifo = join(directory, 'pipe.png');
+    execFileSync('mkfifo', [fifo]);
+    const pending = failure(loadImageInput(fifo, 'path', 'image', context()));
+    try {
+      const outcome = await Promise.race([pending, new Promise<'still blocked'>((resolve) => setTimeout(() => resolve('still blocked'), 1500))]);
+      expect(outcome, 'loadImageInput on a FIFO must not wait for a writer').not.toBe('still blocked');
+      expect(outcome === 'still blocked' ? undefined : outcome?.code).toBe('input_path_not_file');
+    } finally {
+      // Release the open() (a reader is waiting, so a non-blocking writer gets in) so the worker thread is freed.
+      try {
+        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // nobody was waiting: the open already returned
+      }
+      await pending;
+    }
+  });
+});
+
+describe('BMP inputs', () => {
+  it('refuses a BI_BITFIELDS BMP whose masks lie past the end as input_image_corrupt (400), not an internal RangeError', async () => {
+    const header = Buffer.alloc(54); // BITMAPINFOHEADER, no room for the three 32-bit masks that follow it
+    header.write('BM', 0, 'ascii');
+    header.writeUInt32LE(54, 10);
+    header.writeUInt32LE(40, 14);
+    header.writeInt32LE(1, 18);
+    header.writeInt32LE(1, 22);
+    header.writeUInt16LE(1, 26);
+    header.writeUInt16LE(32, 28);
+    header.writeUInt32LE(3, 30); // BI_BITFIELDS
+    const error = await failure(loadImageInput(header.toString('base64'), 'base64', 'image', context()));
+    expect(error?.code).toBe('input_image_corrupt');
+    expect(error?.status).toBe(400);
+  });
+});
+
+describe('address policy', () => {
+  it('judges an IPv4-compatible IPv6 address by its IPv4 also when written in hex, the form URL hostnames take', () => {
+    // new URL('http://[::127.0.0.1]/').hostname is '[::7f00:1]': the dotted spelling is never what reaches the guard.
+    expect(new URL('http://[::169.254.169.254]/').hostname).toBe('[::a9fe:a9fe]');
+    expect(classifyAddress('::127.0.0.1')).toBe('loopback');
+    expect(classifyAddress('::7f00:1')).toBe('loopback');
+    expect(classifyAddress('::169.254.169.254')).toBe('cloud-metadata');
+    expect(classifyAddress('::a9fe:a9fe')).toBe('cloud-metadata');
+    expect(classifyAddress('::ffff:0:10.0.0.1')).toBe(classifyAddress('10.0.0.1')); // IPv4-translated
+    expect(classifyAddress('::ffff:0:7f00:1')).toBe('loopback');
+    expect(classifyAddress('::1')).toBe(classifyAddress('::1')); // plain IPv6 loopback is not read as IPv4
+  });
+});
