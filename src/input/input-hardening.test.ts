@@ -80,6 +80,6 @@ describe('address policy', () => {
     expect(classifyAddress('::a9fe:a9fe')).toBe('cloud-metadata');
     expect(classifyAddress('::ffff:0:10.0.0.1')).toBe(classifyAddress('10.0.0.1')); // IPv4-translated
     expect(classifyAddress('::ffff:0:7f00:1')).toBe('loopback');
-    expect(classifyAddress('::1')).toBe(classifyAddress('::1')); // plain IPv6 loopback is not read as IPv4
+    expect(classifyAddress('::1')).toBe('loopback'); // plain IPv6 loopback, not read as the IPv4 0.0.0.1
   });
 });
