@@ -147,7 +147,8 @@ const wanxStyleRepaint: DashScopeModelCapabilities = {
   parameters: {
     style: { type: 'enum', values: styleRepaintIndices.filter((index) => index >= 0).map(String), description: 'Style index (see the DashScope style table); -1 with provider_options.aliyun.style_ref_image for a custom style.' },
   },
-  input: { formats: ['jpeg', 'png', 'bmp', 'webp'], maxBytes: megabytes10, minSide: 256, maxSide: 5760, alpha: 'allowed' },
+  // Spec §4.3: 256×256 to 5760×3240 px, long:short side ≤ 2:1.
+  input: { formats: ['jpeg', 'png', 'bmp', 'webp'], maxBytes: megabytes10, minSide: 256, maxSide: 5760, maxShortSide: 3240, maxAspectRatio: 2, alpha: 'allowed' },
   maskConvention: 'none',
   callModel: 'async',
   maxOutputsPerCall: 1,

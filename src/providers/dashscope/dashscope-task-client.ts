@@ -5,6 +5,7 @@ import { malformedAnswer } from '../shared/malformed-answer.ts';
 import { RateLimiter, sharedRateLimiter } from '../shared/rate-limiter.ts';
 import { requestJson } from '../shared/request-json.ts';
 import { canResubmitSafely, canRetryReadOnly } from '../shared/submit-retry-policy.ts';
+import { UpstreamFailure } from '../shared/upstream-failure.ts';
 import type { ProviderDependencies } from '../spec/provider-definition.ts';
 import { dashscopeProviderName, mapDashScopeAnswer } from './dashscope-error.ts';
 import type { DashScopeSettings } from './dashscope-settings.ts';
@@ -99,10 +100,15 @@ export class DashScopeTaskClient {
    */
   async cancel(taskId: string, signal: AbortSignal): Promise<void> {
     await this.queryLimiter.acquire(this.dependencies.sleep, signal);
-    await requestJson({
-      ...this.common(signal), url: `${this.settings.baseUrl}/tasks/${encodeURIComponent(taskId)}/cancel`, method: 'POST',
-      headers: { Authorization: `Bearer ${this.settings.apiKey}` },
-    });
+    try {
+      await requestJson({
+        ...this.common(signal), url: `${this.settings.baseUrl}/tasks/${encodeURIComponent(taskId)}/cancel`, method: 'POST',
+        headers: { Authorization: `Bearer ${this.settings.apiKey}` },
+      });
+    } catch (error) {
+      // The answer's body is not documented (spec §3.3): any 2xx means the cancel was taken, JSON or not.
+      if (!acceptedWithoutJson(error)) throw error;
+    }
   }
 
   private common(signal: AbortSignal) {
@@ -116,6 +122,13 @@ export class DashScopeTaskClient {
       logger: this.dependencies.logger,
     };
   }
+}
+
+/** A 2xx answer that `requestJson` refused only because its body was not JSON. */
+function acceptedWithoutJson(error: unknown): boolean {
+  if (!GatewayError.isInstance(error) || !UpstreamFailure.isInstance(error.cause)) return false;
+  const status = error.cause.details.httpStatus;
+  return error.cause.kind === 'malformed' && status !== undefined && status >= 200 && status < 300;
 }
 
 function outputOf(body: unknown): DashScopeTaskOutput {

@@ -8,6 +8,17 @@ const limits: InputLimits = { formats: ['jpeg', 'png', 'webp'], maxBytes: 10 * 1
 const options = { target: 'Example model', allowChanges: true };
 
 describe('adaptInputImage', () => {
+  test('keeps the shorter side under maxShortSide and refuses an aspect ratio beyond maxAspectRatio', async () => {
+    const portraitLimits: InputLimits = { formats: ['jpeg', 'png'], maxBytes: 10 * 1024 * 1024, minSide: 256, maxSide: 5760, maxShortSide: 3240, maxAspectRatio: 2, alpha: 'allowed' };
+    const square = await adaptInputImage(await testImage(3400, 3400), undefined, portraitLimits, options);
+    expect([square.image.width, square.image.height]).toEqual([3240, 3240]);
+    expect(square.warnings[0].details).toMatch(/shorter side at most 3240 px/);
+    await expect(adaptInputImage(await testImage(3400, 3400), undefined, portraitLimits, { ...options, allowChanges: false }))
+      .rejects.toMatchObject({ code: 'provider_cannot_serve' });
+    await expect(adaptInputImage(await testImage(2100, 1000), undefined, portraitLimits, options))
+      .rejects.toMatchObject({ code: 'provider_cannot_serve', message: expect.stringMatching(/2:1 aspect ratio/) });
+  });
+
   test('an input within limits is returned untouched (same bytes, no warning)', async () => {
     const image = await testImage(640, 480, { format: 'jpeg' });
     const adapted = await adaptInputImage(image, undefined, limits, options);

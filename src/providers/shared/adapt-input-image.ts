@@ -29,18 +29,20 @@ const sharpFormatByMediaType: Record<string, string> = {
 };
 
 /**
- * Brings an input image within a model's `InputLimits`: scales it (aspect kept) into [minSide, maxSide], flattens
+ * Brings an input image within a model's `InputLimits`: scales it (aspect kept) into [minSide, maxSide] (and the
+ * shorter side under maxShortSide), flattens
  * alpha onto white when the model refuses alpha, re-encodes formats the model does not read as PNG (or JPEG when
  * PNG is too large), and resizes the canonical mask with it (nearest neighbour, then binarised at 128 so it stays
  * pure black and white). An input already within limits is returned untouched, bytes and all.
  *
- * @throws GatewayError `provider_cannot_serve` when no scale fits both bounds (extreme aspect ratios), or when
+ * @throws GatewayError `provider_cannot_serve` when no scale fits the bounds or the aspect ratio is beyond the
+ * model's (extreme aspect ratios), or when
  * `allowChanges` is false and the input is out of limits.
  */
 export async function adaptInputImage(image: ImageInput, mask: MaskInput | undefined, limits: InputLimits, options: AdaptOptions): Promise<AdaptedInput> {
   const problems: string[] = [];
   const scale = scaleIntoBounds(image.width, image.height, limits, options.target);
-  if (scale !== 1) problems.push(`${image.width}×${image.height} is outside ${limits.minSide ?? 1}–${limits.maxSide ?? '∞'} px per side`);
+  if (scale !== 1) problems.push(`${image.width}×${image.height} is outside ${describeSideBounds(limits)}`);
   const format = sharpFormatByMediaType[image.mediaType] ?? 'unknown';
   const formatAccepted = limits.formats.includes(format) || (format === 'jpeg' && limits.formats.includes('jpg'));
   if (!formatAccepted) problems.push(`${format.toUpperCase()} is not one of ${limits.formats.join(', ')}`);
@@ -79,19 +81,38 @@ export async function adaptInputImage(image: ImageInput, mask: MaskInput | undef
   return { image: adapted, mask: adaptedMask, warnings };
 }
 
-/** The factor that brings both sides into [minSide, maxSide], 1 when already inside. */
+/** The side bounds of `limits` in words, for warnings and errors. */
+function describeSideBounds(limits: InputLimits): string {
+  const sides = `${limits.minSide ?? 1}–${limits.maxSide ?? '∞'} px per side`;
+  return limits.maxShortSide === undefined ? sides : `${sides} with the shorter side at most ${limits.maxShortSide} px`;
+}
+
+/**
+ * The factor that brings both sides into [minSide, maxSide] (and the shorter one under maxShortSide), 1 when already
+ * inside.
+ *
+ * @throws GatewayError `provider_cannot_serve` when the aspect ratio is beyond `maxAspectRatio` or no scale fits
+ */
 function scaleIntoBounds(width: number, height: number, limits: InputLimits, target: string): number {
   const shorter = Math.min(width, height);
   const longer = Math.max(width, height);
+  if (limits.maxAspectRatio !== undefined && longer / shorter > limits.maxAspectRatio) {
+    throw new GatewayError('provider_cannot_serve', {
+      provider: target,
+      reason: `a ${width}×${height} image is wider than the ${limits.maxAspectRatio}:1 aspect ratio the model accepts; crop it first`,
+    });
+  }
   let scale = 1;
   if (limits.maxSide !== undefined && longer > limits.maxSide) scale = limits.maxSide / longer;
+  if (limits.maxShortSide !== undefined && shorter * scale > limits.maxShortSide) scale = limits.maxShortSide / shorter;
   if (limits.minSide !== undefined && shorter * scale < limits.minSide) scale = limits.minSide / shorter;
   const fits = (limits.maxSide === undefined || Math.round(longer * scale) <= limits.maxSide)
+    && (limits.maxShortSide === undefined || Math.round(shorter * scale) <= limits.maxShortSide)
     && (limits.minSide === undefined || Math.round(shorter * scale) >= limits.minSide);
   if (!fits) {
     throw new GatewayError('provider_cannot_serve', {
       provider: target,
-      reason: `a ${width}×${height} image cannot be scaled so that both sides are within ${limits.minSide}–${limits.maxSide} px (aspect ratio too extreme); crop it first`,
+      reason: `a ${width}×${height} image cannot be scaled so that it is within ${describeSideBounds(limits)} (aspect ratio too extreme); crop it first`,
     });
   }
   return scale;

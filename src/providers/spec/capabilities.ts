@@ -19,7 +19,12 @@ export interface InputLimits {
   formats: readonly string[];
   maxBytes: number;
   minSide?: number;
+  /** Longest side allowed, in px. */
   maxSide?: number;
+  /** Shortest side allowed at most, in px, where a model bounds it apart from the longest (5760×3240 limits). */
+  maxShortSide?: number;
+  /** Longest side ÷ shortest side at most, e.g. 2 for 2:1; no scale changes it, so a wider input is refused. */
+  maxAspectRatio?: number;
   alpha: 'allowed' | 'flattened';
 }
 
