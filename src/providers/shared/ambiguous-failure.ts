@@ -1,4 +1,5 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
+import { canResubmitSafely } from './submit-retry-policy.ts';
 import { upstreamFailureOf } from './upstream-failure.ts';
 
 /**
@@ -15,4 +16,22 @@ export function markAmbiguousFailure(error: unknown): unknown {
     || (failure.kind === 'http' && (failure.details.httpStatus ?? 0) >= 500);
   if (!ambiguous) return error;
   return new GatewayError(error.code, error.parameters, { cause: error.cause, retryable: false, extra: { ...error.extra } });
+}
+
+/**
+ * A failure after the provider answered with its (billed) result — downloading, decoding or re-encoding it. Whatever
+ * it looks like (a 429 or a refused connection from the result's host reads as "safe to resend"), the call itself
+ * succeeded, so it is never sent again: the error becomes non-retryable.
+ */
+export function failureAfterBilling(error: unknown): unknown {
+  if (!GatewayError.isInstance(error) || !error.retryable) return error;
+  return new GatewayError(error.code, error.parameters, { cause: error.cause, retryable: false, extra: { ...error.extra } });
+}
+
+/**
+ * Of several calls' failures, the one a job reports: one that must not be resent, if any, so that a retry of the
+ * job never resends a call that may have been billed; else the first.
+ */
+export function decisiveFailure(failures: readonly unknown[]): unknown {
+  return failures.find((failure) => !GatewayError.isInstance(failure) || !failure.retryable || !canResubmitSafely(failure)) ?? failures[0];
 }

@@ -7,6 +7,7 @@ import { isRecord } from '../shared/is-record.ts';
 import { malformedAnswer } from '../shared/malformed-answer.ts';
 import { reencodeResult } from '../shared/reencode-output.ts';
 import { requestJson } from '../shared/request-json.ts';
+import { decisiveFailure, failureAfterBilling } from '../shared/ambiguous-failure.ts';
 import { retryBillableCall } from '../shared/retry-billable-call.ts';
 import { UpstreamFailure } from '../shared/upstream-failure.ts';
 import type { GenerationCall, GenerationOutput } from '../spec/generation-call.ts';
@@ -92,7 +93,7 @@ export class TencentImageEditModel implements ProviderModel {
     if (context.signal.aborted) throw context.signal.reason;
     const outputs = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
-    if (outputs.length === 0) throw failures[0];
+    if (outputs.length === 0) throw decisiveFailure(failures);
     if (failures.length > 0) {
       for (const failure of failures) if (!GatewayError.isInstance(failure)) this.dependencies.logger.error('Tencent call failed unexpectedly', { error: failure });
       // The successful calls are billed: keep their images rather than failing the whole job.
@@ -165,13 +166,17 @@ export class TencentImageEditModel implements ProviderModel {
         provider: 'tencent', attempt: attempt + 1, delayMs, code: GatewayError.isInstance(error) ? error.code : 'unknown',
       }),
     });
-    const output = body.RspImgType === 'url'
-      ? await downloadResult(answer, {
-        fetch: this.dependencies.fetch, maxBytes: this.settings.maxResponseBytes, timeoutMs: this.settings.downloadTimeoutMs,
-        signal: context.signal, expect: 'image', provider: tencentDisplayName,
-      })
-      : decodeBase64Result(withoutDataUriPrefix(answer), { provider: tencentDisplayName, field: 'Response.ResultImage' });
-    return reencodeResult(output, call.outputFormat, { provider: tencentDisplayName });
+    try {
+      const output = body.RspImgType === 'url'
+        ? await downloadResult(answer, {
+          fetch: this.dependencies.fetch, maxBytes: this.settings.maxResponseBytes, timeoutMs: this.settings.downloadTimeoutMs,
+          signal: context.signal, expect: 'image', provider: tencentDisplayName,
+        })
+        : decodeBase64Result(withoutDataUriPrefix(answer), { provider: tencentDisplayName, field: 'Response.ResultImage' });
+      return await reencodeResult(output, call.outputFormat, { provider: tencentDisplayName });
+    } catch (error) {
+      throw failureAfterBilling(error);
+    }
   }
 
   /** Signs and sends one request; returns `Response.ResultImage` (base64 or URL) or throws the mapped error. */

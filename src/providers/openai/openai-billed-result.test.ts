@@ -1,0 +1,48 @@
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rejectionOf } from '../../../test/fakes/caught-gateway-error.ts';
+import { testCall, testContext } from '../../../test/fakes/generation-call-kit.ts';
+import { recordingDependencies, type RecordingDependencies } from '../../../test/fakes/model-test-kit.ts';
+import { startOpenAiFake, type OpenAiFake } from '../../../test/fakes/openai-fake-server.ts';
+import { decideRetry } from '../../tasks/task-retry-policy.ts';
+import { findOpenAiModel } from './openai-capabilities.ts';
+import { OpenAiImageEditModel } from './openai-image-edit-model.ts';
+import type { OpenAiSettings } from './openai-settings.ts';
+
+/**
+ * a dall-e-2 edit that answered 200 with URLs was made and billed; a failed download of those URLs
+ * (spec §6 "download at once") must not make the scheduler resubmit the edit.
+ */
+
+let fake: OpenAiFake;
+let dependencies: RecordingDependencies['dependencies'];
+
+function settings(overrides: Partial<OpenAiSettings> = {}): OpenAiSettings {
+  return {
+    apiKey: fake.apiKey ?? undefined, baseUrl: fake.baseUrl, requestTimeoutMs: 5_000, downloadTimeoutMs: 5_000,
+    throttleAttempts: 4, throttleBaseDelayMs: 1_000, maxResponseBytes: 50 * 1024 * 1024, ...overrides,
+  };
+}
+
+/** What the task scheduler would do with this failed `start` of a cloud provider (first attempt of 3). */
+const schedulerResubmits = (error: unknown) => decideRetry(error, { attempts: 1, maxAttempts: 3, local: false, backoff: { baseMs: 1, random: () => 0 } }).retry;
+
+beforeEach(async () => {
+  fake = await startOpenAiFake();
+  ({ dependencies } = recordingDependencies(() => fake.clock));
+});
+afterEach(() => fake.stop());
+
+describe('failures after OpenAI made (and billed) the images', () => {
+  it('a dall-e-2 url result whose download answers 429 is not resubmitted', async () => {
+    fake.server.script({ match: (request) => request.path.startsWith('/files/'), behaviour: { kind: 'answer', answer: { status: 429, body: 'slow down' } } });
+    const bytes = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 20, g: 90, b: 200 } } }).png().toBuffer();
+    const edit = new OpenAiImageEditModel(findOpenAiModel('dall-e-2')!, settings(), dependencies());
+    const call = testCall({ bytes, mediaType: 'image/png', width: 64, height: 64, hasAlpha: false }, {
+      modelId: 'dall-e-2', prompt: 'make it sunset', providerOptions: { response_format: 'url' },
+    });
+    const error = await rejectionOf(edit.start(call, testContext()));
+    expect(fake.editRequests()).toHaveLength(1);
+    expect(schedulerResubmits(error)).toBe(false);
+  });
+});
