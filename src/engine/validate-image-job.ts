@@ -25,7 +25,7 @@ const outputFormats: readonly OutputFormat[] = ['png', 'jpeg', 'webp'];
  * @throws GatewayError `parameter_invalid` for an out-of-range value; `style_unknown` (with the known ids) for an
  *   unknown style.
  */
-export function validateImageJob(job: EngineImageJob): ValidatedImageJob {
+export function validateImageJob(job: Pick<EngineImageJob, 'n' | 'strength' | 'seed' | 'outputFormat' | 'style'>): ValidatedImageJob {
   const { n } = job;
   if (!Number.isInteger(n) || n < 1 || n > 4) {
     throw new GatewayError('parameter_invalid', { expected: 'an integer between 1 and 4', parameter: 'n', received: describeReceived(n) });

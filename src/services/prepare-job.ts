@@ -28,23 +28,7 @@ export async function prepareJob(request: GenerationRequest, context: PrepareCon
     service: request.service, model: request.model, hybridPolicy: request.hybridPolicy, remoteServiceProvider: request.remoteServiceProvider,
     fallbacks: request.fallbacks, defaultFallbacks: context.defaultFallbacks?.(request.service),
   }, context.catalog);
-  const inputContext = { settings: context.inputSettings, serverHost: context.serverHost };
-  const image = await loadImageInput(request.image.value, request.image.type, 'image', inputContext);
   const warnings: Warning[] = [...route.warnings];
-
-  let mask: StoredInputReference | undefined;
-  if (request.mask) {
-    const loadedMask = await loadImageInput(request.mask.value, request.mask.type, 'mask', inputContext);
-    const canonical = await normalizeMask(loadedMask, {
-      convention: request.maskConvention,
-      imageWidth: image.width,
-      imageHeight: image.height,
-      maxInputPixels: context.inputSettings.maxPixels,
-    });
-    const stored = await context.fileStore.put(canonical.bytes, 'image/png', { handOff: true });
-    mask = { fileId: stored.id, mediaType: 'image/png', width: canonical.width, height: canonical.height, hasAlpha: false };
-  }
-
   const provider = context.catalog.findProvider(route.providerId)!;
   const providerNames = [provider.capabilities.id, ...provider.capabilities.aliases];
   // Provider options belong to the first provider of the chain only: a fallback runs without them (the scheduler
@@ -60,6 +44,25 @@ export async function prepareJob(request: GenerationRequest, context: PrepareCon
       ? `ignored: provider options apply to the first provider (${route.providerId}) only, not to the fallback ${fallback.providerId}`
       : `ignored: the request was served by ${route.providerId}, not ${name}`;
     warnings.push({ type: 'unsupported', feature: `provider_options.${name}`, details });
+  }
+
+  // Before the inputs are read, and before any task exists: an out-of-range value is a 400 on every route.
+  context.catalog.modelFor(route.providerId, route.modelId).checkParameters?.({ service: request.service, ...request.parameters, providerOptions });
+
+  const inputContext = { settings: context.inputSettings, serverHost: context.serverHost };
+  const image = await loadImageInput(request.image.value, request.image.type, 'image', inputContext);
+
+  let mask: StoredInputReference | undefined;
+  if (request.mask) {
+    const loadedMask = await loadImageInput(request.mask.value, request.mask.type, 'mask', inputContext);
+    const canonical = await normalizeMask(loadedMask, {
+      convention: request.maskConvention,
+      imageWidth: image.width,
+      imageHeight: image.height,
+      maxInputPixels: context.inputSettings.maxPixels,
+    });
+    const stored = await context.fileStore.put(canonical.bytes, 'image/png', { handOff: true });
+    mask = { fileId: stored.id, mediaType: 'image/png', width: canonical.width, height: canonical.height, hasAlpha: false };
   }
 
   return {

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../../server/create-context.ts';
 import { defineRoute, type AtelierApp } from '../define-route.ts';
-import { serviceNames } from '../schemas/task-schemas.ts';
+import { serviceNames, serviceOf } from '../schemas/task-schemas.ts';
 
 const styleSchema = z.object({
   id: z.string(), kind: z.enum(['style', 'edit']), name: z.string(), description: z.string(),
@@ -46,7 +46,8 @@ export function registerCatalogueRoutes(app: AtelierApp, context: AppContext): v
     request: { query: z.object({ service: z.enum(serviceNames).optional() }) },
     responses: { 200: { description: 'Models', content: { 'application/json': { schema: z.object({ models: z.array(modelSchema) }) } } } },
   }), (http) => {
-    const service = http.req.query('service');
+    const requested = http.req.query('service');
+    const service = requested === undefined ? undefined : serviceOf({ service: requested });
     const models = context.catalog.definitions.flatMap(({ capabilities }) =>
       capabilities.models.filter((model) => !service || model.service === service).map((model) => ({
         id: model.id, provider: capabilities.id, service: model.service, aliases: [...(model.aliases ?? [])], description: model.description,

@@ -37,7 +37,8 @@ export function registerHealthRoutes(app: AtelierApp): void {
   }), (http) => {
     const engines: Record<string, string> = { 'atelier-local': 'UP' };
     const wanted = http.req.query('engine_name');
-    const data = wanted ? { [wanted]: engines[wanted] ?? 'NOT_FOUND' } : engines;
+    // Own names only: `constructor` or `__proto__` are not engines.
+    const data = wanted ? { [wanted]: Object.hasOwn(engines, wanted) ? engines[wanted] : 'NOT_FOUND' } : engines;
     return http.json({ business_code: 80000, message: 'health interface call success', data });
   });
 

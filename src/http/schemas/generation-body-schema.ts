@@ -12,12 +12,12 @@ const imageDescription = 'The input image: a file path on the Atelier machine, a
 /** Fields every generation body shares (AOG's fields plus Atelier's optional extensions). */
 export const commonGenerationFields = {
   model: text(200).optional().openapi({ description: 'Model name; omitted = the embedded engine. Aliases such as wanx2.1-i2i-turbo are accepted.', example: 'wanx2.1-i2i-turbo' }),
-  image: z.string().openapi({ description: imageDescription }),
-  image_type: z.enum(inputTypes).openapi({ description: 'How to read image.' }),
+  image: z.string({ error: 'a string: a path, an http(s) URL or base64, as image_type says' }).openapi({ description: imageDescription }),
+  image_type: oneOf(inputTypes).openapi({ description: 'How to read image.' }),
   prompt: text(4000).optional().openapi({ description: 'What to do, in English or Chinese.', example: '改为油画风格' }),
   negative_prompt: text(2000).optional().openapi({ description: 'What to avoid (cloud providers that support it).' }),
   hybrid_policy: z.enum(hybridPolicies).optional().openapi({ description: 'default: the model\'s configured provider, else the embedded engine; always_local; always_remote.' }),
-  remote_service_provider: z.string().optional().openapi({ description: 'Provider name: aliyun (dashscope), tencent, stepfun, openai, local, or an AOG provider name.' }),
+  remote_service_provider: z.string({ error: 'a provider name (a string)' }).optional().openapi({ description: 'Provider name: aliyun (dashscope), tencent, stepfun, openai, local, or an AOG provider name.' }),
   seed: integerBetween(0, 2147483647).optional().openapi({ description: 'Seed of the first output; output i uses seed + i.' }),
   provider_options: z.record(z.string(), z.record(z.string(), z.unknown()), { error: 'an object keyed by provider name' }).optional()
     .openapi({ description: 'Provider-specific options under the provider\'s name, e.g. {"aliyun": {"function": "stylization_all"}}.' }),
@@ -36,7 +36,7 @@ export const commonGenerationFields = {
 export const imageToImageBodySchema = z.object({
   ...commonGenerationFields,
   n: integerBetween(1, 4).optional().openapi({ description: 'Number of images, 1–4 (default 1).' }),
-  mask: z.string().optional().openapi({ description: 'Mask image (same size as image), read like image.' }),
+  mask: z.string({ error: 'a string: a path, an http(s) URL or base64, read like image' }).optional().openapi({ description: 'Mask image (same size as image), read like image.' }),
   mask_type: z.enum(inputTypes).optional().openapi({ description: 'How to read mask.' }),
   mask_convention: oneOf(['white', 'alpha', 'auto']).optional().openapi({ description: 'white = white marks the edit area (DashScope); alpha = transparent marks it (OpenAI); auto (default) detects.' }),
   strength: numberAboveUpTo(0, 1).optional().openapi({ description: 'How far the result moves from the original, (0, 1]; larger = more change.' }),

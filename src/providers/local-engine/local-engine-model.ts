@@ -1,12 +1,25 @@
 import type { Engine } from '../../engine/engine-types.ts';
 import type { GenerationCall } from '../spec/generation-call.ts';
-import type { CallContext, ProviderModel, StartResult } from '../spec/provider-model.ts';
+import { validateImageJob } from '../../engine/validate-image-job.ts';
+import { chooseMotion } from '../../engine/video/motion-from-prompt.ts';
+import { validateVideoParameters } from '../../engine/video/video-parameters.ts';
+import type { CallContext, CallParameters, ProviderModel, StartResult } from '../spec/provider-model.ts';
 
 /** Adapts the embedded engine to the provider contract: always completes within `start`. */
 export class LocalEngineModel implements ProviderModel {
   readonly providerId = 'local';
 
   constructor(readonly modelId: string, private readonly engine: Engine) {}
+
+  /** The engine's own checks (ranges, style and motion ids), run before a task exists; `start` runs them again. */
+  checkParameters(call: CallParameters): void {
+    if (call.service === 'image-to-video') {
+      validateVideoParameters({ duration: call.duration, resolution: call.resolution, seed: call.seed });
+      chooseMotion({ motion: call.motion });
+      return;
+    }
+    validateImageJob(call);
+  }
 
   async start(call: GenerationCall, context: CallContext): Promise<StartResult> {
     if (call.service === 'image-to-video') {

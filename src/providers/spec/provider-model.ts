@@ -52,6 +52,9 @@ export type StatusResult =
  * One model of one provider, ready to call. Long jobs are `start` + `status` with an opaque, JSON-serialisable
  * operation handle, persisted by the scheduler so that a restarted Atelier resumes polling instead of resubmitting.
  */
+/** A call without its inputs: what `checkParameters` can judge before the inputs are read. */
+export type CallParameters = Omit<GenerationCall, 'image' | 'mask' | 'modelId'>;
+
 export interface ProviderModel {
   readonly providerId: string;
   readonly modelId: string;
@@ -60,6 +63,12 @@ export interface ProviderModel {
    * upload overlaps the input's disk write (DashScope). Otherwise the scheduler waits before calling `start`.
    */
   readonly submitsAfterInputsStored?: boolean;
+  /**
+   * Checks a call's parameters before any task exists, so that an out-of-range value is a 400 on every route,
+   * asynchronous ones included, instead of a task that fails later. Throws the error `start` would throw for them.
+   * Models that check only inside `start` leave it out.
+   */
+  checkParameters?(call: CallParameters): void;
   /** Submits the work. Throws a `GatewayError` on failure (retryable or not, as the error says). */
   start(call: GenerationCall, context: CallContext): Promise<StartResult>;
   /** Async providers only: polls a handle returned by `start`. */
