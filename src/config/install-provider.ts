@@ -1,4 +1,5 @@
 import { GatewayError, describeReceived } from '../errors/gateway-error.ts';
+import type { ProviderDefinition, ProviderSettingsSource } from '../providers/spec/provider-definition.ts';
 
 /** AOG flavors Atelier installs, with the provider id and the keys `auth_key` must hold. */
 const flavors = {
@@ -17,16 +18,23 @@ const optionalKeys = ['base_url', 'region', 'endpoint', 'session_token'];
 
 /**
  * Turns AOG's install arguments (`--flavor aliyun --auth_key '{"api_key":"…"}'`) into the provider settings stored
- * in config.json. The key itself is never echoed in errors.
+ * in config.json. The key itself is never echoed in errors. Both arguments arrive from JSON, so anything but a string
+ * is refused rather than converted; the flavor is looked up among the table's own keys only (`constructor` or
+ * `__proto__` are not flavors).
+ *
+ * @throws GatewayError `parameter_invalid` naming `api_flavor`, `auth_key` or `auth_key.<key>`
  */
-export function providerSettingsFromInstall(flavor: string, authKey: string | undefined): { providerId: string; settings: Record<string, string> } {
-  if (!(flavor in flavors)) {
+export function providerSettingsFromInstall(flavor: unknown, authKey: unknown): { providerId: string; settings: Record<string, string> } {
+  if (typeof flavor !== 'string' || !Object.hasOwn(flavors, flavor)) {
     throw new GatewayError('parameter_invalid', { parameter: 'api_flavor', expected: `one of: ${installableFlavors.join(', ')}`, received: describeReceived(flavor) });
   }
   const { providerId, keys } = flavors[flavor as Flavor];
+  if (typeof authKey !== 'string') {
+    throw new GatewayError('parameter_invalid', { parameter: 'auth_key', expected: `a JSON string such as {"${keys[0]}":"…"}`, received: authKey === undefined ? 'nothing' : 'a value that is not a string' });
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(authKey ?? '');
+    parsed = JSON.parse(authKey);
   } catch {
     throw new GatewayError('parameter_invalid', { parameter: 'auth_key', expected: `a JSON string such as {"${keys[0]}":"…"}`, received: 'text that is not JSON' });
   }
@@ -34,13 +42,41 @@ export function providerSettingsFromInstall(flavor: string, authKey: string | un
     throw new GatewayError('parameter_invalid', { parameter: 'auth_key', expected: `a JSON object with ${keys.join(' and ')}`, received: describeReceived(parsed) });
   }
   const values = parsed as Record<string, unknown>;
+  const own = (key: string): unknown => (Object.hasOwn(values, key) ? values[key] : undefined);
   const settings: Record<string, string> = {};
   for (const key of keys) {
-    if (typeof values[key] !== 'string' || values[key] === '') {
-      throw new GatewayError('parameter_invalid', { parameter: `auth_key.${key}`, expected: 'a non-empty string', received: values[key] === undefined ? 'nothing' : 'another value' });
+    const value = own(key);
+    if (typeof value !== 'string' || value === '') {
+      throw new GatewayError('parameter_invalid', { parameter: `auth_key.${key}`, expected: 'a non-empty string', received: value === undefined ? 'nothing' : 'another value' });
     }
-    settings[key] = values[key] as string;
+    settings[key] = value;
   }
-  for (const key of optionalKeys) if (typeof values[key] === 'string' && values[key] !== '') settings[key] = values[key] as string;
+  for (const key of optionalKeys) {
+    const value = own(key);
+    if (value !== undefined && typeof value !== 'string') {
+      throw new GatewayError('parameter_invalid', { parameter: `auth_key.${key}`, expected: 'a string', received: describeReceived(value) });
+    }
+    if (value !== undefined && value !== '') settings[key] = value;
+  }
   return { providerId, settings };
+}
+
+/**
+ * Checks the settings config.json would hold for `provider` as a start without environment variables reads them
+ * (an environment variable set now would hide a bad stored value until it is unset, and then stop start-up). Run it
+ * before writing: the provider's own checks (base URL, region, endpoint) decide, and a refusal names the
+ * `auth_key` entry, e.g. `auth_key.base_url`, instead of the environment variable the provider's check names.
+ *
+ * @param file the config file's `providers` as they would be written
+ * @throws GatewayError `parameter_invalid`
+ */
+export function checkInstalledSettings(provider: ProviderDefinition, file: ProviderSettingsSource['file']): void {
+  try {
+    provider.readSettings({ env: {}, file });
+  } catch (error) {
+    if (!GatewayError.isInstance(error) || error.code !== 'parameter_invalid') throw error;
+    const variable = String(error.parameters.parameter);
+    const key = optionalKeys.find((name) => variable.endsWith(name.toUpperCase()));
+    throw new GatewayError('parameter_invalid', { ...error.parameters, parameter: key === undefined ? `auth_key (${variable})` : `auth_key.${key}` });
+  }
 }

@@ -62,9 +62,10 @@ function checkServiceDefaults(config: ConfigFile, path: string): void {
 
 /**
  * Changes the config file with `update` and writes it back atomically, readable by the owner only (it holds keys).
- * Concurrent writers in one process are serialised.
+ * Concurrent writers in one process are serialised. `check` sees the changed config before anything is written:
+ * when it throws, the file stays as it was and the error propagates.
  */
-export async function updateConfigFile(dataDirectory: string, update: (config: ConfigFile) => void): Promise<void> {
+export async function updateConfigFile(dataDirectory: string, update: (config: ConfigFile) => void, check?: (config: ConfigFile) => void): Promise<void> {
   const previous = pendingWrite;
   let release!: () => void;
   pendingWrite = new Promise<void>((resolve) => (release = resolve));
@@ -72,6 +73,7 @@ export async function updateConfigFile(dataDirectory: string, update: (config: C
   try {
     const config = await readConfigFile(dataDirectory);
     update(config);
+    check?.(config);
     await mkdir(dataDirectory, { recursive: true });
     const target = configFilePath(dataDirectory);
     const temporary = `${target}.${randomUUID()}.partial`;
@@ -85,10 +87,13 @@ export async function updateConfigFile(dataDirectory: string, update: (config: C
 
 let pendingWrite: Promise<void> = Promise.resolve();
 
-/** Stores a provider's settings (from `atelier install` or the AOG control plane), over any it had, keeping the rest. */
-export function saveProviderSettings(dataDirectory: string, providerId: string, settings: Record<string, string>): Promise<void> {
+/**
+ * Stores a provider's settings (from `atelier install` or the AOG control plane), over any it had, keeping the rest.
+ * `check` receives the config as it would be written and refuses it by throwing (nothing is written then).
+ */
+export function saveProviderSettings(dataDirectory: string, providerId: string, settings: Record<string, string>, check?: (config: ConfigFile) => void): Promise<void> {
   return updateConfigFile(dataDirectory, (config) => {
     config.providers ??= {};
     config.providers[providerId] = { ...config.providers[providerId], ...settings };
-  });
+  }, check);
 }

@@ -21,32 +21,52 @@ export class ProviderCatalog {
   private settings = new Map<string, unknown>();
   private models = new Map<string, ProviderModel>();
   private unavailableReasons = new Map<string, string>();
+  private source: ProviderSettingsSource;
 
   constructor(
     readonly definitions: readonly ProviderDefinition[],
     source: ProviderSettingsSource,
     private readonly dependencies: ProviderDependencies,
   ) {
+    this.source = source;
     this.reload(source);
   }
 
+  /**
+   * Replaces every provider's settings with those read from `source`. All or nothing: when one provider's settings
+   * are invalid it throws and the catalogue keeps the settings (and models) it had.
+   *
+   * @throws GatewayError `parameter_invalid` from the first provider whose settings are invalid
+   */
   reload(source: ProviderSettingsSource): void {
-    this.settings = new Map();
-    this.models = new Map();
-    this.unavailableReasons = new Map();
+    const settingsById = new Map<string, unknown>();
     for (const definition of this.definitions) {
       const settings = definition.readSettings(source);
-      if (settings === undefined) {
-        const reason = definition.unavailableReason?.(source);
-        if (reason !== undefined) {
-          this.unavailableReasons.set(definition.capabilities.id, reason);
-          this.dependencies.logger.warn('provider not used', { provider: definition.capabilities.id, reason });
-        }
-        continue;
-      }
-      this.settings.set(definition.capabilities.id, settings);
-      for (const secret of definition.secretsOf(settings)) registerSecret(secret);
+      if (settings !== undefined) settingsById.set(definition.capabilities.id, settings);
     }
+    const unavailableReasons = new Map<string, string>();
+    for (const definition of this.definitions) {
+      if (settingsById.has(definition.capabilities.id)) continue;
+      const reason = definition.unavailableReason?.(source);
+      if (reason !== undefined) unavailableReasons.set(definition.capabilities.id, reason);
+    }
+    this.source = source;
+    this.settings = settingsById;
+    this.models = new Map();
+    this.unavailableReasons = unavailableReasons;
+    for (const [provider, reason] of unavailableReasons) this.dependencies.logger.warn('provider not used', { provider, reason });
+    for (const definition of this.definitions) {
+      const settings = settingsById.get(definition.capabilities.id);
+      if (settings !== undefined) for (const secret of definition.secretsOf(settings)) registerSecret(secret);
+    }
+  }
+
+  /**
+   * Throws what `reload` would throw if config.json's providers were `file` (the environment staying as it is),
+   * changing nothing. Checks a control-plane write before it reaches the file.
+   */
+  checkFileSettings(file: ProviderSettingsSource['file']): void {
+    for (const definition of this.definitions) definition.readSettings({ env: this.source.env, file });
   }
 
   isConfigured(providerId: string): boolean {
