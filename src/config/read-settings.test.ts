@@ -70,4 +70,30 @@ describe('readSettings', () => {
     expect(readSettings(['--host', '::1', '--port', '0'], {}).publicUrl).toBe('http://[::1]:0');
     expect(readSettings([], { ATELIER_PUBLIC_URL: 'https://atelier.example/' }).publicUrl).toBe('https://atelier.example');
   });
+
+  it('refuses an empty or blank host instead of binding every interface', () => {
+    const message = (source: string, value: string) => `${source} must be an address to bind such as 127.0.0.1 or 0.0.0.0 but received "${value}"`;
+    expect(() => readSettings([], { ATELIER_HOST: '' })).toThrow(message('ATELIER_HOST', ''));
+    expect(() => readSettings([], { ATELIER_HOST: '', AOG_HOST: '127.0.0.1' })).toThrow(SettingsError);
+    expect(() => readSettings([], { AOG_HOST: ' ' })).toThrow(message('AOG_HOST', ' '));
+    expect(() => readSettings(['--host', ''], { ATELIER_HOST: '127.0.0.1' })).toThrow(message('--host', ''));
+    expect(readSettings([], { AOG_HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+
+  it('refuses an empty data directory instead of using the working directory', () => {
+    expect(() => readSettings([], { ATELIER_DATA_DIR: '' })).toThrow(new SettingsError('ATELIER_DATA_DIR must be a directory path but received ""'));
+    expect(() => readSettings(['--data-dir', ' '], {})).toThrow('--data-dir must be a directory path but received " "');
+    expect(readSettings([], { ATELIER_DATA_DIR: 'relative' }).dataDirectory).toBe(resolve('relative'));
+  });
+
+  it('accepts only an absolute http(s) public URL without query, fragment or credentials', () => {
+    const message = (source: string, value: string) =>
+      `${source} must be an absolute http(s) URL without query, fragment or credentials, such as "https://atelier.example.com", but received "${value}"`;
+    for (const value of ['', 'not a url', 'ftp://example.com', 'example.com', '/atelier', 'http:example.com', ' https://a.example', 'https://a.example?x=1', 'https://a.example/?', 'https://a.example/#top', 'https://user:pw@a.example']) {
+      expect(() => readSettings([], { ATELIER_PUBLIC_URL: value }), JSON.stringify(value)).toThrow(message('ATELIER_PUBLIC_URL', value));
+    }
+    expect(() => readSettings(['--public-url', 'ftp://x'], {})).toThrow(message('--public-url', 'ftp://x'));
+    expect(readSettings([], { ATELIER_PUBLIC_URL: 'http://10.0.0.5:8080/atelier//' }).publicUrl).toBe('http://10.0.0.5:8080/atelier');
+    expect(readSettings(['--public-url', 'HTTPS://Atelier.example'], {}).publicUrl).toBe('HTTPS://Atelier.example');
+  });
 });

@@ -34,9 +34,12 @@ export function readSettings(argv: string[], env: Readonly<Record<string, string
     allowPositionals: false,
   }) as { values: Record<string, string | string[] | boolean | undefined> };
 
-  const host = (values.host as string | undefined) ?? env.ATELIER_HOST ?? env.AOG_HOST ?? defaultHost;
+  const host = parseHost(values.host as string | undefined, env);
   const port = parsePort((values.port as string | undefined) ?? env.ATELIER_PORT, values.port !== undefined ? '--port' : 'ATELIER_PORT');
-  const dataDirectory = resolve((values['data-dir'] as string | undefined) ?? env.ATELIER_DATA_DIR ?? resolve(homedir(), '.atelier'));
+  const dataDirectory = resolve(
+    parseDataDirectory((values['data-dir'] as string | undefined) ?? env.ATELIER_DATA_DIR, values['data-dir'] !== undefined ? '--data-dir' : 'ATELIER_DATA_DIR')
+      ?? resolve(homedir(), '.atelier'),
+  );
   const rootFlags = values['input-root'] as string[] | undefined;
   const rootEnv = env.ATELIER_INPUT_ROOTS?.split(':').filter(Boolean);
   const explicitRoots = rootFlags ?? rootEnv;
@@ -47,7 +50,8 @@ export function readSettings(argv: string[], env: Readonly<Record<string, string
     throw new SettingsError(`log level must be one of debug, info, warn, error, silent but received "${logLevel}"`);
   }
   const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  const publicUrl = ((values['public-url'] as string | undefined) ?? env.ATELIER_PUBLIC_URL ?? `http://${publicHost}:${port}`).replace(/\/+$/, '');
+  const publicUrl = parsePublicUrl((values['public-url'] as string | undefined) ?? env.ATELIER_PUBLIC_URL, values['public-url'] !== undefined ? '--public-url' : 'ATELIER_PUBLIC_URL')
+    ?? `http://${publicHost}:${port}`;
 
   const ffmpegPath = parseFfmpeg((values.ffmpeg as string | undefined) ?? env.ATELIER_FFMPEG, values.ffmpeg !== undefined ? '--ffmpeg' : 'ATELIER_FFMPEG');
   const retentionMilliseconds = parseRetention((values.retention as string | undefined) ?? env.ATELIER_RETENTION, values.retention !== undefined ? '--retention' : 'ATELIER_RETENTION');
@@ -77,6 +81,47 @@ export function readSettings(argv: string[], env: Readonly<Record<string, string
     ffmpegPath,
     retentionMilliseconds,
   });
+}
+
+/**
+ * `--host`, else `ATELIER_HOST`, else `AOG_HOST`, else loopback. An empty or blank value is refused: `listen` would
+ * take it as "every interface", silently widening the bind.
+ */
+function parseHost(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  const [value, source] = flag !== undefined ? [flag, '--host']
+    : env.ATELIER_HOST !== undefined ? [env.ATELIER_HOST, 'ATELIER_HOST']
+      : env.AOG_HOST !== undefined ? [env.AOG_HOST, 'AOG_HOST']
+        : [defaultHost, 'host'];
+  if (value.trim() === '' || value.trim() !== value) {
+    throw new SettingsError(`${source} must be an address to bind such as 127.0.0.1 or 0.0.0.0 but received "${value}"`);
+  }
+  return value;
+}
+
+/** A data directory path, or undefined when unset. Empty or blank is refused (it would mean the working directory). */
+function parseDataDirectory(value: string | undefined, source: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new SettingsError(`${source} must be a directory path but received "${value}"`);
+  return value;
+}
+
+/**
+ * The base of returned URLs, or undefined when unset: an absolute http(s) URL, optionally with a path (behind a
+ * reverse proxy), without query, fragment or credentials; returned without trailing slashes.
+ */
+function parsePublicUrl(value: string | undefined, source: string): string | undefined {
+  if (value === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(value);
+  } catch {
+    parsed = undefined;
+  }
+  // The raw-text checks catch what URL parsing forgives: surrounding spaces, `http:host` without `//`, a bare `?` or `#`.
+  if (parsed === undefined || !/^https?:\/\/[^\s?#]+$/i.test(value) || parsed.username !== '' || parsed.password !== '') {
+    throw new SettingsError(`${source} must be an absolute http(s) URL without query, fragment or credentials, such as "https://atelier.example.com", but received "${value}"`);
+  }
+  return value.replace(/\/+$/, '');
 }
 
 function parsePort(value: string | undefined, source: string): number {

@@ -1,4 +1,4 @@
-import type { ModelCapabilities } from './spec/capabilities.ts';
+import type { ModelCapabilities, ProviderCapabilities } from './spec/capabilities.ts';
 import type { ServiceName } from './spec/generation-call.ts';
 import type { ProviderDefinition, ProviderDependencies, ProviderSettingsSource } from './spec/provider-definition.ts';
 import type { ProviderModel } from './spec/provider-model.ts';
@@ -80,10 +80,7 @@ export class ProviderCatalog {
 
   /** Finds a provider by id or alias (case-insensitive), e.g. `aliyun`, `dashscope`, `remote_aliyun_image-to-image`. */
   findProvider(name: string): ProviderDefinition | undefined {
-    const wanted = name.toLowerCase();
-    return this.definitions.find(
-      (definition) => definition.capabilities.id === wanted || definition.capabilities.aliases.some((alias) => alias.toLowerCase() === wanted),
-    );
+    return findProviderNamed(this.definitions, name);
   }
 
   /** Every provider that serves `modelName` (canonical id or alias) for `service`. */
@@ -126,4 +123,15 @@ export class ProviderCatalog {
       return settings === undefined ? [] : definition.secretsOf(settings);
     });
   }
+}
+
+/**
+ * The provider `name` means: its id or one of its aliases, case-insensitive (`dashscope` → aliyun). One rule for
+ * routing (`remote_service_provider`), the control plane and `ATELIER_CONCURRENCY`.
+ */
+export function findProviderNamed<Provider extends { readonly capabilities: Pick<ProviderCapabilities, 'id' | 'aliases'> }>(
+  providers: readonly Provider[], name: string,
+): Provider | undefined {
+  const wanted = name.toLowerCase();
+  return providers.find(({ capabilities }) => capabilities.id === wanted || capabilities.aliases.some((alias) => alias.toLowerCase() === wanted));
 }

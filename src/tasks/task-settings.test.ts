@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SettingsError } from '../config/read-settings.ts';
+import { silentLogger } from '../logging/logger.ts';
+import { ProviderCatalog } from '../providers/provider-catalog.ts';
+import { providerDefinitions } from '../providers/registry.ts';
+import type { ProviderDependencies } from '../providers/spec/provider-definition.ts';
 import { readTaskSettings } from './task-settings.ts';
 
 describe('task settings', () => {
@@ -26,5 +30,25 @@ describe('task settings', () => {
     expect(() => readTaskSettings({ ATELIER_CONCURRENCY: 'local' })).toThrow(/ATELIER_CONCURRENCY must look like "local=2,aliyun=4"/);
     expect(() => readTaskSettings({ ATELIER_CONCURRENCY: 'local=0' })).toThrow(/ATELIER_CONCURRENCY/);
     expect(() => readTaskSettings({ ATELIER_TASK_DEADLINE_VIDEO_SECONDS: '5' })).toThrow(/between 10 and 86400/);
+  });
+
+  it('stores a concurrency given under a provider alias under the id the scheduler looks up, as routing resolves it', () => {
+    expect(readTaskSettings({ ATELIER_CONCURRENCY: 'dashscope=4,LOCAL=2' }).concurrency).toEqual({ aliyun: 4, local: 2 });
+    const catalog = new ProviderCatalog(providerDefinitions, { env: {}, file: {} }, { logger: silentLogger } as unknown as ProviderDependencies);
+    for (const { capabilities } of providerDefinitions) {
+      for (const name of [capabilities.id, ...capabilities.aliases]) {
+        const id = catalog.findProvider(name)!.capabilities.id;
+        expect(readTaskSettings({ ATELIER_CONCURRENCY: `${name}=3` }).concurrency, name).toEqual({ [id]: 3 });
+      }
+    }
+  });
+
+  it('refuses a concurrency for a name that is no provider (a typo), listing the valid ids, or for a provider named twice', () => {
+    expect(() => readTaskSettings({ ATELIER_CONCURRENCY: 'locl=2' })).toThrow(SettingsError);
+    expect(() => readTaskSettings({ ATELIER_CONCURRENCY: 'locl=2' })).toThrow(
+      'ATELIER_CONCURRENCY must name providers by id (local, aliyun, tencent, stepfun, openai) or alias (GET /v1/providers lists them) but "locl" names none, in "locl=2"',
+    );
+    expect(() => readTaskSettings({ ATELIER_CONCURRENCY: 'local=2,constructor=1' })).toThrow(/"constructor" names none/);
+    expect(() => readTaskSettings({ ATELIER_CONCURRENCY: 'aliyun=2,dashscope=4' })).toThrow('ATELIER_CONCURRENCY must name each provider once but names aliyun twice, in "aliyun=2,dashscope=4"');
   });
 });

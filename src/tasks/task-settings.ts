@@ -1,9 +1,15 @@
 import { SettingsError } from '../config/read-settings.ts';
+import { findProviderNamed } from '../providers/provider-catalog.ts';
+import { providerDefinitions } from '../providers/registry.ts';
+import type { ProviderCapabilities } from '../providers/spec/capabilities.ts';
 import type { ServiceName } from '../providers/spec/generation-call.ts';
 
 /** How tasks run, read once at start-up from the environment (see docs/architecture.md §Tasks). */
 export interface TaskSettings {
-  /** Jobs in flight per provider id, overriding each provider's default (`ATELIER_CONCURRENCY=local=2,aliyun=4`). */
+  /**
+   * Jobs in flight per canonical provider id, overriding each provider's default (`ATELIER_CONCURRENCY=local=2,aliyun=4`;
+   * aliases such as `dashscope` are stored under their provider's id, which is what the scheduler looks up).
+   */
   concurrency: Record<string, number>;
   /** `start` attempts per task, first included (`ATELIER_TASK_ATTEMPTS`, 1–10, default 3). */
   maxAttempts: number;
@@ -20,9 +26,13 @@ export class TaskSettingsError extends SettingsError {
   override name = 'TaskSettingsError';
 }
 
-export function readTaskSettings(env: Readonly<Record<string, string | undefined>>): TaskSettings {
+/** The providers whose ids and aliases `ATELIER_CONCURRENCY` may name. */
+export type KnownProviders = readonly { readonly capabilities: Pick<ProviderCapabilities, 'id' | 'aliases'> }[];
+
+/** @param providers the provider registry by default; tests may pass their own. */
+export function readTaskSettings(env: Readonly<Record<string, string | undefined>>, providers: KnownProviders = providerDefinitions): TaskSettings {
   const settings: TaskSettings = {
-    concurrency: parseConcurrency(env.ATELIER_CONCURRENCY),
+    concurrency: parseConcurrency(env.ATELIER_CONCURRENCY, providers),
     maxAttempts: integer(env, 'ATELIER_TASK_ATTEMPTS', 3, 1, 10),
     deadlineMilliseconds: {
       'image-to-image': integer(env, 'ATELIER_TASK_DEADLINE_IMAGE_SECONDS', 900, 10, 86_400) * 1000,
@@ -46,8 +56,12 @@ function integer(env: Readonly<Record<string, string | undefined>>, name: string
   return value;
 }
 
-/** `local=2,aliyun=4` → `{ local: 2, aliyun: 4 }`. */
-function parseConcurrency(raw: string | undefined): Record<string, number> {
+/**
+ * `local=2,dashscope=4` → `{ local: 2, aliyun: 4 }`: each name is a provider id or alias, matched as routing matches
+ * `remote_service_provider` (`ProviderCatalog.findProvider`: case-insensitive) and stored under the canonical id. A
+ * name that is no provider, or a provider named twice, is refused rather than ignored.
+ */
+function parseConcurrency(raw: string | undefined, providers: KnownProviders): Record<string, number> {
   const limits: Record<string, number> = {};
   if (!raw?.trim()) return limits;
   for (const part of raw.split(',')) {
@@ -56,7 +70,14 @@ function parseConcurrency(raw: string | undefined): Record<string, number> {
     if (!match || limit < 1 || limit > 1000) {
       throw new TaskSettingsError(`ATELIER_CONCURRENCY must look like "local=2,aliyun=4" (limits 1–1000) but received "${raw}"`);
     }
-    limits[match[1]] = limit;
+    const name = match[1];
+    const id = findProviderNamed(providers, name)?.capabilities.id;
+    if (id === undefined) {
+      const ids = providers.map((provider) => provider.capabilities.id).join(', ');
+      throw new TaskSettingsError(`ATELIER_CONCURRENCY must name providers by id (${ids}) or alias (GET /v1/providers lists them) but "${name}" names none, in "${raw}"`);
+    }
+    if (Object.hasOwn(limits, id)) throw new TaskSettingsError(`ATELIER_CONCURRENCY must name each provider once but names ${id} twice, in "${raw}"`);
+    limits[id] = limit;
   }
   return limits;
 }

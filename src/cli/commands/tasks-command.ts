@@ -3,13 +3,16 @@ import { isTerminal } from '../../tasks/task-record.ts';
 import type { TaskResource } from '../../tasks/task-resource.ts';
 import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from '../command.ts';
 
+/** The longest `wait --timeout`: a day, as for the server's synchronous waits (`ATELIER_SYNC_WAIT_*_SECONDS`). */
+const maxWaitSeconds = 86_400;
+
 const flags: Record<string, FlagSpec> = {
   server: { type: 'string', description: 'Atelier server to talk to (default http://127.0.0.1:16688, env ATELIER_SERVER)' },
   state: { type: 'string', description: 'list: only tasks in this state (queued, running, succeeded, failed, canceled)' },
   service: { type: 'string', description: 'list: only image-to-image or image-to-video tasks' },
   limit: { type: 'string', description: 'list: tasks per page, 1–100 (default 20)' },
   cursor: { type: 'string', description: 'list: the next_cursor printed by the previous page' },
-  timeout: { type: 'string', description: 'wait: give up waiting after this many seconds (the task keeps running)' },
+  timeout: { type: 'string', description: `wait: give up waiting after this many seconds, 1–${maxWaitSeconds} (the task keeps running; default: until it ends)` },
   json: { type: 'boolean', description: 'Print the JSON the server answered instead of a summary' },
 };
 
@@ -134,8 +137,8 @@ export const tasksCommand: Command = {
     let timeoutMilliseconds: number | undefined;
     if (values.timeout !== undefined) {
       const seconds = Number(values.timeout);
-      if (!/^\d+$/.test(String(values.timeout)) || seconds < 1) {
-        console.error(`atelier tasks: --timeout must be a whole number of seconds ≥ 1 but received "${String(values.timeout)}"`);
+      if (!/^\d+$/.test(String(values.timeout)) || seconds < 1 || seconds > maxWaitSeconds) {
+        console.error(`atelier tasks: --timeout must be a whole number of seconds between 1 and ${maxWaitSeconds} but received "${String(values.timeout)}"`);
         return 2;
       }
       timeoutMilliseconds = seconds * 1000;

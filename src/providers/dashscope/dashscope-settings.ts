@@ -1,4 +1,4 @@
-import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
+import { SettingsError } from '../../config/read-settings.ts';
 import type { ProviderSettingsSource } from '../spec/provider-definition.ts';
 import { nonEmpty, checkBaseUrl } from '../shared/settings-values.ts';
 
@@ -31,19 +31,22 @@ export interface DashScopeSettings {
  * the documentation unless `DASHSCOPE_SUBMITS_PER_SECOND` / `DASHSCOPE_TASK_QUERIES_PER_SECOND` say otherwise
  * (raised account limits, fake servers in benchmarks).
  *
- * @throws GatewayError `parameter_invalid` when the base URL is not an absolute http(s) URL (never echoing the key).
+ * @throws GatewayError `parameter_invalid` when the base URL is not an absolute http(s) URL (never echoing the key)
+ * @throws SettingsError when a rate variable is not a number in its range (start-up stops with its message)
  */
 export function readDashScopeSettings(source: ProviderSettingsSource): DashScopeSettings | undefined {
+  // Read before the key: a bad rate stops start-up even while no key is configured, not later at an install.
+  const submitsPerSecond = readRate(source.env, 'DASHSCOPE_SUBMITS_PER_SECOND');
+  const taskQueriesPerSecond = readRate(source.env, 'DASHSCOPE_TASK_QUERIES_PER_SECOND') ?? 20;
   const fileSettings = source.file.aliyun ?? source.file.dashscope ?? {};
   const apiKey = nonEmpty(source.env.DASHSCOPE_API_KEY) ?? nonEmpty(fileSettings.api_key);
   if (apiKey === undefined) return undefined;
   const baseUrl = nonEmpty(source.env.DASHSCOPE_BASE_URL) ?? nonEmpty(fileSettings.base_url) ?? defaultDashScopeBaseUrl;
-  const submitsPerSecond = readRate(source.env, 'DASHSCOPE_SUBMITS_PER_SECOND');
   return {
     apiKey,
     baseUrl: checkBaseUrl(baseUrl, 'DASHSCOPE_BASE_URL', 'https://dashscope.aliyuncs.com/api/v1'),
     requestTimeoutMs: 30_000,
-    taskQueriesPerSecond: readRate(source.env, 'DASHSCOPE_TASK_QUERIES_PER_SECOND') ?? 20,
+    taskQueriesPerSecond,
     ...(submitsPerSecond === undefined ? {} : { submitsPerSecond }),
     maxResultBytes: 200 * 1024 * 1024,
     submitAttempts: 3,
@@ -56,7 +59,7 @@ function readRate(env: ProviderSettingsSource['env'], variable: string): number 
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0 || value > 10_000) {
-    throw new GatewayError('parameter_invalid', { parameter: variable, expected: 'a number of calls per second greater than 0 and at most 10000', received: describeReceived(raw) });
+    throw new SettingsError(`${variable} must be a number of calls per second greater than 0 and at most 10000 but received "${raw}"`);
   }
   return value;
 }
