@@ -8,8 +8,11 @@ import { createContext, type AppContext } from '../server/create-context.ts';
 import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from './command.ts';
 
 /** A CLI number flag: undefined when absent, otherwise Number(value) (validation happens in the request schema). */
-export function numberOrUndefined(value: string | boolean | undefined): number | undefined {
-  return typeof value === 'string' ? Number(value) : undefined;
+export function numberOrUndefined(value: string | boolean | undefined): number | string | undefined {
+  if (typeof value !== 'string') return undefined;
+  // Number('') is 0: an empty or non-numeric flag goes on as its text, so validation refuses it and names it.
+  const number = Number(value);
+  return value.trim() === '' || Number.isNaN(number) ? value : number;
 }
 
 /**

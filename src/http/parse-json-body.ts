@@ -86,7 +86,9 @@ const inlineBase64MinimumLength = 16 * 1024;
 
 function checkJsonContentType(context: Context): void {
   const contentType = context.req.header('content-type');
-  if (contentType && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType) && !/^text\/plain\b/i.test(contentType)) {
+  // text/plain too: fetch() sends a string body as text/plain;charset=UTF-8 unless told otherwise. The type must end
+  // there or at a parameter: application/json-seq is another format.
+  if (contentType && !/^\s*application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType) && !/^\s*text\/plain\s*(;|$)/i.test(contentType)) {
     throw new GatewayError('request_content_type_unsupported', { contentType: contentType.split(';')[0] });
   }
 }

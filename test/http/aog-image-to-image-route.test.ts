@@ -133,6 +133,9 @@ describe('POST /aog/v0.2/services/image-to-image', () => {
     expect(invalid.business_code).toBe(40003);
     await expectError(await harness.post(route, '[1,2]'), 400, 'request_body_invalid_json', /JSON object/);
     await expectError(await harness.post(route, 'x', { 'content-type': 'multipart/form-data; boundary=x' }), 415, 'request_content_type_unsupported');
+    await expectError(await harness.post(route, '{}', { 'content-type': 'application/json-seq' }), 415, 'request_content_type_unsupported');
+    // fetch() sends a string body as text/plain unless told otherwise: read as JSON (the body's own error here).
+    await expectError(await harness.post(route, '{}', { 'content-type': 'text/plain;charset=UTF-8' }), 400, 'parameter_missing');
     const huge = await harness.app.request(route, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(64 * 1024 * 1024) }, body: '{}' });
     await expectError(huge, 413, 'request_body_too_large');
   });

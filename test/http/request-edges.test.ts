@@ -78,4 +78,12 @@ describe('query parameters and routes', () => {
     expect(body.code).toBe('parameter_invalid');
     expect(body.message).not.toMatch(/Invalid input/);
   });
+
+  it('refuses a size side above 10000 with 400, as documented, instead of passing 99999 on', async () => {
+    for (const size of ['10001x10', '99999x99999']) {
+      const { status, body } = await answer(await harness.post('/aog/v0.2/services/image-to-image', { image: photoPath, image_type: 'path', size }));
+      expect(status, size).toBe(400);
+      expect(body).toMatchObject({ code: 'parameter_invalid', message: expect.stringMatching(/1–10000/) });
+    }
+  });
 });

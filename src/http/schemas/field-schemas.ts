@@ -28,10 +28,13 @@ export function booleanField() {
   return z.boolean({ error: 'true or false' });
 }
 
+const sizeExpected = 'a size written WxH with both sides 1–10000, e.g. 1024x768';
+
 /** `WxH` with both sides 1–10000. */
 export const sizeField = z
-  .string({ error: 'a size written WxH, e.g. 1024x768' })
-  .regex(/^[1-9]\d{0,4}x[1-9]\d{0,4}$/, { error: 'a size written WxH, e.g. 1024x768' });
+  .string({ error: sizeExpected })
+  .regex(/^[1-9]\d{0,4}x[1-9]\d{0,4}$/, { error: sizeExpected })
+  .refine((value) => value.split('x').every((side) => Number(side) <= 10_000), { error: sizeExpected });
 
 export function parseSize(value: string | undefined): { width: number; height: number } | undefined {
   if (value === undefined) return undefined;

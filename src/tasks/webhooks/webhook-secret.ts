@@ -12,11 +12,14 @@ export const webhookSecretFileName = 'webhook-secret';
  * one in `<data-dir>/webhook-secret`, generated (32 random bytes, hex, file mode 0600) the first time. Registered
  * with the logger's redaction either way.
  *
- * @throws TaskSettingsError when the environment variable is set but too short to be a secret
+ * @throws TaskSettingsError when the environment variable is set but too short to be a secret, or has surrounding
+ *   whitespace (it would be trimmed on one side of the signature and not on the other)
  */
 export async function resolveWebhookSecret(dataDirectory: string, env: Readonly<Record<string, string | undefined>>): Promise<string> {
-  const fromEnvironment = env.ATELIER_WEBHOOK_SECRET?.trim();
-  if (fromEnvironment) {
+  const fromEnvironment = env.ATELIER_WEBHOOK_SECRET;
+  if (fromEnvironment !== undefined && fromEnvironment !== '') {
+    // Used exactly as given (receivers verify with the same text), so surrounding spaces are refused, not trimmed.
+    if (fromEnvironment.trim() !== fromEnvironment) throw new TaskSettingsError('ATELIER_WEBHOOK_SECRET must not start or end with whitespace');
     if (fromEnvironment.length < 16) throw new TaskSettingsError('ATELIER_WEBHOOK_SECRET must be at least 16 characters long');
     registerSecret(fromEnvironment);
     return fromEnvironment;

@@ -37,6 +37,9 @@ describe('webhook secret', () => {
     try {
       expect(await resolveWebhookSecret(directory, { ATELIER_WEBHOOK_SECRET: secret })).toBe(secret);
       await expect(resolveWebhookSecret(directory, { ATELIER_WEBHOOK_SECRET: 'short' })).rejects.toThrow(/at least 16/);
+      // Receivers verify with the text they were given: a secret is never trimmed behind their back.
+      await expect(resolveWebhookSecret(directory, { ATELIER_WEBHOOK_SECRET: ` ${secret} ` })).rejects.toThrow(/whitespace/);
+      await expect(resolveWebhookSecret(directory, { ATELIER_WEBHOOK_SECRET: ' '.repeat(20) })).rejects.toThrow(/whitespace/);
       const generated = await resolveWebhookSecret(directory, {});
       expect(generated).toMatch(/^[0-9a-f]{64}$/);
       expect(await resolveWebhookSecret(directory, {})).toBe(generated);
