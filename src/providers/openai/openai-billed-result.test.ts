@@ -1,10 +1,10 @@
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rejectionOf } from '../../../test/fakes/caught-gateway-error.ts';
+import { schedulerResubmits } from '../../../test/fakes/scheduler-verdict.ts';
 import { testCall, testContext } from '../../../test/fakes/generation-call-kit.ts';
 import { recordingDependencies, type RecordingDependencies } from '../../../test/fakes/model-test-kit.ts';
 import { startOpenAiFake, type OpenAiFake } from '../../../test/fakes/openai-fake-server.ts';
-import { decideRetry } from '../../tasks/task-retry-policy.ts';
 import { findOpenAiModel } from './openai-capabilities.ts';
 import { OpenAiImageEditModel } from './openai-image-edit-model.ts';
 import type { OpenAiSettings } from './openai-settings.ts';
@@ -23,9 +23,6 @@ function settings(overrides: Partial<OpenAiSettings> = {}): OpenAiSettings {
     throttleAttempts: 4, throttleBaseDelayMs: 1_000, maxResponseBytes: 50 * 1024 * 1024, ...overrides,
   };
 }
-
-/** What the task scheduler would do with this failed `start` of a cloud provider (first attempt of 3). */
-const schedulerResubmits = (error: unknown) => decideRetry(error, { attempts: 1, maxAttempts: 3, local: false, backoff: { baseMs: 1, random: () => 0 } }).retry;
 
 beforeEach(async () => {
   fake = await startOpenAiFake();

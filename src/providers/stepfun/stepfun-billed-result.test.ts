@@ -1,11 +1,11 @@
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rejectionOf } from '../../../test/fakes/caught-gateway-error.ts';
+import { schedulerResubmits } from '../../../test/fakes/scheduler-verdict.ts';
 import { refusedOrigin } from '../../../test/fakes/fake-server-kit.ts';
 import { testCall, testContext } from '../../../test/fakes/generation-call-kit.ts';
 import { recordingDependencies, type RecordingDependencies } from '../../../test/fakes/model-test-kit.ts';
 import { startStepFunFake, type StepFunFake } from '../../../test/fakes/stepfun-fake-server.ts';
-import { decideRetry } from '../../tasks/task-retry-policy.ts';
 import type { GenerationCall } from '../spec/generation-call.ts';
 import { stepfunModels } from './stepfun-capabilities.ts';
 import { StepFunImageEditModel } from './stepfun-image-edit-model.ts';
@@ -31,9 +31,6 @@ async function call(partial: Partial<GenerationCall> = {}): Promise<GenerationCa
   const bytes = await sharp({ create: { width: 256, height: 192, channels: 3, background: { r: 30, g: 140, b: 90 } } }).jpeg().toBuffer();
   return testCall({ bytes, mediaType: 'image/jpeg', width: 256, height: 192, hasAlpha: false }, { modelId: step2xLarge.id, prompt: '换成宫崎骏风格', ...partial });
 }
-
-/** What the task scheduler would do with this failed `start` of a cloud provider (first attempt of 3). */
-const schedulerResubmits = (error: unknown) => decideRetry(error, { attempts: 1, maxAttempts: 3, local: false, backoff: { baseMs: 1, random: () => 0 } }).retry;
 
 beforeEach(async () => {
   fake = await startStepFunFake();

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rejectionOf } from '../../../test/fakes/caught-gateway-error.ts';
+import { schedulerResubmits } from '../../../test/fakes/scheduler-verdict.ts';
 import { testCall, testContext } from '../../../test/fakes/generation-call-kit.ts';
 import { recordingDependencies, type RecordingDependencies } from '../../../test/fakes/model-test-kit.ts';
 import { startTencentFake, type TencentFake } from '../../../test/fakes/tencent-fake-server.ts';
-import { decideRetry } from '../../tasks/task-retry-policy.ts';
 import type { GenerationCall } from '../spec/generation-call.ts';
 import { tencentImageToImage } from './tencent-capabilities.ts';
 import { TencentImageEditModel } from './tencent-image-edit-model.ts';
@@ -35,9 +35,6 @@ async function call(partial: Partial<GenerationCall> = {}): Promise<GenerationCa
   const bytes = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 200, g: 80, b: 40 } } }).png().toBuffer();
   return testCall({ bytes, mediaType: 'image/png', width: 320, height: 240, hasAlpha: false }, { modelId: tencentImageToImage.id, ...partial });
 }
-
-/** What the task scheduler would do with this failed `start` of a cloud provider (first attempt of 3). */
-const schedulerResubmits = (error: unknown) => decideRetry(error, { attempts: 1, maxAttempts: 3, local: false, backoff: { baseMs: 1, random: () => 0 } }).retry;
 
 beforeEach(async () => {
   secretId = `AKID${randomUUID().replace(/-/g, '')}`;
