@@ -81,6 +81,10 @@ describe('requestJson', () => {
   test('an answer over the size limit is refused without reading it all', async () => {
     server.script({ match: () => true, behaviour: { kind: 'answer', answer: { status: 200, body: { big: 'x'.repeat(10_000) } } } });
     expect((await rejectionOf(call({ maxResponseBytes: 1_000 }))).message).toContain('larger than the limit');
+    // An error answer that large keeps its status: a 429 is still throttling, which may be sent again.
+    server.script({ match: () => true, behaviour: { kind: 'answer', answer: { status: 429, body: { big: 'x'.repeat(10_000) }, headers: { 'retry-after': '2' } } } });
+    const throttled = await rejectionOf(call({ maxResponseBytes: 1_000 }));
+    expect([throttled.code, canResubmitSafely(throttled), upstreamFailureOf(throttled)?.details.retryAfterMs]).toEqual(['upstream_rate_limited', true, 2_000]);
   });
 
   test('a hang past the timeout → upstream_timeout (kind timeout)', async () => {

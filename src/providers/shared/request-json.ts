@@ -111,6 +111,8 @@ export async function requestJson(request: JsonRequest): Promise<JsonResponse> {
     request.logger?.debug('provider call', {
       provider: request.provider, method: request.method, url: request.url, status: response.status, requestId, milliseconds: Date.now() - started,
     });
+    // An oversized error answer still says what its status says (a 429 stays throttling, safe to resend).
+    if (text === undefined && response.status >= 400) throw errorAnswer(request, response, undefined, requestId);
     if (text === undefined) {
       throw new GatewayError('upstream_bad_response', { provider: request.provider, reason: 'the answer is larger than the limit' },
         { cause: new UpstreamFailure('malformed', { httpStatus: response.status }) });
