@@ -21,14 +21,12 @@ export class ProviderCatalog {
   private settings = new Map<string, unknown>();
   private models = new Map<string, ProviderModel>();
   private unavailableReasons = new Map<string, string>();
-  private source: ProviderSettingsSource;
 
   constructor(
     readonly definitions: readonly ProviderDefinition[],
     source: ProviderSettingsSource,
     private readonly dependencies: ProviderDependencies,
   ) {
-    this.source = source;
     this.reload(source);
   }
 
@@ -39,18 +37,18 @@ export class ProviderCatalog {
    * @throws GatewayError `parameter_invalid` from the first provider whose settings are invalid
    */
   reload(source: ProviderSettingsSource): void {
+    // Everything is read before anything changes, so a provider that throws leaves the catalogue as it was.
     const settingsById = new Map<string, unknown>();
-    for (const definition of this.definitions) {
-      const settings = definition.readSettings(source);
-      if (settings !== undefined) settingsById.set(definition.capabilities.id, settings);
-    }
     const unavailableReasons = new Map<string, string>();
     for (const definition of this.definitions) {
-      if (settingsById.has(definition.capabilities.id)) continue;
+      const settings = definition.readSettings(source);
+      if (settings !== undefined) {
+        settingsById.set(definition.capabilities.id, settings);
+        continue;
+      }
       const reason = definition.unavailableReason?.(source);
       if (reason !== undefined) unavailableReasons.set(definition.capabilities.id, reason);
     }
-    this.source = source;
     this.settings = settingsById;
     this.models = new Map();
     this.unavailableReasons = unavailableReasons;
@@ -59,14 +57,6 @@ export class ProviderCatalog {
       const settings = settingsById.get(definition.capabilities.id);
       if (settings !== undefined) for (const secret of definition.secretsOf(settings)) registerSecret(secret);
     }
-  }
-
-  /**
-   * Throws what `reload` would throw if config.json's providers were `file` (the environment staying as it is),
-   * changing nothing. Checks a control-plane write before it reaches the file.
-   */
-  checkFileSettings(file: ProviderSettingsSource['file']): void {
-    for (const definition of this.definitions) definition.readSettings({ env: this.source.env, file });
   }
 
   isConfigured(providerId: string): boolean {

@@ -60,10 +60,7 @@ export function registerAogControlPlaneRoutes(app: AtelierApp, context: AppConte
       const { providerId, settings } = providerSettingsFromInstall(body.api_flavor, body.auth_key);
       const provider = context.catalog.findProvider(providerId)!;
       // Checked before the write, under the config file's lock: a refusal leaves the file and the catalogue as they were.
-      await saveProviderSettings(context.settings.dataDirectory, providerId, settings, (config) => {
-        checkInstalledSettings(provider, config.providers ?? {});
-        context.catalog.checkFileSettings(config.providers ?? {});
-      });
+      await saveProviderSettings(context.settings.dataDirectory, providerId, settings, (config) => checkInstalledSettings(provider, config.providers ?? {}));
       await context.reloadConfiguration();
       context.logger.info('provider installed', { provider: providerId });
     }
