@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { GatewayError } from '../errors/gateway-error.ts';
-import { serviceNames } from './schemas/task-schemas.ts';
+import { isServiceName } from './schemas/task-schemas.ts';
 import { renderError } from '../errors/render-error.ts';
 import type { AppContext } from '../server/create-context.ts';
 import type { AtelierApp } from './define-route.ts';
@@ -69,7 +69,7 @@ export function createApp(context: AppContext, gate: AdmissionGate = { accepting
   app.all('/aog/v0.2/services/:service', (http) => {
     const service = http.req.param('service');
     // A service Atelier serves, asked with another method than POST: the route is what does not exist.
-    if ((serviceNames as readonly string[]).includes(service)) {
+    if (isServiceName(service)) {
       throw new GatewayError('route_not_found', { method: http.req.method, path: http.req.path.slice(0, 200) });
     }
     throw new GatewayError('service_not_found', { service: service.slice(0, 60) });

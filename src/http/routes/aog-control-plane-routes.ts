@@ -10,14 +10,14 @@ import { defineRoute, type AtelierApp } from '../define-route.ts';
 import { parseJsonObject, readJsonObject } from '../parse-json-body.ts';
 import { readBodyBytes } from '../read-body-bytes.ts';
 import { errorResponses } from '../schemas/response-schemas.ts';
-import { serviceNames } from '../schemas/task-schemas.ts';
+import { isServiceName, serviceNames } from '../schemas/task-schemas.ts';
 
 const envelope = (businessCode: number, message: string, data?: unknown) => ({ business_code: businessCode, message, ...(data === undefined ? {} : { data }) });
 const serviceSources = ['local', 'remote'] as const;
 const envelopeSchema = z.object({ business_code: z.number(), message: z.string(), data: z.unknown().optional() });
 
 function checkService(value: unknown): ServiceName {
-  if (typeof value === 'string' && (serviceNames as readonly string[]).includes(value)) return value as ServiceName;
+  if (isServiceName(value)) return value;
   throw new GatewayError('service_not_found', { service: describeReceived(value) });
 }
 

@@ -27,13 +27,18 @@ export const imageToVideoTaskBodySchema = imageToVideoBodySchema.extend({
 
 export const createTaskBodySchema = z.discriminatedUnion('service', [imageToImageTaskBodySchema, imageToVideoTaskBodySchema]).openapi('CreateTaskRequest');
 
+/** Whether `value` names a service Atelier serves. */
+export function isServiceName(value: unknown): value is ServiceName {
+  return typeof value === 'string' && (serviceNames as readonly string[]).includes(value);
+}
+
 /** Reads `service` first, so a wrong value gets the one-sentence error instead of a union mismatch. */
 export function serviceOf(body: Record<string, unknown>): ServiceName {
   const service = body.service;
-  if (typeof service !== 'string' || !(serviceNames as readonly string[]).includes(service)) {
+  if (!isServiceName(service)) {
     throw new GatewayError('parameter_invalid', { parameter: 'service', expected: `one of: ${serviceNames.join(', ')}`, received: describeReceived(service) });
   }
-  return service as ServiceName;
+  return service;
 }
 
 export const taskResourceSchema = z.object({
