@@ -6,6 +6,7 @@ import { RateLimiter, sharedRateLimiter } from '../shared/rate-limiter.ts';
 import { requestJson } from '../shared/request-json.ts';
 import { canResubmitSafely, canRetryReadOnly } from '../shared/submit-retry-policy.ts';
 import { UpstreamFailure } from '../shared/upstream-failure.ts';
+import { notRetryable } from '../shared/ambiguous-failure.ts';
 import type { ProviderDependencies } from '../spec/provider-definition.ts';
 import { dashscopeProviderName, mapDashScopeAnswer } from './dashscope-error.ts';
 import type { DashScopeSettings } from './dashscope-settings.ts';
@@ -150,5 +151,5 @@ function codeOf(error: unknown): string | undefined {
  */
 function neverBlindResubmit(error: unknown): unknown {
   if (!GatewayError.isInstance(error) || !error.retryable || canResubmitSafely(error)) return error;
-  return new GatewayError(error.code, error.parameters, { cause: error.cause, retryable: false, extra: { ...error.extra } });
+  return notRetryable(error);
 }

@@ -10,7 +10,7 @@ import { OpenAiImageEditModel } from './openai-image-edit-model.ts';
 import type { OpenAiSettings } from './openai-settings.ts';
 
 /**
- * a dall-e-2 edit that answered 200 with URLs was made and billed; a failed download of those URLs
+ * A dall-e-2 edit that answered 200 with URLs was made and billed; a failed download of those URLs
  * (spec §6 "download at once") must not make the scheduler resubmit the edit.
  */
 

@@ -6,7 +6,7 @@ import { decodeBase64Result } from '../shared/decode-base64-result.ts';
 import { malformedAnswer } from '../shared/malformed-answer.ts';
 import { reencodeResult } from '../shared/reencode-output.ts';
 import { requestJson } from '../shared/request-json.ts';
-import { failureAfterBilling } from '../shared/ambiguous-failure.ts';
+import { afterBilledCall } from '../shared/ambiguous-failure.ts';
 import { retryBillableCall } from '../shared/retry-billable-call.ts';
 import { sniffMediaType } from '../shared/sniff-media-type.ts';
 import type { GenerationCall, GenerationOutput } from '../spec/generation-call.ts';
@@ -92,9 +92,9 @@ export class OpenAiImageEditModel implements ProviderModel {
       backoff: { baseMs: this.settings.throttleBaseDelayMs, maxMs: 60_000 },
     });
 
-    const outputs: GenerationOutput[] = [];
-    for (const item of readImageItems(answer.body)) {
-      try {
+    const outputs: GenerationOutput[] = await afterBilledCall(async () => {
+      const read: GenerationOutput[] = [];
+      for (const item of readImageItems(answer.body)) {
         const output = item.url !== undefined
           ? await downloadResult(item.url, {
             fetch: this.dependencies.fetch, maxBytes: this.settings.maxResponseBytes, timeoutMs: this.settings.downloadTimeoutMs,
@@ -102,11 +102,10 @@ export class OpenAiImageEditModel implements ProviderModel {
           })
           : decodeBase64Result(item.base64 ?? '', { provider: openAiDisplayName, field: 'data[].b64_json' });
         // GPT image models honour output_format themselves; dall-e-2 (and some compatible servers) return PNG.
-        outputs.push(await reencodeResult(output, call.outputFormat, { provider: openAiDisplayName, reason: 'a result image could not be decoded' }));
-      } catch (error) {
-        throw failureAfterBilling(error);
+        read.push(await reencodeResult(output, call.outputFormat, { provider: openAiDisplayName, reason: 'a result image could not be decoded' }));
       }
-    }
+      return read;
+    });
     if (outputs.length < call.n) {
       warnings.push({ type: 'other', feature: 'n', details: `${call.n} images were asked for but the server returned ${outputs.length}.` });
     }

@@ -30,14 +30,13 @@ const sharpFormatByMediaType: Record<string, string> = {
 
 /**
  * Brings an input image within a model's `InputLimits`: scales it (aspect kept) into [minSide, maxSide] (and the
- * shorter side under maxShortSide), flattens
- * alpha onto white when the model refuses alpha, re-encodes formats the model does not read as PNG (or JPEG when
- * PNG is too large), and resizes the canonical mask with it (nearest neighbour, then binarised at 128 so it stays
- * pure black and white). An input already within limits is returned untouched, bytes and all.
+ * shorter side under maxShortSide), flattens alpha onto white when the model refuses alpha, re-encodes formats the
+ * model does not read as PNG (or JPEG when PNG is too large), and resizes the canonical mask with it (nearest
+ * neighbour, then binarised at 128 so it stays pure black and white). An input already within limits is returned
+ * untouched, bytes and all.
  *
  * @throws GatewayError `provider_cannot_serve` when no scale fits the bounds or the aspect ratio is beyond the
- * model's (extreme aspect ratios), or when
- * `allowChanges` is false and the input is out of limits.
+ *   model's, or when `allowChanges` is false and the input is out of limits.
  */
 export async function adaptInputImage(image: ImageInput, mask: MaskInput | undefined, limits: InputLimits, options: AdaptOptions): Promise<AdaptedInput> {
   const problems: string[] = [];

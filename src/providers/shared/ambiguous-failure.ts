@@ -15,17 +15,25 @@ export function markAmbiguousFailure(error: unknown): unknown {
   const ambiguous = failure.kind === 'timeout' || failure.kind === 'network' || failure.kind === 'malformed'
     || (failure.kind === 'http' && (failure.details.httpStatus ?? 0) >= 500);
   if (!ambiguous) return error;
+  return notRetryable(error);
+}
+
+/** The same error (code, parameters, cause, extras) marked not retryable: nobody sends its call again. */
+export function notRetryable(error: GatewayError): GatewayError {
   return new GatewayError(error.code, error.parameters, { cause: error.cause, retryable: false, extra: { ...error.extra } });
 }
 
 /**
- * A failure after the provider answered with its (billed) result — downloading, decoding or re-encoding it. Whatever
- * it looks like (a 429 or a refused connection from the result's host reads as "safe to resend"), the call itself
- * succeeded, so it is never sent again: the error becomes non-retryable.
+ * Runs what follows a call the provider answered with its (billed) result: downloading, decoding or re-encoding it.
+ * A failure there may look safe to resend (a 429 or a refused connection from the result's host), but the call
+ * itself succeeded, so its error becomes non-retryable and the call is never sent again.
  */
-export function failureAfterBilling(error: unknown): unknown {
-  if (!GatewayError.isInstance(error) || !error.retryable) return error;
-  return new GatewayError(error.code, error.parameters, { cause: error.cause, retryable: false, extra: { ...error.extra } });
+export async function afterBilledCall<Result>(work: () => Promise<Result>): Promise<Result> {
+  try {
+    return await work();
+  } catch (error) {
+    throw GatewayError.isInstance(error) && error.retryable ? notRetryable(error) : error;
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ import { StepFunImageEditModel } from './stepfun-image-edit-model.ts';
 import type { StepFunSettings } from './stepfun-settings.ts';
 
 /**
- * once image2image answered 200 the image is made and billed (¥0.1), so nothing that fails
+ * Once image2image answered 200 the image is made and billed (¥0.1), so nothing that fails
  * afterwards (the `url` download, spec §3 / §5 "download at once") may make the scheduler resubmit the call.
  */
 

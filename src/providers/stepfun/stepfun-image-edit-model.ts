@@ -7,7 +7,7 @@ import { isRecord } from '../shared/is-record.ts';
 import { malformedAnswer } from '../shared/malformed-answer.ts';
 import { reencodeResult } from '../shared/reencode-output.ts';
 import { requestJson } from '../shared/request-json.ts';
-import { failureAfterBilling } from '../shared/ambiguous-failure.ts';
+import { afterBilledCall } from '../shared/ambiguous-failure.ts';
 import { retryBillableCall } from '../shared/retry-billable-call.ts';
 import type { GenerationCall, GenerationOutput } from '../spec/generation-call.ts';
 import type { ProviderDependencies } from '../spec/provider-definition.ts';
@@ -187,17 +187,15 @@ export class StepFunImageEditModel implements ProviderModel {
     });
 
     const item = readFirstImage(answer.body);
-    try {
+    return afterBilledCall(async () => {
       const output = item.url !== undefined
         ? await downloadResult(item.url, {
           fetch: this.dependencies.fetch, maxBytes: this.settings.maxResponseBytes, timeoutMs: this.settings.downloadTimeoutMs,
           signal: context.signal, expect: 'image', provider: stepfunDisplayName,
         })
         : decodeBase64Result(withoutDataUriPrefix(item.base64 ?? ''), { provider: stepfunDisplayName, field: 'data[0].b64_json' });
-      return await reencodeResult(output, call.outputFormat, { provider: stepfunDisplayName });
-    } catch (error) {
-      throw failureAfterBilling(error);
-    }
+      return reencodeResult(output, call.outputFormat, { provider: stepfunDisplayName });
+    });
   }
 }
 

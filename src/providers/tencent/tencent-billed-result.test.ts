@@ -12,7 +12,7 @@ import { TencentImageEditModel } from './tencent-image-edit-model.ts';
 import type { TencentSettings } from './tencent-settings.ts';
 
 /**
- * a Tencent ImageToImage call that answered (and was billed) must never be resubmitted
+ * A Tencent ImageToImage call that answered (and was billed) must never be resubmitted
  * (task brief; tencent-aiart.md §8 "URL → download immediately"; retry-billable-call.ts). The scheduler resubmits a
  * failed `start` when the error is retryable and `canResubmitSafely` says the provider cannot have accepted it, so
  * the error an adapter throws after a billed call must not look like that.

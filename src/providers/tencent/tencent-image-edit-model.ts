@@ -7,7 +7,7 @@ import { isRecord } from '../shared/is-record.ts';
 import { malformedAnswer } from '../shared/malformed-answer.ts';
 import { reencodeResult } from '../shared/reencode-output.ts';
 import { requestJson } from '../shared/request-json.ts';
-import { decisiveFailure, failureAfterBilling } from '../shared/ambiguous-failure.ts';
+import { afterBilledCall, decisiveFailure } from '../shared/ambiguous-failure.ts';
 import { retryBillableCall } from '../shared/retry-billable-call.ts';
 import { UpstreamFailure } from '../shared/upstream-failure.ts';
 import type { GenerationCall, GenerationOutput } from '../spec/generation-call.ts';
@@ -166,17 +166,15 @@ export class TencentImageEditModel implements ProviderModel {
         provider: 'tencent', attempt: attempt + 1, delayMs, code: GatewayError.isInstance(error) ? error.code : 'unknown',
       }),
     });
-    try {
+    return afterBilledCall(async () => {
       const output = body.RspImgType === 'url'
         ? await downloadResult(answer, {
           fetch: this.dependencies.fetch, maxBytes: this.settings.maxResponseBytes, timeoutMs: this.settings.downloadTimeoutMs,
           signal: context.signal, expect: 'image', provider: tencentDisplayName,
         })
         : decodeBase64Result(withoutDataUriPrefix(answer), { provider: tencentDisplayName, field: 'Response.ResultImage' });
-      return await reencodeResult(output, call.outputFormat, { provider: tencentDisplayName });
-    } catch (error) {
-      throw failureAfterBilling(error);
-    }
+      return reencodeResult(output, call.outputFormat, { provider: tencentDisplayName });
+    });
   }
 
   /** Signs and sends one request; returns `Response.ResultImage` (base64 or URL) or throws the mapped error. */
