@@ -194,11 +194,7 @@ export class TaskGenerationService implements GenerationService {
         unsubscribe = this.dependencies.events.on('task-end', ({ task }) => {
           if (task.id === id) resolve(task);
         });
-        recheck = setInterval(() => {
-          this.dependencies.backend.store.get(id).then((task) => {
-            if (task && isTerminal(task.state)) resolve(task);
-          }, () => {});
-        }, this.recheckMilliseconds);
+        recheck = this.whenEndedInStore(id, resolve);
         if (options.waitMilliseconds !== undefined) timer = setTimeout(() => resolve(undefined), options.waitMilliseconds);
         onAbort = () => reject(options.signal?.reason ?? new Error('aborted'));
         if (options.signal?.aborted) onAbort();
@@ -220,6 +216,18 @@ export class TaskGenerationService implements GenerationService {
   }
 
   /**
+   * Re-reads the task every few seconds and calls `onEnded` while it has ended in the store: another process sharing
+   * the backend may end it, and its events never reach this one. Clear the returned timer when done.
+   */
+  private whenEndedInStore(id: string, onEnded: (task: TaskRecord) => void): NodeJS.Timeout {
+    return setInterval(() => {
+      this.dependencies.backend.store.get(id).then((task) => {
+        if (task && isTerminal(task.state)) onEnded(task);
+      }, () => {});
+    }, this.recheckMilliseconds);
+  }
+
+  /**
    * A task's events, starting with a `task-state` snapshot and ending after `task-end` (or at once when the task
    * already ended). Ends early when `signal` aborts. Like `wait`, it re-reads the store every few seconds, so a
    * stream ends for a task that another process sharing the backend finished (its events never reach this one).
@@ -233,13 +241,11 @@ export class TaskGenerationService implements GenerationService {
     });
     const onAbort = () => wake?.();
     signal?.addEventListener('abort', onAbort, { once: true });
-    const recheck = setInterval(() => {
-      this.dependencies.backend.store.get(id).then((task) => {
-        if (!task || !isTerminal(task.state) || buffered.some((event) => event.name === 'task-end')) return;
-        buffered.push({ name: 'task-end', payload: { task } });
-        wake?.();
-      }, () => {});
-    }, this.recheckMilliseconds);
+    const recheck = this.whenEndedInStore(id, (task) => {
+      if (buffered.some((event) => event.name === 'task-end')) return;
+      buffered.push({ name: 'task-end', payload: { task } });
+      wake?.();
+    });
     try {
       const snapshot = await this.get(id);
       yield { name: 'task-state', task: snapshot };
