@@ -1,10 +1,8 @@
-import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { rejectionOf } from '../../../test/fakes/caught-gateway-error.ts';
 import { startDashScopeFake, type DashScopeFake } from '../../../test/fakes/dashscope-fake-server.ts';
 import { fakeModel } from '../../../test/fakes/dashscope-test-setup.ts';
 import { testCall, testContext, testImage } from '../../../test/fakes/generation-call-kit.ts';
-import type { ImageInput } from '../spec/generation-call.ts';
 
 /** Spec details the main adapter tests do not reach: cancel answers without a body, style-repaint's input bounds. */
 
@@ -13,11 +11,6 @@ beforeEach(async () => {
   fake = await startDashScopeFake();
 });
 afterEach(() => fake.stop());
-
-async function solidPng(width: number, height: number): Promise<ImageInput> {
-  const bytes = await sharp({ create: { width, height, channels: 3, background: { r: 120, g: 90, b: 60 } } }).png().toBuffer();
-  return { bytes, mediaType: 'image/png', width, height, hasAlpha: false };
-}
 
 describe('cancel (spec §3.3: response body unverified, treat any 2xx as accepted)', () => {
   test('a 2xx cancel answer without a JSON body is accepted, not reported as a bad response', async () => {
@@ -32,7 +25,7 @@ describe('cancel (spec §3.3: response body unverified, treat any 2xx as accepte
 describe('wanx-style-repaint-v1 input bounds (spec §4.3 and §7: 256×256 to 5760×3240, long:short ≤ 2:1)', () => {
   test('a 3400×3400 portrait (short side above 3240) is refused before submission when adaptation is off', async () => {
     const model = fakeModel(fake, 'wanx-style-repaint-v1');
-    const call = testCall(await solidPng(3400, 3400), { style: '3', providerOptions: { adapt_input: false } });
+    const call = testCall(await testImage(3400, 3400), { style: '3', providerOptions: { adapt_input: false } });
     const error = await rejectionOf(model.start(call, testContext()));
     expect(error.status).toBe(400);
     expect(fake.submissions()).toHaveLength(0);
