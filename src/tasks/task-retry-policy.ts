@@ -1,6 +1,7 @@
 import { GatewayError } from '../errors/gateway-error.ts';
 import { backoffDelay, type BackoffOptions } from '../providers/shared/backoff.ts';
 import { canResubmitSafely } from '../providers/shared/submit-retry-policy.ts';
+import { upstreamFailureOf } from '../providers/shared/upstream-failure.ts';
 
 export interface RetryContext {
   /** `start` calls made so far, the failed one included. */
@@ -17,11 +18,14 @@ export type RetryDecision = { retry: true; delayMilliseconds: number } | { retry
  * Whether a failed `start` is tried again, and after how long. Only errors the catalogue (or the adapter) marks
  * retryable qualify, and for a cloud provider only when the error proves the provider did not accept the request
  * (connection refused, 429): a timeout or 5xx may hide a created, billed task (aog-compat §13 #13), so those fail
- * instead. Delays grow exponentially with jitter (`backoffDelay`).
+ * instead. Delays grow exponentially with jitter (`backoffDelay`); when the provider said how long to wait
+ * (`Retry-After` on a 429 or 503, at most 5 minutes), the task waits at least that long: coming back sooner only
+ * earns another refusal and spends the account's budget.
  */
 export function decideRetry(error: unknown, context: RetryContext): RetryDecision {
   if (!GatewayError.isInstance(error) || !error.retryable) return { retry: false };
   if (context.attempts >= context.maxAttempts) return { retry: false };
   if (!context.local && !canResubmitSafely(error)) return { retry: false };
-  return { retry: true, delayMilliseconds: backoffDelay(context.attempts - 1, context.backoff) };
+  const retryAfterMilliseconds = upstreamFailureOf(error)?.details.retryAfterMs ?? 0;
+  return { retry: true, delayMilliseconds: Math.max(backoffDelay(context.attempts - 1, context.backoff), retryAfterMilliseconds) };
 }
