@@ -1,3 +1,4 @@
+import { schedulerResubmits } from '../../../test/fakes/scheduler-verdict.ts';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rejectionOf } from '../../../test/fakes/caught-gateway-error.ts';
@@ -270,7 +271,7 @@ describe('errors', () => {
     ['InvalidParameterValue.ParameterValueError', 'upstream_invalid_request', false],
     ['AuthFailure.UnauthorizedOperation', 'upstream_auth_failed', false],
     ['ActionOffline', 'upstream_endpoint_retired', false],
-  ])('maps %s to %s (retryable %s)', async (providerCode, code, retryable) => {
+  ])('maps %s to %s (retryable %s, and resubmitted by the scheduler as often)', async (providerCode, code, retryable) => {
     const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
     fake.failNextWith({ code: providerCode, message: 'upstream says no' });
     const error = await rejectionOf(model.start(await call(), testContext()));
@@ -278,6 +279,8 @@ describe('errors', () => {
     expect(error.retryable).toBe(retryable);
     expect(error.message).toContain(providerCode);
     expect(fake.apiRequests()).toHaveLength(1);
+    // An error answer is Tencent saying the call failed: when spec §5 says to try again, the scheduler may.
+    expect(schedulerResubmits(error)).toBe(retryable);
   });
 
   it('reports a wrong secret key as upstream_auth_failed (the fake recomputes the signature)', async () => {
