@@ -1,16 +1,18 @@
 /**
- * Hardening of the input module against inputs a hostile local user or URL could give: a FIFO in the roots, a damaged
- * BMP, IPv6 spellings of private IPv4 addresses. No network: local files, a FIFO and pure classification only.
+ * Hardening of the input module against inputs a hostile local user or URL could give: a FIFO in the roots, a
+ * directory swapped for a symlink, a damaged BMP, IPv6 spellings of private IPv4 addresses. No network: local files,
+ * a FIFO and pure classification only.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, openSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { closeSync, constants, existsSync, openSync } from 'node:fs';
+import { mkdir, mkdtemp, open, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InputSettings } from '../config/settings.ts';
 import { classifyAddress } from './address-policy.ts';
 import { loadImageInput, type InputContext } from './load-image-input.ts';
+import { openedFileIsInsideRoots } from './opened-file-check.ts';
 
 let directory: string;
 const context = (overrides: Partial<InputSettings> = {}): InputContext => ({
@@ -49,6 +51,63 @@ describe('path inputs', () => {
         // nobody was waiting: the open already returned
       }
       await pending;
+    }
+  });
+});
+
+describe('path inputs whose directory is swapped for a symlink between the check and the open', () => {
+  // inside/photo.png is a genuine file in the roots; swapped/ is a directory that now points outside them, as if it
+  // had been replaced after realpath looked at it.
+  let root: string;
+  let outside: string;
+  const openOutsideThroughSwappedDirectory = () => open(join(root, 'swapped', 'photo.png'), constants.O_RDONLY | constants.O_NOFOLLOW);
+  const openInside = () => open(join(root, 'inside', 'photo.png'), constants.O_RDONLY | constants.O_NOFOLLOW);
+  beforeAll(async () => {
+    root = await realpath(directory);
+    outside = await realpath(await mkdtemp(join(tmpdir(), 'atelier-security-review-outside-')));
+    await mkdir(join(root, 'inside'));
+    await writeFile(join(root, 'inside', 'photo.png'), 'inside');
+    await writeFile(join(outside, 'photo.png'), 'outside');
+    await symlink(outside, join(root, 'swapped'));
+  });
+  afterAll(() => rm(outside, { recursive: true, force: true }));
+
+  it('refuses a path through a symlinked directory that points outside the roots', async () => {
+    const outcome = await failure(loadImageInput(join(directory, 'swapped', 'photo.png'), 'path', 'image', context()));
+    expect(outcome?.code).toBe('input_path_outside_roots');
+  });
+
+  it.skipIf(!existsSync('/proc/self/fd'))('refuses a handle the open led outside the roots, by the path of the descriptor', async () => {
+    const handle = await openOutsideThroughSwappedDirectory();
+    try {
+      expect(await openedFileIsInsideRoots(handle, { checkedRealPath: join(root, 'swapped', 'photo.png'), realRoots: [root] })).toBe(false);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it.skipIf(!existsSync('/proc/self/fd'))('accepts a handle opened inside the roots, by the path of the descriptor', async () => {
+    const handle = await openInside();
+    try {
+      expect(await openedFileIsInsideRoots(handle, { checkedRealPath: join(root, 'inside', 'photo.png'), realRoots: [root] })).toBe(true);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('without /proc, refuses a handle that is not the file at the checked path, and accepts one that is', async () => {
+    const withoutProc = { realRoots: [root], descriptorDirectory: join(root, 'no-proc-here') };
+    const outsideHandle = await openOutsideThroughSwappedDirectory();
+    const insideHandle = await openInside();
+    try {
+      // The swap is still in place: a plain stat of the checked path would follow it to the same outside file.
+      expect(await openedFileIsInsideRoots(outsideHandle, { ...withoutProc, checkedRealPath: join(root, 'swapped', 'photo.png') })).toBe(false);
+      // The swap was undone before the check: the checked path names another file than the one opened.
+      expect(await openedFileIsInsideRoots(outsideHandle, { ...withoutProc, checkedRealPath: join(root, 'inside', 'photo.png') })).toBe(false);
+      expect(await openedFileIsInsideRoots(insideHandle, { ...withoutProc, checkedRealPath: join(root, 'inside', 'photo.png') })).toBe(true);
+    } finally {
+      await outsideHandle.close();
+      await insideHandle.close();
     }
   });
 });

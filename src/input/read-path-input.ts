@@ -1,9 +1,10 @@
 import { constants } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
-import { resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { isLoopbackHost } from './address-policy.ts';
 import { describeLeadingBytes, sniffImageFormat, sniffLength } from './image-format.ts';
+import { isInsideRoots, openedFileIsInsideRoots } from './opened-file-check.ts';
 
 export interface PathPolicy {
   roots: readonly string[];
@@ -16,7 +17,8 @@ export interface PathPolicy {
 
 /**
  * Reads an image file named by a caller. The path is resolved with realpath, so `..` and symlinks cannot leave
- * the allowed roots; the magic bytes are checked before the rest of the file is read.
+ * the allowed roots, and the opened file is checked against the roots again; the magic bytes are checked before the
+ * rest of the file is read.
  */
 export async function readPathInput(path: string, policy: PathPolicy): Promise<Buffer> {
   if (!policy.rootsExplicit && !isLoopbackHost(policy.serverHost)) {
@@ -26,9 +28,9 @@ export async function readPathInput(path: string, policy: PathPolicy): Promise<B
   const real = await realpath(requested).catch(() => {
     throw new GatewayError('input_path_not_found', { path });
   });
-  const realRoots = await Promise.all(policy.roots.map((root) => realpath(root).catch(() => undefined)));
-  const inside = realRoots.some((root) => root !== undefined && (real === root || real.startsWith(root.endsWith(sep) ? root : root + sep)));
-  if (!inside) throw new GatewayError('input_path_outside_roots', { path, roots: policy.roots.join(', ') });
+  const realRoots = (await Promise.all(policy.roots.map((root) => realpath(root).catch(() => undefined)))).filter((root) => root !== undefined);
+  const outsideRoots = () => new GatewayError('input_path_outside_roots', { path, roots: policy.roots.join(', ') });
+  if (!isInsideRoots(real, realRoots)) throw outsideRoots();
 
   // Non-blocking: a FIFO inside the roots would otherwise wait in open() for a writer, holding a thread-pool thread
   // for good (the check below refuses it once open). No-follow: a symlink swapped in after realpath is refused.
@@ -36,6 +38,9 @@ export async function readPathInput(path: string, policy: PathPolicy): Promise<B
     throw new GatewayError('input_path_not_found', { path });
   });
   try {
+    // open() walks the path again, and O_NOFOLLOW guards only its last component: a directory on the way swapped for
+    // a symlink after the check above would lead outside the roots. So check the file that was actually opened.
+    if (!(await openedFileIsInsideRoots(handle, { checkedRealPath: real, realRoots }))) throw outsideRoots();
     const info = await handle.stat();
     if (!info.isFile()) throw new GatewayError('input_path_not_file', { path });
     if (info.size > policy.maxBytes) throw new GatewayError('input_too_large', { parameter: policy.parameter, limitBytes: policy.maxBytes });
