@@ -1,3 +1,4 @@
+import { fitsCharacterLimit, leadingCharacters } from '../text/character-length.ts';
 import { errorCatalogue, isErrorCode, type ErrorCode } from './catalogue.ts';
 
 /** Values that fill a message template; kept JSON-friendly so errors can be persisted with tasks. */
@@ -73,7 +74,8 @@ export function describeReceived(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (typeof value === 'string') {
-    const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+    // Cut in characters, as limits count them: a cut by UTF-16 units could leave half an emoji in the message.
+    const shown = fitsCharacterLimit(value, 60) ? value : `${leadingCharacters(value, 57)}...`;
     return `"${shown}" (string)`;
   }
   if (typeof value === 'number' || typeof value === 'boolean') return `${value} (${typeof value})`;

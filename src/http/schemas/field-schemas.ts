@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { atMostCharacters } from '../../text/character-length.ts';
 
 /**
  * Field builders whose error message is the "expected" half of the one parameter sentence
@@ -19,8 +20,12 @@ export function oneOf<const Values extends readonly [string, ...string[]]>(value
   return z.enum(values, { error: `one of: ${values.join(', ')}` });
 }
 
+/**
+ * A string of at most `maxLength` characters. zod's `.max()` counts code points (since zod 4.6.7), the same unit
+ * as `characterLength` and as the `maxLength` it writes into the OpenAPI document.
+ */
 export function text(maxLength: number) {
-  const expected = `a string of at most ${maxLength} characters`;
+  const expected = `a string of ${atMostCharacters(maxLength)}`;
   return z.string({ error: expected }).max(maxLength, { error: expected });
 }
 

@@ -1,4 +1,5 @@
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
+import { atMostCharacters, characterLength, fitsCharacterLimit } from '../../text/character-length.ts';
 import type { GenerationCall } from '../spec/generation-call.ts';
 import type { Warning } from '../spec/warning.ts';
 import type { DashScopeModelCapabilities } from './dashscope-capabilities.ts';
@@ -36,10 +37,8 @@ export function invalid(parameter: string, expected: string, received: unknown):
 }
 
 function checkLength(parameter: string, text: string | undefined, maxLength: number | undefined, modelId: string): void {
-  if (text === undefined || maxLength === undefined) return;
-  // Characters as people count them (code points), not UTF-16 units: Chinese prompts are the common case.
-  const length = [...text].length;
-  if (length > maxLength) throw invalid(parameter, `at most ${maxLength} characters for ${modelId}`, `${length} characters`);
+  if (text === undefined || maxLength === undefined || fitsCharacterLimit(text, maxLength)) return;
+  throw invalid(parameter, `${atMostCharacters(maxLength)} for ${modelId}`, `${characterLength(text)} characters`);
 }
 
 /**

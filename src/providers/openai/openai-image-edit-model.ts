@@ -1,5 +1,6 @@
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
 import { toAlphaMask } from '../../input/normalize-mask.ts';
+import { atMostCharacters, fitsCharacterLimit } from '../../text/character-length.ts';
 import { adaptInputImage } from '../shared/adapt-input-image.ts';
 import { downloadResult } from '../shared/download-result.ts';
 import { decodeBase64Result } from '../shared/decode-base64-result.ts';
@@ -134,8 +135,8 @@ export class OpenAiImageEditModel implements ProviderModel {
       throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: 'a non-empty prompt (OpenAI image edits require one)', received: describeReceived(call.prompt) });
     }
     const promptMaxLength = model.parameters.prompt?.maxLength;
-    if (promptMaxLength !== undefined && [...call.prompt].length > promptMaxLength) {
-      throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: `a string of at most ${promptMaxLength} characters (${model.id}'s limit)`, received: describeReceived(call.prompt) });
+    if (promptMaxLength !== undefined && !fitsCharacterLimit(call.prompt, promptMaxLength)) {
+      throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: `a string of ${atMostCharacters(promptMaxLength)} (${model.id}'s limit)`, received: describeReceived(call.prompt) });
     }
     const gptOnly: Array<keyof OpenAiOptions> = ['quality', 'background', 'output_compression', 'input_fidelity', 'size', 'extra_images'];
     for (const name of model.family === 'dall-e-2' ? gptOnly : ['response_format' as const]) {

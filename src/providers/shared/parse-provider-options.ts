@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
+import { atMostCharacters } from '../../text/character-length.ts';
 
 /**
  * Validates a provider's options (`provider_options.<provider>` in the request) against an adapter's zod schema and turns the first problem into the
@@ -35,9 +36,9 @@ function describeExpectation(issue: z.core.$ZodIssue): string {
         ? `at least ${issue.minimum} ${issue.origin === 'array' ? 'items' : 'characters'}`
         : `a number ${issue.inclusive ? '≥' : '>'} ${issue.minimum}`;
     case 'too_big':
-      return issue.origin === 'array' || issue.origin === 'string'
-        ? `at most ${issue.maximum} ${issue.origin === 'array' ? 'items' : 'characters'}`
-        : `a number ${issue.inclusive ? '≤' : '<'} ${issue.maximum}`;
+      // zod counts a string's .max() in code points, the unit atMostCharacters names.
+      if (issue.origin === 'string') return atMostCharacters(Number(issue.maximum));
+      return issue.origin === 'array' ? `at most ${issue.maximum} items` : `a number ${issue.inclusive ? '≤' : '<'} ${issue.maximum}`;
     case 'invalid_value':
       return `one of: ${issue.values.map((allowed) => String(allowed)).join(', ')}`;
     case 'invalid_type':

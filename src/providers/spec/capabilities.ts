@@ -11,6 +11,7 @@ export interface ParameterSpec {
   /** Whether the bounds themselves are excluded, e.g. strength in (0, 1]. */
   exclusiveMinimum?: boolean;
   values?: readonly string[];
+  /** Longest text, in characters (Unicode code points, as `characterLength` in src/text/ counts them). */
   maxLength?: number;
   description: string;
 }

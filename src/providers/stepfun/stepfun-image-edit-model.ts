@@ -1,4 +1,5 @@
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
+import { atMostCharacters, fitsCharacterLimit } from '../../text/character-length.ts';
 import { adaptInputImage } from '../shared/adapt-input-image.ts';
 import { toDataUri, withoutDataUriPrefix } from '../shared/data-uri.ts';
 import { decodeBase64Result } from '../shared/decode-base64-result.ts';
@@ -113,8 +114,8 @@ export class StepFunImageEditModel implements ProviderModel {
     if (call.prompt === undefined || call.prompt.trim() === '') {
       throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: 'a non-empty prompt (StepFun image2image requires one)', received: describeReceived(call.prompt) });
     }
-    if ([...call.prompt].length > stepfunPromptMaxLength) {
-      throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: `a string of at most ${stepfunPromptMaxLength} characters (StepFun's limit)`, received: describeReceived(call.prompt) });
+    if (!fitsCharacterLimit(call.prompt, stepfunPromptMaxLength)) {
+      throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: `a string of ${atMostCharacters(stepfunPromptMaxLength)} (StepFun's limit)`, received: describeReceived(call.prompt) });
     }
     if (call.strength !== undefined && options.source_weight !== undefined) {
       throw new GatewayError('parameter_invalid', { parameter: 'strength', expected: `either strength or ${stepfunOptionsPrefix}.source_weight, not both`, received: describeReceived(call.strength) });

@@ -1,4 +1,5 @@
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
+import { atMostCharacters, fitsCharacterLimit } from '../../text/character-length.ts';
 import { adaptInputImage } from '../shared/adapt-input-image.ts';
 import { withoutDataUriPrefix } from '../shared/data-uri.ts';
 import { decodeBase64Result } from '../shared/decode-base64-result.ts';
@@ -268,10 +269,10 @@ function resolveResolution(size: GenerationCall['size'], optionResolution: strin
 }
 
 function checkText(parameter: string, value: string | undefined): void {
-  // Tencent counts UTF-8 characters (code points), not UTF-16 units.
-  if (value !== undefined && [...value].length > tencentPromptMaxLength) {
+  // Tencent counts "UTF-8 characters": code points, not UTF-16 units.
+  if (value !== undefined && !fitsCharacterLimit(value, tencentPromptMaxLength)) {
     throw new GatewayError('parameter_invalid', {
-      parameter, expected: `a string of at most ${tencentPromptMaxLength} characters (Tencent's limit)`, received: describeReceived(value),
+      parameter, expected: `a string of ${atMostCharacters(tencentPromptMaxLength)} (Tencent's limit)`, received: describeReceived(value),
     });
   }
 }
