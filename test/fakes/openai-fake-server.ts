@@ -19,6 +19,11 @@ export interface OpenAiFakeOptions {
   clock?: FakeClock;
   /** Models the fake serves (default the five documented ones). */
   models?: readonly string[];
+  /**
+   * `output_format` values accepted (default png, jpeg, webp). stable-diffusion.cpp's `/v1/images/edits` takes png and
+   * jpeg only (`local-servers.md` §3.1): start the fake with `['png', 'jpeg']` to stand in for it.
+   */
+  outputFormats?: readonly string[];
 }
 
 /** One multipart part as received. */
@@ -54,6 +59,16 @@ const dallE2Sizes = new Set(['256x256', '512x512', '1024x1024']);
 const textFields = new Set(['prompt', 'model', 'n', 'size', 'quality', 'background', 'output_format', 'output_compression', 'input_fidelity', 'response_format', 'user', 'stream', 'partial_images']);
 const hourMs = 60 * 60 * 1000;
 
+/** gpt-image-2's free-form sizes (spec §2): both sides divisible by 16, aspect within 1:3–3:1, at most 3840x2160. */
+function isGptImage2Size(size: string): boolean {
+  const match = /^(\d+)x(\d+)$/.exec(size);
+  if (!match) return false;
+  const [width, height] = [Number(match[1]), Number(match[2])];
+  const longer = Math.max(width, height);
+  const shorter = Math.min(width, height);
+  return shorter > 0 && width % 16 === 0 && height % 16 === 0 && longer <= 3 * shorter && longer <= 3840 && shorter <= 2160;
+}
+
 const invalid = (message: string, param: string | null, code: string | null = null): FakeAnswer =>
   jsonAnswer(400, { error: { message, type: 'invalid_request_error', param, code } }, { 'x-request-id': `req_${randomUUID().slice(0, 8)}` });
 
@@ -62,6 +77,7 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
   const apiKey = options.apiKey === undefined ? `sk-fake-${randomUUID().replace(/-/g, '')}` : options.apiKey;
   const clock = options.clock ?? new FakeClock();
   const models = new Set(options.models ?? ['gpt-image-1.5', 'gpt-image-2', 'gpt-image-1', 'gpt-image-1-mini', 'dall-e-2']);
+  const outputFormats = options.outputFormats ?? ['png', 'jpeg', 'webp'];
   const files = new Map<string, { bytes: Buffer; createdAt: number }>();
   let origin = '';
 
@@ -108,7 +124,7 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
     const n = Number(field('n') ?? '1');
     if (!Number.isInteger(n) || n < 1 || n > 10) return invalid(`${field('n')} is not valid for n: must be 1-10`, 'n');
     const size = field('size');
-    if (size !== undefined && !(isDallE2 ? dallE2Sizes : gptSizes).has(size) && !(model === 'gpt-image-2' && /^\d+x\d+$/.test(size))) {
+    if (size !== undefined && !(isDallE2 ? dallE2Sizes : gptSizes).has(size) && !(model === 'gpt-image-2' && isGptImage2Size(size))) {
       return invalid(`Invalid size '${size}' for ${model}`, 'size');
     }
     if (isDallE2 && imageParts.length > 1) return invalid('dall-e-2 takes one image', 'image');
@@ -136,7 +152,7 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
     }
 
     const outputFormat = field('output_format') ?? 'png';
-    if (!['png', 'jpeg', 'webp'].includes(outputFormat)) return invalid(`Invalid output_format '${outputFormat}'`, 'output_format');
+    if (!outputFormats.includes(outputFormat)) return invalid(`Invalid output_format '${outputFormat}': expected one of ${outputFormats.join(', ')}`, 'output_format');
     if (isDallE2 && field('output_format') !== undefined) return invalid('output_format is not supported for dall-e-2', 'output_format');
     const responseFormat = field('response_format');
     if (responseFormat !== undefined && (!isDallE2 || !['url', 'b64_json'].includes(responseFormat))) return invalid(`response_format is not supported for ${model}`, 'response_format');

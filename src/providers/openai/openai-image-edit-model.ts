@@ -168,8 +168,15 @@ export class OpenAiImageEditModel implements ProviderModel {
     if (size !== undefined) fields.size = size;
     if (options.quality !== undefined) fields.quality = options.quality;
     if (options.background !== undefined) fields.background = options.background;
-    if (call.outputFormat !== undefined && model.family === 'gpt-image') fields.output_format = call.outputFormat;
-    if (options.output_compression !== undefined) fields.output_compression = String(options.output_compression);
+    // stable-diffusion.cpp's edits make png or jpeg only (local-servers.md §3.1), so a local server is asked for png
+    // and the result is re-encoded to webp here (OpenAI itself makes webp).
+    const webpFromPng = this.settings.localServer === true && call.outputFormat === 'webp';
+    if (call.outputFormat !== undefined && model.family === 'gpt-image') fields.output_format = webpFromPng ? 'png' : call.outputFormat;
+    if (options.output_compression !== undefined && webpFromPng) {
+      warnings.push({ type: 'unsupported', feature: 'output_compression', details: 'The local server at OPENAI_BASE_URL makes png or jpeg only: it was asked for png, and Atelier encoded the webp result at its own quality (92).' });
+    } else if (options.output_compression !== undefined) {
+      fields.output_compression = String(options.output_compression);
+    }
     if (options.input_fidelity !== undefined) fields.input_fidelity = options.input_fidelity;
     // dall-e-2 defaults to URLs that expire in 60 minutes; base64 saves the second download.
     if (model.family === 'dall-e-2') fields.response_format = options.response_format ?? 'b64_json';

@@ -10,10 +10,19 @@ export interface OpenAiSettings {
   apiKey?: string;
   /** Without a trailing slash, e.g. `https://api.openai.com/v1` or `http://127.0.0.1:1234/v1`. */
   baseUrl: string;
+  /**
+   * Whether the base URL is a loopback address, i.e. an OpenAI-compatible local server such as stable-diffusion.cpp
+   * (`local-servers.md` §3.1): it gets the local engines' long timeout and only the output formats it makes.
+   * Absent means OpenAI itself (or a remote proxy of it).
+   */
+  localServer?: boolean;
   /** Sent as `OpenAI-Organization` / `OpenAI-Project` when set. */
   organization?: string;
   project?: string;
-  /** Timeout of one edits call, in ms. Default 180 000 (GPT image edits take up to a minute or two). */
+  /**
+   * Timeout of one edits call, in ms. Default 180 000 (GPT image edits take up to a minute or two); 600 000 for a
+   * local server, which may run on a CPU and queues jobs (`local-servers.md` §0: "a long timeout (default 10 min)").
+   */
   requestTimeoutMs: number;
   /** Timeout of downloading a dall-e-2 `url` result, in ms. Default 60 000. */
   downloadTimeoutMs: number;
@@ -38,13 +47,15 @@ export function readOpenAiSettings(source: ProviderSettingsSource): OpenAiSettin
   const file = source.file.openai ?? {};
   const apiKey = nonEmpty(source.env.OPENAI_API_KEY) ?? nonEmpty(file.api_key);
   const baseUrl = checkBaseUrl(nonEmpty(source.env.OPENAI_BASE_URL) ?? nonEmpty(file.base_url) ?? defaultOpenAiBaseUrl, 'OPENAI_BASE_URL', 'https://api.openai.com/v1');
-  if (apiKey === undefined && !isLoopbackHost(new URL(baseUrl).hostname)) return undefined;
+  const localServer = isLoopbackHost(new URL(baseUrl).hostname);
+  if (apiKey === undefined && !localServer) return undefined;
   return {
     apiKey,
     baseUrl,
+    localServer,
     organization: nonEmpty(source.env.OPENAI_ORG_ID) ?? nonEmpty(file.organization),
     project: nonEmpty(source.env.OPENAI_PROJECT_ID) ?? nonEmpty(file.project),
-    requestTimeoutMs: 180_000,
+    requestTimeoutMs: localServer ? 600_000 : 180_000,
     downloadTimeoutMs: 60_000,
     throttleAttempts: 4,
     throttleBaseDelayMs: 1_000,
