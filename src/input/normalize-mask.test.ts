@@ -133,6 +133,11 @@ describe('toWhiteMask and toAlphaMask', () => {
     expect(info.channels).toBe(4);
     expect(data[(12 * width + 16) * 4 + 3]).toBe(0);
     expect(data[(2 * width + 2) * 4 + 3]).toBe(255);
+    // The colour says the same for servers that read one grey channel and ignore alpha (white = edit).
+    expect([...data.subarray((12 * width + 16) * 4, (12 * width + 16) * 4 + 3)]).toEqual([255, 255, 255]);
+    expect([...data.subarray((2 * width + 2) * 4, (2 * width + 2) * 4 + 3)]).toEqual([0, 0, 0]);
+    const grey = await sharp(alpha).removeAlpha().greyscale().raw().toBuffer();
+    expect([grey[12 * width + 16], grey[2 * width + 2]]).toEqual([255, 0]);
     await expectSelectsRectangle((await normalizeMask({ bytes: alpha }, options('auto'))).bytes);
   });
 });

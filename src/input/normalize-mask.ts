@@ -130,17 +130,17 @@ export async function toWhiteMask(canonical: MaskInput): Promise<Buffer> {
 }
 
 /**
- * The canonical mask as an RGBA PNG where fully transparent (alpha 0) = edit and opaque black = keep: OpenAI's and
- * ComfyUI's convention.
+ * The canonical mask as an RGBA PNG where the edit area is fully transparent (alpha 0) and the rest opaque: OpenAI's
+ * and ComfyUI's convention. Its colour is the canonical plane (white = edit, black = keep), so a server that reads
+ * the mask as one grey channel and ignores alpha — stable-diffusion.cpp behind an OpenAI-compatible base URL, whose
+ * convention is white = edit (local-servers.md) — sees the same area; alpha readers never look at the colour.
  */
 export async function toAlphaMask(canonical: MaskInput): Promise<Buffer> {
   const plane = await decodeCanonical(canonical);
   const alpha = Buffer.alloc(plane.length);
   for (let pixel = 0; pixel < plane.length; pixel++) alpha[pixel] = 255 - plane[pixel];
-  return sharp({ create: { width: canonical.width, height: canonical.height, channels: 3, background: { r: 0, g: 0, b: 0 } } })
-    .joinChannel(alpha, { raw: { width: canonical.width, height: canonical.height, channels: 1 } })
-    .png()
-    .toBuffer();
+  const raw = { width: canonical.width, height: canonical.height, channels: 1 } as const;
+  return sharp(plane, { raw }).toColourspace('srgb').joinChannel(alpha, { raw }).png().toBuffer();
 }
 
 async function decodeCanonical(canonical: MaskInput): Promise<Buffer> {
