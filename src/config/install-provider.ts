@@ -22,15 +22,20 @@ const optionalKeys = ['base_url', 'region', 'endpoint', 'session_token'];
  * is refused rather than converted; the flavor is looked up among the table's own keys only (`constructor` or
  * `__proto__` are not flavors).
  *
- * @throws GatewayError `parameter_invalid` naming `api_flavor`, `auth_key` or `auth_key.<key>`
+ * @throws GatewayError `provider_auth_missing` without an `auth_key`; `parameter_invalid` naming `api_flavor`, `auth_key` or
+ *   `auth_key.<key>`
  */
 export function providerSettingsFromInstall(flavor: unknown, authKey: unknown): { providerId: string; settings: Record<string, string> } {
   if (typeof flavor !== 'string' || !Object.hasOwn(flavors, flavor)) {
     throw new GatewayError('parameter_invalid', { parameter: 'api_flavor', expected: `one of: ${installableFlavors.join(', ')}`, received: describeReceived(flavor) });
   }
   const { providerId, keys } = flavors[flavor as Flavor];
+  // AOG's own check for this condition (20006), with AOG's message text.
+  if (authKey === undefined || authKey === null || authKey === '') {
+    throw new GatewayError('provider_auth_missing', { flavor, example: `{"${keys.join('":"…","')}":"…"}` });
+  }
   if (typeof authKey !== 'string') {
-    throw new GatewayError('parameter_invalid', { parameter: 'auth_key', expected: `a JSON string such as {"${keys[0]}":"…"}`, received: authKey === undefined ? 'nothing' : 'a value that is not a string' });
+    throw new GatewayError('parameter_invalid', { parameter: 'auth_key', expected: `a JSON string such as {"${keys[0]}":"…"}`, received: 'a value that is not a string' });
   }
   let parsed: unknown;
   try {

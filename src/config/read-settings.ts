@@ -1,6 +1,7 @@
 import { homedir, tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseAogHost } from './parse-aog-host.ts';
 import { defaultHost, defaultPort, defaultRetentionMilliseconds, type Settings } from './settings.ts';
 
 /** The flags `atelier serve` understands; the CLI's help text is generated from the same list. */
@@ -34,8 +35,11 @@ export function readSettings(argv: string[], env: Readonly<Record<string, string
     allowPositionals: false,
   }) as { values: Record<string, string | string[] | boolean | undefined> };
 
-  const host = parseHost(values.host as string | undefined, env);
-  const port = parsePort((values.port as string | undefined) ?? env.ATELIER_PORT, values.port !== undefined ? '--port' : 'ATELIER_PORT');
+  const { host, aogHostPort } = parseHost(values.host as string | undefined, env);
+  const [portValue, portSource] = values.port !== undefined ? [values.port as string, '--port']
+    : env.ATELIER_PORT !== undefined ? [env.ATELIER_PORT, 'ATELIER_PORT']
+      : [aogHostPort, 'the port in AOG_HOST'];
+  const port = parsePort(portValue, portSource);
   const dataDirectory = resolve(
     parseDataDirectory((values['data-dir'] as string | undefined) ?? env.ATELIER_DATA_DIR, values['data-dir'] !== undefined ? '--data-dir' : 'ATELIER_DATA_DIR')
       ?? resolve(homedir(), '.atelier'),
@@ -85,9 +89,10 @@ export function readSettings(argv: string[], env: Readonly<Record<string, string
 
 /**
  * `--host`, else `ATELIER_HOST`, else `AOG_HOST`, else loopback. An empty or blank value is refused: `listen` would
- * take it as "every interface", silently widening the bind.
+ * take it as "every interface", silently widening the bind. `AOG_HOST` is read as AOG writes it (`[http://]host[:port]`,
+ * see `parseAogHost`); its port, if any, is returned for the port setting to use when no port is given otherwise.
  */
-function parseHost(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+function parseHost(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): { host: string; aogHostPort?: string } {
   const [value, source] = flag !== undefined ? [flag, '--host']
     : env.ATELIER_HOST !== undefined ? [env.ATELIER_HOST, 'ATELIER_HOST']
       : env.AOG_HOST !== undefined ? [env.AOG_HOST, 'AOG_HOST']
@@ -95,7 +100,10 @@ function parseHost(flag: string | undefined, env: Readonly<Record<string, string
   if (value.trim() === '' || value.trim() !== value) {
     throw new SettingsError(`${source} must be an address to bind such as 127.0.0.1 or 0.0.0.0 but received "${value}"`);
   }
-  return value;
+  if (source !== 'AOG_HOST') return { host: value };
+  const aogHost = parseAogHost(value);
+  if ('problem' in aogHost) throw new SettingsError(`AOG_HOST must be [http://]host[:port] such as 127.0.0.1:16688 but received "${value}": ${aogHost.problem}`);
+  return { host: aogHost.host, aogHostPort: aogHost.port };
 }
 
 /** A data directory path, or undefined when unset. Empty or blank is refused (it would mean the working directory). */

@@ -38,6 +38,12 @@ export const requestErrors = {
     description: 'image_type (or mask_type) is not one of path, url, base64.',
     howToFix: 'Use "path" for a local file, "url" for http(s) links, "base64" for inline data.',
   },
+  provider_auth_missing: {
+    status: 400, businessCode: 20006, retryable: false,
+    message: 'provider api auth info lost: a remote {flavor} install needs auth_key, a JSON string such as {example}',
+    description: 'A remote service install gave no auth_key (or an empty one); the message keeps AOG\'s text for the same condition.',
+    howToFix: 'Send auth_key for the flavor: `{"api_key":"…"}` for aliyun, stepfun and openai, `{"secret_id":"…","secret_key":"…"}` for tencent.',
+  },
   hybrid_policy_invalid: {
     status: 400, businessCode: 10016, retryable: false,
     message: 'unsupport hybrid policy: hybrid_policy must be one of default, always_local, always_remote but received {received}',

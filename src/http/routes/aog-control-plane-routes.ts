@@ -22,16 +22,50 @@ function checkService(value: unknown): ServiceName {
 }
 
 /**
- * The `service_name` filter of `GET /aog/v0.2/service`: the query string, else the JSON body AOG's client sends on the
- * GET (aog-compat §9). Undefined for no filter: none given, or an empty name (Go clients send `""` for "all").
+ * The filters of an AOG list route: the query string when it names any of `names`, else the JSON body AOG's client
+ * sends on the GET (aog-compat §9). A filter that is absent, `""` or `null` (Go clients send `""` for "all") is left
+ * out; anything else but a string is refused rather than ignored.
  */
-async function serviceFilter(http: Context): Promise<unknown> {
-  const query = http.req.query('service_name');
-  if (query !== undefined) return query === '' ? undefined : query;
-  const bytes = await readBodyBytes(http);
-  if (bytes.toString('latin1').trim() === '') return undefined;
-  const name = parseJsonObject(bytes).service_name;
-  return name === '' || name === null ? undefined : name;
+async function listFilters<Name extends string>(http: Context, names: readonly Name[]): Promise<Partial<Record<Name, string>>> {
+  const query = http.req.query();
+  const fromQuery = names.some((name) => Object.hasOwn(query, name));
+  let source: Record<string, unknown> = query;
+  if (!fromQuery) {
+    const bytes = await readBodyBytes(http);
+    source = bytes.toString('latin1').trim() === '' ? {} : parseJsonObject(bytes);
+  }
+  const filters: Partial<Record<Name, string>> = {};
+  for (const name of names) {
+    const value = Object.hasOwn(source, name) ? source[name] : undefined;
+    if (value === undefined || value === null || value === '') continue;
+    if (typeof value !== 'string') throw new GatewayError('parameter_invalid', { parameter: name, expected: 'a string', received: describeReceived(value) });
+    filters[name] = value;
+  }
+  return filters;
+}
+
+const serviceProviderFilters = ['service_name', 'service_source', 'provider_name', 'api_flavor'] as const;
+const serviceProviderFilterSchema = z.object({
+  service_name: z.string().optional(), service_source: z.string().optional(), provider_name: z.string().optional(), api_flavor: z.string().optional(),
+});
+
+/** One AOG `ServiceProvider` entry per configured provider and service it serves (never with its key). */
+function listServiceProviders(context: AppContext) {
+  return context.catalog.definitions
+    .filter((definition) => context.catalog.isConfigured(definition.capabilities.id))
+    .flatMap(({ capabilities }) => serviceNames.filter((service) => capabilities.models.some((model) => model.service === service)).map((service) => ({
+      provider_name: `${capabilities.kind === 'cloud' ? 'remote' : 'local'}_${capabilities.id}_${service}`,
+      service_name: service,
+      service_source: capabilities.kind === 'cloud' ? 'remote' : 'local',
+      desc: capabilities.displayName,
+      auth_type: capabilities.kind === 'cloud' ? (capabilities.id === 'tencent' ? 'token' : 'apikey') : 'none',
+      flavor: capabilities.id,
+      properties: '{}',
+      models: capabilities.models.filter((model) => model.service === service).map((model) => model.id),
+      status: 1,
+      created_at: null,
+      updated_at: null,
+    })));
 }
 
 /**
@@ -69,23 +103,19 @@ export function registerAogControlPlaneRoutes(app: AtelierApp, context: AppConte
 
   defineRoute(app, createRoute({
     method: 'get', path: '/aog/v0.2/service_provider', tags: ['AOG control plane'], summary: 'Configured providers (keys are never included)',
-    responses: { 200: { description: 'Providers', content: { 'application/json': { schema: envelopeSchema } } } },
-  }), (http) => {
-    const data = context.catalog.definitions
-      .filter((definition) => context.catalog.isConfigured(definition.capabilities.id))
-      .flatMap(({ capabilities }) => serviceNames.filter((service) => capabilities.models.some((model) => model.service === service)).map((service) => ({
-        provider_name: `${capabilities.kind === 'cloud' ? 'remote' : 'local'}_${capabilities.id}_${service}`,
-        service_name: service,
-        service_source: capabilities.kind === 'cloud' ? 'remote' : 'local',
-        desc: capabilities.displayName,
-        auth_type: capabilities.kind === 'cloud' ? (capabilities.id === 'tencent' ? 'token' : 'apikey') : 'none',
-        flavor: capabilities.id,
-        properties: '{}',
-        models: capabilities.models.filter((model) => model.service === service).map((model) => model.id),
-        status: 1,
-        created_at: null,
-        updated_at: null,
-      })));
+    description: 'Filtered as AOG filters it, by exact match: `service_name`, `service_source`, `provider_name`, `api_flavor` (compared with `flavor`), '
+      + 'given as a JSON body on the GET (AOG\'s client) or as a query string (which wins when it names any of them). An empty value means no filter; nothing matching gives an empty list.',
+    request: {
+      query: serviceProviderFilterSchema,
+      body: { required: false, content: { 'application/json': { schema: serviceProviderFilterSchema } } },
+    },
+    responses: { 200: { description: 'Providers', content: { 'application/json': { schema: envelopeSchema } } }, ...errorResponses(400) },
+  }), async (http) => {
+    const filters = await listFilters(http, serviceProviderFilters);
+    const data = listServiceProviders(context).filter((entry) => (filters.service_name === undefined || entry.service_name === filters.service_name)
+      && (filters.service_source === undefined || entry.service_source === filters.service_source)
+      && (filters.provider_name === undefined || entry.provider_name === filters.provider_name)
+      && (filters.api_flavor === undefined || entry.flavor === filters.api_flavor));
     return http.json(envelope(20000, 'service provider interface call success', data));
   });
 
@@ -98,7 +128,7 @@ export function registerAogControlPlaneRoutes(app: AtelierApp, context: AppConte
     },
     responses: { 200: { description: 'Services', content: { 'application/json': { schema: envelopeSchema } } }, ...errorResponses(400, 404) },
   }), async (http) => {
-    const wanted = await serviceFilter(http);
+    const wanted = (await listFilters(http, ['service_name'])).service_name;
     const services = wanted === undefined ? serviceNames : [checkService(wanted)];
     return http.json(envelope(10000, 'service interface call success', services.map((service) => ({
       service_name: service, hybrid_policy: context.defaultPolicy(service), status: 1, avatar: '', created_at: null, updated_at: null,

@@ -34,13 +34,7 @@ export function registerHealthRoutes(app: AtelierApp): void {
     method: 'get', path: '/engine/health', tags: ['Health'], summary: 'Engine availability (the AOG Node SDK checks it)',
     request: { query: z.object({ engine_name: z.string().optional() }) },
     responses: { 200: { description: 'Engine states', content: { 'application/json': { schema: z.object({ business_code: z.number(), message: z.string(), data: z.record(z.string(), z.string()) }) } } } },
-  }), (http) => {
-    const engines: Record<string, string> = { 'atelier-local': 'UP' };
-    const wanted = http.req.query('engine_name');
-    // Own names only: `constructor` or `__proto__` are not engines.
-    const data = wanted ? { [wanted]: Object.hasOwn(engines, wanted) ? engines[wanted] : 'NOT_FOUND' } : engines;
-    return http.json({ business_code: 80000, message: 'health interface call success', data });
-  });
+  }), (http) => http.json({ business_code: 80000, message: 'health interface call success', data: perEngine({ 'atelier-local': 'UP' }, http.req.query('engine_name')) }));
 
   defineRoute(app, createRoute({
     method: 'get', path: '/version', tags: ['Health'], summary: 'Version (AOG-compatible body)',
@@ -53,7 +47,15 @@ export function registerHealthRoutes(app: AtelierApp): void {
 
   defineRoute(app, createRoute({
     method: 'get', path: '/engine/version', tags: ['Health'], summary: 'Engine versions',
+    request: { query: z.object({ engine_name: z.string().optional() }) },
     responses: { 200: { description: 'Versions', content: { 'application/json': { schema: z.object({ business_code: z.number(), message: z.string(), data: z.record(z.string(), z.string()) }) } } } },
-  }), (http) => http.json({ business_code: 70000, message: 'version interface call success', data: { 'atelier-local': atelierVersion } }));
+  }), (http) => http.json({ business_code: 70000, message: 'version interface call success', data: perEngine({ 'atelier-local': atelierVersion }, http.req.query('engine_name')) }));
+}
 
+/**
+ * AOG's per-engine answer: every engine, or only the one `engine_name` names, `NOT_FOUND` when Atelier has no engine
+ * of that name. Own names only: `constructor` or `__proto__` are not engines.
+ */
+function perEngine(engines: Record<string, string>, wanted: string | undefined): Record<string, string> {
+  return wanted ? { [wanted]: Object.hasOwn(engines, wanted) ? engines[wanted] : 'NOT_FOUND' } : engines;
 }
