@@ -129,3 +129,25 @@ describe('chooseRoute: the fallback chain', () => {
     });
   });
 });
+
+describe('chooseRoute: a named cloud provider that cannot serve', () => {
+  it('serves locally with a warning naming the provider when it is not configured', () => {
+    const chosen = route({ remoteServiceProvider: 'tencent' }, catalogWith({}));
+    expect(chosen).toMatchObject({ providerId: 'local' });
+    expect(chosen.warnings).toEqual([expect.objectContaining({
+      type: 'substituted', feature: 'remote_service_provider',
+      details: expect.stringContaining('Tencent Cloud aiart was named, but Atelier\'s embedded engine'),
+    })]);
+    expect(chosen.warnings[0].details).toContain('TENCENTCLOUD_SECRET_ID');
+  });
+
+  it('says hybrid_policy always_local was the reason when it was', () => {
+    const chosen = route({ remoteServiceProvider: 'aliyun', hybridPolicy: 'always_local' });
+    expect(chosen).toMatchObject({ providerId: 'local' });
+    expect(chosen.warnings[0].details).toContain('hybrid_policy is always_local');
+  });
+
+  it('adds nothing when the named provider is the embedded engine', () => {
+    expect(route({ remoteServiceProvider: 'local' }).warnings).toEqual([]);
+  });
+});

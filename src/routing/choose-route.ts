@@ -104,6 +104,16 @@ function choosePrimaryRoute(request: RouteRequest, catalog: ProviderCatalog): Ro
       feature: 'model',
       details: `${request.model} is a cloud model; it was served by Atelier's embedded engine (${local.modelId}) because ${why}`,
     });
+  } else if (wantedProvider !== undefined) {
+    // The caller named a cloud provider: serving it locally without a word would pass off the embedded engine's
+    // result as that provider's.
+    const { displayName, environment } = wantedProvider.capabilities;
+    const why = hybridPolicy === 'always_local' ? 'hybrid_policy is always_local' : `it is not configured (set ${environment[0]})`;
+    local.warnings.push({
+      type: 'substituted',
+      feature: 'remote_service_provider',
+      details: `${displayName} was named, but Atelier's embedded engine (${local.modelId}) served the request because ${why}`,
+    });
   }
   return local;
 }
