@@ -55,3 +55,20 @@ describe('ProviderCatalog', () => {
     expect(lines).toEqual([]);
   });
 });
+
+describe('ProviderCatalog.providerRetired', () => {
+  it('takes the provider out of use with its reason until the next reload', () => {
+    const env = { TENCENTCLOUD_SECRET_ID: 'AKIDcatalogretired', TENCENTCLOUD_SECRET_KEY: 'catalog-retired-secret-key' };
+    const { catalog, lines } = catalogWith(env);
+    catalog.modelFor('tencent', 'aiart-image-to-image');
+    catalog.providerRetired('tencent', 'Tencent Cloud aiart retired this endpoint (ActionOffline)');
+    expect(catalog.isConfigured('tencent')).toBe(false);
+    expect(catalog.unavailableReason('tencent')).toContain('ActionOffline');
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', message: 'provider not used' }));
+    expect(() => catalog.modelFor('tencent', 'aiart-image-to-image')).toThrow(expect.objectContaining({
+      code: 'provider_not_configured', message: expect.stringContaining('is not used: Tencent Cloud aiart retired this endpoint'),
+    }));
+    catalog.reload({ env, file: {} });
+    expect(catalog.isConfigured('tencent')).toBe(true);
+  });
+});

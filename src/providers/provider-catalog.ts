@@ -2,6 +2,7 @@ import type { ModelCapabilities, ProviderCapabilities } from './spec/capabilitie
 import type { ServiceName } from './spec/generation-call.ts';
 import type { ProviderDefinition, ProviderDependencies, ProviderSettingsSource } from './spec/provider-definition.ts';
 import type { ProviderModel } from './spec/provider-model.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
 import { registerSecret } from '../logging/logger.ts';
 
 /** A model name a client may send, resolved to the provider that serves it. */
@@ -59,6 +60,18 @@ export class ProviderCatalog {
     }
   }
 
+  /**
+   * Takes a provider out of use after it answered that its endpoint is retired (StepFun's image endpoints, a Tencent
+   * `ActionOffline`): routing then falls back to another provider or the embedded engine, as for an unconfigured
+   * one, and `GET /v1/providers` shows `reason`. Until the next start or `reload` (a configuration change).
+   */
+  providerRetired(providerId: string, reason: string): void {
+    if (!this.settings.delete(providerId)) return;
+    for (const key of [...this.models.keys()]) if (key.startsWith(`${providerId}/`)) this.models.delete(key);
+    this.unavailableReasons.set(providerId, reason);
+    this.dependencies.logger.warn('provider not used', { provider: providerId, reason });
+  }
+
   isConfigured(providerId: string): boolean {
     return this.settings.has(providerId);
   }
@@ -99,7 +112,12 @@ export class ProviderCatalog {
     let model = this.models.get(key);
     if (!model) {
       const definition = this.findProvider(providerId);
-      if (!definition || !this.settings.has(definition.capabilities.id)) throw new Error(`provider ${providerId} is not configured`);
+      if (!definition || !this.settings.has(definition.capabilities.id)) {
+        const unavailable = definition && this.unavailableReasons.get(definition.capabilities.id);
+        // A task queued before its provider retired its endpoint learns why it cannot run.
+        if (unavailable) throw new GatewayError('provider_not_configured', { reason: `${definition.capabilities.displayName} is not used: ${unavailable}` });
+        throw new Error(`provider ${providerId} is not configured`);
+      }
       model = definition.createModel(modelId, this.settings.get(definition.capabilities.id), this.dependencies);
       this.models.set(key, model);
     }

@@ -18,6 +18,8 @@ import { decideRetry } from './task-retry-policy.ts';
 export interface ModelSource {
   modelFor(providerId: string, modelId: string): ProviderModel;
   findProvider(name: string): { capabilities: ProviderCapabilities } | undefined;
+  /** Told when a provider answered that it retired the endpoint, so that routing stops choosing it. */
+  providerRetired?(providerId: string, reason: string): void;
 }
 
 /** Tells someone that a task ended (the webhook dispatcher); must never block or throw. */
@@ -390,6 +392,7 @@ export class TaskScheduler {
     }
 
     const gatewayError = this.asGatewayError(error, task);
+    if (gatewayError.code === 'upstream_endpoint_retired') this.dependencies.models.providerRetired?.(task.providerId, gatewayError.message);
     const providerHeldOperation = heldOperation(task) !== undefined;
     // Once the provider holds an operation the task was accepted: whatever happens next is never resubmitted.
     const decision = providerHeldOperation
