@@ -76,6 +76,14 @@ export class ProviderCatalog {
     return this.settings.has(providerId);
   }
 
+  /** Jobs in flight at once for a provider when `ATELIER_CONCURRENCY` names none: its settings' or its declared default. */
+  defaultConcurrency(providerId: string): number | undefined {
+    const definition = this.findProvider(providerId);
+    if (!definition) return undefined;
+    const settings = this.settings.get(definition.capabilities.id);
+    return (settings === undefined ? undefined : definition.concurrencyFor?.(settings)) ?? definition.capabilities.defaultConcurrency;
+  }
+
   /** Why a provider with credentials is not used (see `ProviderDefinition.unavailableReason`). */
   unavailableReason(providerId: string): string | undefined {
     return this.unavailableReasons.get(providerId);

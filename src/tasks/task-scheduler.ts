@@ -18,6 +18,8 @@ import { decideRetry } from './task-retry-policy.ts';
 export interface ModelSource {
   modelFor(providerId: string, modelId: string): ProviderModel;
   findProvider(name: string): { capabilities: ProviderCapabilities } | undefined;
+  /** Jobs in flight at once for a provider by default (its settings may lower `capabilities.defaultConcurrency`). */
+  defaultConcurrency?(providerId: string): number | undefined;
   /** Told when a provider answered that it retired the endpoint, so that routing stops choosing it. */
   providerRetired?(providerId: string, reason: string): void;
 }
@@ -161,7 +163,8 @@ export class TaskScheduler {
 
   /** The concurrency limit of a provider. */
   limitFor(providerId: string): number {
-    return this.options.concurrency?.[providerId] ?? this.dependencies.models.findProvider(providerId)?.capabilities.defaultConcurrency ?? 1;
+    const models = this.dependencies.models;
+    return this.options.concurrency?.[providerId] ?? models.defaultConcurrency?.(providerId) ?? models.findProvider(providerId)?.capabilities.defaultConcurrency ?? 1;
   }
 
   /** Tasks this instance is working on right now, by provider. */

@@ -15,9 +15,9 @@ import { createMemoryTaskBackend } from '../../src/tasks/memory/create-memory-ta
 const providerCatalog = new ProviderCatalog(providerDefinitions, { env: {}, file: {} }, { logger: silentLogger } as unknown as ProviderDependencies);
 
 /** The task system as `createContext` starts it for `atelier serve`, in memory. */
-function startTaskSystem(env: Record<string, string>) {
+function startTaskSystem(env: Record<string, string>, models = providerCatalog) {
   return createTaskService({
-    dataDirectory: '/nonexistent', models: providerCatalog, fileStore: {} as FileStore, logger: silentLogger,
+    dataDirectory: '/nonexistent', models, fileStore: {} as FileStore, logger: silentLogger,
     prepare: () => Promise.reject(new Error('not used')), publicUrl: 'http://atelier.test', allowPrivateUrls: false,
     env: { ...env, ATELIER_WEBHOOK_SECRET: 'a-secret-of-sixteen-chars' }, backend: createMemoryTaskBackend(), retentionMilliseconds: null,
   });
@@ -40,6 +40,33 @@ describe('atelier serve environment: ATELIER_CONCURRENCY', () => {
       expect(system.scheduler.limitFor('aliyun')).toBe(4);
       expect(system.scheduler.limitFor('local')).toBe(13);
       expect(system.scheduler.limitFor('tencent')).toBe(providerCatalog.findProvider('tencent')!.capabilities.defaultConcurrency);
+    } finally {
+      await system.close();
+    }
+  });
+});
+
+describe('atelier serve environment: an OpenAI-compatible local server', () => {
+  const localServer = { OPENAI_BASE_URL: 'http://127.0.0.1:1234/v1' };
+  const catalogWith = (env: Record<string, string>) => new ProviderCatalog(providerDefinitions, { env, file: {} }, { logger: silentLogger } as unknown as ProviderDependencies);
+
+  it('runs one job at a time by default (local-servers.md §0), OpenAI itself its declared default', async () => {
+    const local = await startTaskSystem({}, catalogWith(localServer));
+    const cloud = await startTaskSystem({}, catalogWith({ OPENAI_API_KEY: 'sk-serve-environment-test' }));
+    try {
+      expect(local.scheduler.limitFor('openai')).toBe(1);
+      expect(cloud.scheduler.limitFor('openai')).toBe(providerCatalog.findProvider('openai')!.capabilities.defaultConcurrency);
+      expect(cloud.scheduler.limitFor('openai')).toBeGreaterThan(1);
+    } finally {
+      await local.close();
+      await cloud.close();
+    }
+  });
+
+  it('still takes ATELIER_CONCURRENCY over that default', async () => {
+    const system = await startTaskSystem({ ATELIER_CONCURRENCY: 'openai=3' }, catalogWith(localServer));
+    try {
+      expect(system.scheduler.limitFor('openai')).toBe(3);
     } finally {
       await system.close();
     }

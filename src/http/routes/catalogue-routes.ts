@@ -35,7 +35,7 @@ export function registerCatalogueRoutes(app: AtelierApp, context: AppContext): v
   }), (http) => http.json({
     providers: context.catalog.definitions.map(({ capabilities }) => ({
       id: capabilities.id, aliases: [...capabilities.aliases], name: capabilities.displayName, kind: capabilities.kind,
-      configured: context.catalog.isConfigured(capabilities.id), default_concurrency: capabilities.defaultConcurrency,
+      configured: context.catalog.isConfigured(capabilities.id), default_concurrency: context.catalog.defaultConcurrency(capabilities.id) ?? capabilities.defaultConcurrency,
       environment: [...capabilities.environment], models: capabilities.models.map((model) => model.id),
       unavailable_reason: context.catalog.unavailableReason(capabilities.id),
     })),

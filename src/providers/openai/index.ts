@@ -14,6 +14,8 @@ export { openAiCapabilities } from './openai-capabilities.ts';
 export const openAiProvider: ProviderDefinition<OpenAiSettings> = {
   capabilities: openAiCapabilities,
   readSettings: readOpenAiSettings,
+  // A local server (stable-diffusion.cpp, LocalAI) runs or queues one job at a time (local-servers.md §0).
+  concurrencyFor: (settings) => (settings.localServer ? 1 : undefined),
   secretsOf: (settings) => (settings.apiKey === undefined ? [] : [settings.apiKey]),
   createModel(modelId, settings, dependencies) {
     return new OpenAiImageEditModel(requireModel(openAiModels, modelId, 'OpenAI'), settings, dependencies);

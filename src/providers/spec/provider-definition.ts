@@ -33,6 +33,11 @@ export interface ProviderDefinition<Settings = unknown> {
    * start-up can warn and `GET /v1/providers` can say so. Undefined when there is nothing surprising to report.
    */
   unavailableReason?(source: ProviderSettingsSource): string | undefined;
+  /**
+   * Jobs in flight at once for these settings when `ATELIER_CONCURRENCY` names none, where it differs from
+   * `capabilities.defaultConcurrency` (an OpenAI-compatible local server runs one job at a time). Undefined = that.
+   */
+  concurrencyFor?(settings: Settings): number | undefined;
   /** Secrets inside the settings, registered with the logger's redaction and grepped for by the leak test. */
   secretsOf(settings: Settings): string[];
   createModel(modelId: string, settings: Settings, dependencies: ProviderDependencies): ProviderModel;
