@@ -37,6 +37,15 @@ export function createApp(context: AppContext, gate: AdmissionGate = { accepting
       gate.inFlight--;
     }
   });
+  app.use('*', async (http, next) => {
+    // No route takes a query parameter twice; taking one of the values silently (`?state=queued&state=running`
+    // listed only queued tasks) would answer a question the caller did not ask.
+    const repeated = repeatedQueryParameter(http.req.url);
+    if (repeated !== undefined) {
+      throw new GatewayError('parameter_invalid', { parameter: repeated.name.slice(0, 60), expected: 'one value (the parameter given once)', received: `${repeated.count} values` });
+    }
+    return next();
+  });
   const limitBytes = context.settings.bodyLimitBytes;
   const streamedBodyLimit = bodyLimit({
     maxSize: limitBytes,
@@ -84,4 +93,14 @@ export function createApp(context: AppContext, gate: AdmissionGate = { accepting
     return http.json(body, status as 400);
   });
   return app;
+}
+
+/** The first query parameter the URL gives more than once, with how many times; undefined when none repeats. */
+function repeatedQueryParameter(url: string): { name: string; count: number } | undefined {
+  const query = url.indexOf('?');
+  if (query === -1) return undefined;
+  const counts = new Map<string, number>();
+  for (const name of new URLSearchParams(url.slice(query + 1)).keys()) counts.set(name, (counts.get(name) ?? 0) + 1);
+  for (const [name, count] of counts) if (count > 1) return { name, count };
+  return undefined;
 }

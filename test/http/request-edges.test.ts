@@ -87,3 +87,22 @@ describe('query parameters and routes', () => {
     }
   });
 });
+
+describe('a query parameter given twice is a 400, not one of its values taken silently', () => {
+  it.each([
+    ['/v1/tasks?state=queued&state=running', 'state'],
+    ['/v1/models?service=image-to-image&service=image-to-video', 'service'],
+    ['/engine/health?engine_name=atelier-local&engine_name=ollama', 'engine_name'],
+  ])('GET %s names %s', async (path, name) => {
+    const { status, body } = await answer(await harness.app.request(path));
+    expect(status, JSON.stringify(body)).toBe(400);
+    expect(body.code).toBe('parameter_invalid');
+    expect(body.message).toContain(name);
+    expect(body.message).toContain('2 values');
+  });
+
+  it('still answers the same parameter given once, and distinct parameters', async () => {
+    expect((await harness.app.request('/v1/tasks?state=queued&limit=5')).status).toBe(200);
+    expect((await harness.app.request('/v1/models?service=image-to-image')).status).toBe(200);
+  });
+});
