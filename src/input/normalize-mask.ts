@@ -137,10 +137,15 @@ export async function toWhiteMask(canonical: MaskInput): Promise<Buffer> {
  */
 export async function toAlphaMask(canonical: MaskInput): Promise<Buffer> {
   const plane = await decodeCanonical(canonical);
-  const alpha = Buffer.alloc(plane.length);
-  for (let pixel = 0; pixel < plane.length; pixel++) alpha[pixel] = 255 - plane[pixel];
-  const raw = { width: canonical.width, height: canonical.height, channels: 1 } as const;
-  return sharp(plane, { raw }).toColourspace('srgb').joinChannel(alpha, { raw }).png().toBuffer();
+  // Written out as four raw channels: sharp applies joinChannel before any colourspace change, so a grey plane
+  // joined with alpha would be saved as a grey + alpha PNG rather than RGBA.
+  const rgba = Buffer.alloc(plane.length * 4);
+  for (let pixel = 0; pixel < plane.length; pixel++) {
+    const value = plane[pixel];
+    rgba.fill(value, pixel * 4, pixel * 4 + 3);
+    rgba[pixel * 4 + 3] = 255 - value;
+  }
+  return sharp(rgba, { raw: { width: canonical.width, height: canonical.height, channels: 4 } }).png().toBuffer();
 }
 
 async function decodeCanonical(canonical: MaskInput): Promise<Buffer> {
