@@ -107,8 +107,8 @@ function choosePrimaryRoute(request: RouteRequest, catalog: ProviderCatalog): Ro
   } else if (wantedProvider !== undefined) {
     // The caller named a cloud provider: serving it locally without a word would pass off the embedded engine's
     // result as that provider's.
-    const { displayName, environment } = wantedProvider.capabilities;
-    const why = hybridPolicy === 'always_local' ? 'hybrid_policy is always_local' : `it is not configured (set ${environment[0]})`;
+    const { id, displayName, environment } = wantedProvider.capabilities;
+    const why = whyNamedProviderUnused(id, environment[0], service, hybridPolicy, catalog);
     local.warnings.push({
       type: 'substituted',
       feature: 'remote_service_provider',
@@ -116,6 +116,19 @@ function choosePrimaryRoute(request: RouteRequest, catalog: ProviderCatalog): Ro
     });
   }
   return local;
+}
+
+/**
+ * Why a named cloud provider did not serve. "Not configured" only when it has no settings: a configured provider may
+ * not serve the service, and one with credentials may be out of use (a retired endpoint); naming the variable to set
+ * would send the user after a key that is already there.
+ */
+function whyNamedProviderUnused(providerId: string, keyVariable: string | undefined, service: ServiceName, hybridPolicy: HybridPolicy, catalog: ProviderCatalog): string {
+  if (hybridPolicy === 'always_local') return 'hybrid_policy is always_local';
+  if (catalog.isConfigured(providerId)) return `it does not serve ${service}`;
+  const unavailableReason = catalog.unavailableReason(providerId);
+  if (unavailableReason !== undefined) return `it is not used: ${unavailableReason}`;
+  return keyVariable === undefined ? 'it is not configured' : `it is not configured (set ${keyVariable})`;
 }
 
 /** When no model is named: each cloud provider's first model for the service (its default). */
