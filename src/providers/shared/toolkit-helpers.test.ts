@@ -87,6 +87,12 @@ describe('small helpers', () => {
     expect(truncateProviderMessage(42)).toBe('');
   });
 
+  test('truncateProviderMessage shortens to 200 characters without cutting an emoji in half', () => {
+    const shortened = truncateProviderMessage('😀'.repeat(250));
+    expect(shortened).toBe(`${'😀'.repeat(197)}...`);
+    expect(truncateProviderMessage('😀'.repeat(200))).toBe('😀'.repeat(200));
+  });
+
   test('httpStatusVerdict: the generic meaning of a status', () => {
     expect([401, 402, 404, 408, 429, 500, 418].map((status) => httpStatusVerdict('X', status, 'c', 'm').code)).toEqual([
       'upstream_auth_failed', 'upstream_quota_exceeded', 'upstream_endpoint_retired', 'upstream_timeout', 'upstream_rate_limited', 'upstream_unavailable', 'upstream_invalid_request',
