@@ -195,8 +195,10 @@ export async function startTencentFake(options: TencentFakeOptions = {}): Promis
       if (typeof logo !== 'object' || logo === null) throw invalidValue('LogoParam');
       for (const key of Object.keys(logo)) if (!['LogoUrl', 'LogoImage', 'LogoRect'].includes(key)) throw invalidValue(`LogoParam.${key}`);
       if (logo.LogoUrl !== undefined && (typeof logo.LogoUrl !== 'string' || !/^https?:\/\//.test(logo.LogoUrl))) throw new TencentApiError('InvalidParameterValue.UrlIllegal', 'LogoUrl is not a valid URL.');
+      if (logo.LogoImage !== undefined && (typeof logo.LogoImage !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(logo.LogoImage))) throw invalidValue('LogoParam.LogoImage');
       if (logo.LogoRect !== undefined) {
-        const rect = logo.LogoRect as Record<string, unknown>;
+        // An API error, never a crash: Tencent answers malformed fields with HTTP 200 and Response.Error (§9 item 5).
+        const rect = typeof logo.LogoRect === 'object' && logo.LogoRect !== null ? logo.LogoRect as Record<string, unknown> : {};
         if (['X', 'Y', 'Width', 'Height'].some((key) => !Number.isInteger(rect[key]))) throw invalidValue('LogoParam.LogoRect');
       }
     }
