@@ -124,7 +124,8 @@ export async function startDashScopeFake(options: DashScopeFakeOptions = {}): Pr
   const resultVideo = minimalMp4();
   let origin = '';
 
-  const resolveInput = (model: string, ossResolve: boolean): InputResolver => async (value, field) => {
+  /** Reads an input as DashScope would; bare base64 only where the spec allows it (wanx-style-repaint-v1, §4.3). */
+  const resolveInput = (model: string, ossResolve: boolean, acceptsBareBase64: boolean): InputResolver => async (value, field) => {
     if (value.startsWith('data:')) return readDataUri(value, field);
     if (value.startsWith('oss://')) {
       if (!ossResolve) return { code: 'InvalidParameter.DataInspection', message: `${field}: oss:// URLs need the header X-DashScope-OssResourceResolve: enable` };
@@ -134,8 +135,8 @@ export async function startDashScopeFake(options: DashScopeFakeOptions = {}): Pr
       return describeImage(upload.bytes, undefined, field, 'oss');
     }
     if (/^https?:\/\//.test(value)) return { form: 'http' };
-    // Bare base64 (style-repaint accepts it): decode to check it.
-    if (/^[A-Za-z0-9+/=]+$/.test(value)) return describeImage(Buffer.from(value, 'base64'), undefined, field, 'data');
+    // Bare base64: only style-repaint documents it ("or a base64 string"); the others take URLs and data: URIs.
+    if (acceptsBareBase64 && /^[A-Za-z0-9+/=]+$/.test(value)) return describeImage(Buffer.from(value, 'base64'), undefined, field, 'data');
     return { code: 'InvalidURL', message: `${field}: Invalid URL provided in your request.` };
   };
 
@@ -151,7 +152,7 @@ export async function startDashScopeFake(options: DashScopeFakeOptions = {}): Pr
     if (!input) return error(400, 'BadRequest.EmptyInput', 'Required input parameter missing from request.');
     const parameters = record(body.parameters);
     const model = body.model as string;
-    const resolver = resolveInput(model, request.headers['x-dashscope-ossresourceresolve'] === 'enable');
+    const resolver = resolveInput(model, request.headers['x-dashscope-ossresourceresolve'] === 'enable', family === 'style-repaint');
     const rejection = family === 'image-edit' ? await checkImageEdit(input, parameters ?? {}, resolver)
       : family === 'x-painting' ? await checkXPainting(input, parameters ?? {}, resolver)
         : family === 'style-repaint' ? await checkStyleRepaint(input, parameters, resolver)

@@ -170,12 +170,18 @@ export async function checkStyleRepaint(input: Record<string, unknown>, paramete
   if (typeof input.image_url !== 'string') return { code: 'InvalidURL', message: 'The request URL is invalid, make sure the url is correct and is an image' };
   if (!Number.isInteger(input.style_index) || !styleIndices.includes(input.style_index as number)) return invalid('input.style_index is not a supported style');
   if (input.style_index === -1 && typeof input.style_ref_url !== 'string') return invalid('input.style_ref_url is required when style_index is -1');
-  const image = await resolve(input.image_url, 'image_url');
-  if (isRejection(image)) return image;
-  const problem = checkImage(image, 'image_url', { minSide: 256, maxSide: 5760, formats: ['image/jpeg', 'image/png', 'image/bmp', 'image/webp'] });
-  if (problem) return problem;
-  if (image.width !== undefined && image.height !== undefined && Math.max(image.width, image.height) > 2 * Math.min(image.width, image.height)) {
-    return { code: 'InvalidImageResolution', message: 'The input image resolution is too large or small' };
+  if (input.style_ref_url !== undefined && typeof input.style_ref_url !== 'string') return invalid('input.style_ref_url must be a string');
+  // style_ref_url has "the same limits" as image_url (spec §4.3).
+  const fields = input.style_ref_url === undefined ? ['image_url'] : ['image_url', 'style_ref_url'];
+  for (const field of fields) {
+    const image = await resolve(input[field] as string, field);
+    if (isRejection(image)) return image;
+    const problem = checkImage(image, field, { minSide: 256, maxSide: 5760, formats: ['image/jpeg', 'image/png', 'image/bmp', 'image/webp'] });
+    if (problem) return problem;
+    if (image.width !== undefined && image.height !== undefined
+      && (Math.min(image.width, image.height) > 3240 || Math.max(image.width, image.height) > 2 * Math.min(image.width, image.height))) {
+      return { code: 'InvalidImageResolution', message: `${field}: The input image resolution is too large or small` };
+    }
   }
   return undefined;
 }

@@ -136,7 +136,7 @@ const wanxXPainting: DashScopeModelCapabilities = {
   concurrentTasks: 1,
   pollCadence: imagePollCadence,
   providerOptions: {
-    mask_color: { type: 'string', description: 'List of RGB triples, e.g. [[0,0,0]]; pixels of those colours are the edit area (default: white = edit).' },
+    mask_color: { type: 'string', description: 'List of RGB triples whose pixels are the edit area. Atelier sends the mask as white = edit, black = keep, so the list must hold [255,255,255] and not [0,0,0] (default: white = edit).' },
   },
 };
 

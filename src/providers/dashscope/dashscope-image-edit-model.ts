@@ -5,7 +5,8 @@ import type { Warning } from '../spec/warning.ts';
 import { xPaintingSizes, xPaintingStyles, type ImageEditFunction } from './dashscope-capabilities.ts';
 import { checkCommonFields, ignoredFieldWarnings, invalid } from './dashscope-call-checks.ts';
 import { dashscopeProviderName } from './dashscope-error.ts';
-import { readDashScopeOptions, type DashScopeOptions } from './dashscope-options.ts';
+import { dashscopeOptionsPrefix, readDashScopeOptions, type DashScopeOptions } from './dashscope-options.ts';
+import { styleReference } from './dashscope-style-reference.ts';
 import { DashScopeTaskModel, type DashScopeSubmission } from './dashscope-task-model.ts';
 
 /** Functions that read `parameters.strength` (spec §4.1). */
@@ -94,7 +95,10 @@ export class DashScopeImageEditModel extends DashScopeTaskModel {
       }
       parameters.style = style;
     }
-    if (options.mask_color !== undefined) parameters.mask_color = options.mask_color;
+    if (options.mask_color !== undefined) {
+      checkMaskColor(options.mask_color);
+      parameters.mask_color = options.mask_color;
+    }
     const warnings = ignoredFieldWarnings(call, [
       { field: 'strength', feature: 'strength', why: 'wanx-x-painting has no strength; it was ignored.' },
       { field: 'seed', feature: 'seed', why: 'wanx-x-painting takes no seed; it was ignored.' },
@@ -129,9 +133,11 @@ export class DashScopeImageEditModel extends DashScopeTaskModel {
       { field: 'size', feature: 'size', why: 'wanx-style-repaint-v1 fixes the short side at 1536 px; size was ignored.' },
       { field: 'outputFormat', feature: 'output_format', why: 'DashScope chooses the output format; output_format was ignored.' },
     ]);
+    // Checked before the input is prepared: a refused reference must not leave an upload behind.
+    const styleRef = options.style_ref_url === undefined ? undefined : await styleReference(options.style_ref_url, this.model.input);
     const inputs = await this.prepareInputs(call.image, undefined, { transport: options.input_transport, adaptInput: options.adapt_input }, context.signal);
     const input: Record<string, unknown> = { image_url: inputs.imageUrl, style_index: styleIndex };
-    if (options.style_ref_url !== undefined) input.style_ref_url = options.style_ref_url;
+    if (styleRef !== undefined) input.style_ref_url = styleRef;
     return {
       body: { model: this.model.id, input },
       usesTemporaryUploads: inputs.usesTemporaryUploads,
@@ -147,6 +153,18 @@ function styleIndexFrom(style: string | undefined, known: readonly number[]): nu
   const index = /^-?\d+$/.test(style.trim()) ? Number(style.trim()) : Number.NaN;
   if (!known.includes(index) || index === -1) throw invalid('style', `a style index, one of: ${known.filter((value) => value >= 0).join(', ')}`, style);
   return index;
+}
+
+/**
+ * wanx-x-painting repaints the pixels of the `mask_color` colours (spec §4.2). Atelier always sends its canonical
+ * mask — white [255,255,255] = edit, black [0,0,0] = keep, whatever convention the client's mask used (§7) — so a
+ * list without white selects nothing and a list with black repaints the area the client asked to keep.
+ */
+function checkMaskColor(colours: ReadonlyArray<readonly [number, number, number]>): void {
+  const has = (value: number) => colours.some(([red, green, blue]) => red === value && green === value && blue === value);
+  if (!has(255) || has(0)) {
+    throw invalid(`${dashscopeOptionsPrefix}.mask_color`, 'a list that holds [255, 255, 255] and not [0, 0, 0]: Atelier sends the mask as white = edit, black = keep (leave mask_color out for the same effect)', colours);
+  }
 }
 
 function copyDefined(options: DashScopeOptions, target: Record<string, unknown>, names: readonly (keyof DashScopeOptions)[]): void {

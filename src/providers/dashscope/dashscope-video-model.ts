@@ -34,6 +34,10 @@ export class DashScopeVideoModel extends DashScopeTaskModel {
       { field: 'size', feature: 'size', why: `${this.model.id} follows the input's aspect ratio at the chosen resolution; size was ignored.` },
       { field: 'outputFormat', feature: 'output_format', why: 'DashScope videos are MP4; output_format was ignored.' },
     ]);
+    if (options.template !== undefined && call.prompt !== undefined && call.prompt !== '') {
+      // Spec §4.4: DashScope ignores the prompt when a template is set; say so instead of letting it vanish.
+      warnings.push({ type: 'unsupported', feature: 'prompt', details: `${this.model.id} ignores the prompt when a template is set (template ${options.template}); the template decides the motion.` });
+    }
     const inputs = await this.prepareInputs(call.image, undefined, { transport: options.input_transport, adaptInput: options.adapt_input }, context.signal);
 
     const input: Record<string, unknown> = { img_url: inputs.imageUrl };
