@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { startDashScopeFake, type DashScopeFake } from './dashscope-fake-server.ts';
+import { postToDashScopeFake, startDashScopeFake, type DashScopeFake } from './dashscope-fake-server.ts';
 import { testImage } from './generation-call-kit.ts';
 
 /** The fake must refuse what DashScope refuses, or adapter tests prove nothing. */
@@ -11,14 +11,7 @@ beforeEach(async () => {
 });
 afterEach(() => fake.stop());
 
-async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${fake.baseUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${fake.apiKey}`, 'x-dashscope-async': 'enable', ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as { code?: string; message?: string; output?: { task_id: string } } };
-}
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) => postToDashScopeFake(fake, path, body, headers);
 const imageEdit = (input: Record<string, unknown>, parameters: Record<string, unknown> = {}) =>
   ({ model: 'wanx2.1-imageedit', input: { function: 'description_edit', prompt: 'x', base_image_url: imageUri, ...input }, parameters });
 const path = '/services/aigc/image2image/image-synthesis';

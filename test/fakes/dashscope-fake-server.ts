@@ -322,3 +322,18 @@ export async function startDashScopeFake(options: DashScopeFakeOptions = {}): Pr
 }
 
 export { isRejection };
+
+/** A submission straight to the fake, as DashScope's own clients send it (JSON, Bearer key, the async header). */
+export async function postToDashScopeFake(
+  fake: DashScopeFake,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: { code?: string; message?: string; output?: { task_id: string } } }> {
+  const response = await fetch(`${fake.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${fake.apiKey}`, 'x-dashscope-async': 'enable', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as { code?: string; message?: string; output?: { task_id: string } } };
+}

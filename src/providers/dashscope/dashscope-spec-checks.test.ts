@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { rejectionOf } from '../../../test/fakes/caught-gateway-error.ts';
-import { startDashScopeFake, type DashScopeFake } from '../../../test/fakes/dashscope-fake-server.ts';
+import { postToDashScopeFake, startDashScopeFake, type DashScopeFake } from '../../../test/fakes/dashscope-fake-server.ts';
 import { fakeModel } from '../../../test/fakes/dashscope-test-setup.ts';
 import { testCall, testContext, testImage, testMask } from '../../../test/fakes/generation-call-kit.ts';
 
@@ -16,14 +16,7 @@ beforeEach(async () => {
 });
 afterEach(() => fake.stop());
 
-async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${fake.baseUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${fake.apiKey}`, 'x-dashscope-async': 'enable', ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as { code?: string; message?: string } };
-}
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) => postToDashScopeFake(fake, path, body, headers);
 
 const imageSynthesis = '/services/aigc/image2image/image-synthesis';
 const styleRepaintPath = '/services/aigc/image-generation/generation';
