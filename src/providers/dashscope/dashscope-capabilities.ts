@@ -1,3 +1,4 @@
+import { adaptInputOptionSpec } from '../shared/adapt-input-option.ts';
 import { findModel } from '../shared/find-model.ts';
 import type { InputLimits, ModelCapabilities, ParameterSpec, ProviderCapabilities } from '../spec/capabilities.ts';
 
@@ -110,6 +111,7 @@ const wanxImageEdit: DashScopeModelCapabilities = {
     upscale_factor: { type: 'integer', minimum: 1, maximum: 4, description: 'super_resolution: factor (1 = sharpen only).' },
     is_sketch: { type: 'boolean', description: 'doodle: true when the input already is a sketch (default false).' },
     input_transport: { type: 'enum', values: ['data-uri', 'temporary-upload'], description: 'How inputs are sent (default data-uri).' },
+    adapt_input: adaptInputOptionSpec,
   },
 };
 
@@ -137,6 +139,7 @@ const wanxXPainting: DashScopeModelCapabilities = {
   pollCadence: imagePollCadence,
   providerOptions: {
     mask_color: { type: 'string', description: 'List of RGB triples whose pixels are the edit area. Atelier sends the mask as white = edit, black = keep, so the list must hold [255,255,255] and not [0,0,0] (default: white = edit).' },
+    adapt_input: adaptInputOptionSpec,
   },
 };
 
@@ -162,6 +165,7 @@ const wanxStyleRepaint: DashScopeModelCapabilities = {
   pollCadence: imagePollCadence,
   providerOptions: {
     style_index: { type: 'integer', minimum: -1, maximum: 40, description: 'Style index (one of the documented values); wins over style.' },
+    adapt_input: adaptInputOptionSpec,
   },
   styleIndices: styleRepaintIndices,
 };
@@ -201,6 +205,7 @@ function videoModel(
       watermark: watermarkSpec,
       template: { type: 'string', maxLength: 64, description: 'Video-effect template, e.g. "flying" (model dependent).' },
       input_transport: { type: 'enum', values: ['data-uri', 'temporary-upload'], description: 'How the first frame is sent (default data-uri).' },
+      adapt_input: adaptInputOptionSpec,
     },
     video,
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
+import { adaptInputOptionSchema } from '../shared/adapt-input-option.ts';
 import { parseProviderOptions } from '../shared/parse-provider-options.ts';
 import { imageEditFunctions, styleRepaintIndices, type DashScopeModelCapabilities, type ImageEditFunction } from './dashscope-capabilities.ts';
 
@@ -42,7 +43,7 @@ export const dashscopeOptionsSchema = z.strictObject({
   /** How inputs are sent: inline data: URIs (default where accepted) or DashScope's temporary upload (oss://). */
   input_transport: z.enum(['data-uri', 'temporary-upload']),
   /** Whether Atelier may resize / re-encode / flatten an input outside the model's limits (default true, with a warning). */
-  adapt_input: z.boolean(),
+  adapt_input: adaptInputOptionSchema,
 }).partial();
 
 export type DashScopeOptions = z.output<typeof dashscopeOptionsSchema>;

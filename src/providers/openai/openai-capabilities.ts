@@ -1,3 +1,4 @@
+import { adaptInputOptionSpec } from '../shared/adapt-input-option.ts';
 import { findModel } from '../shared/find-model.ts';
 import type { InputLimits, ModelCapabilities, ParameterSpec, ProviderCapabilities } from '../spec/capabilities.ts';
 
@@ -42,6 +43,7 @@ const gptOptions: Record<string, ParameterSpec> = {
   size: { type: 'enum', values: ['auto'], description: '"auto" lets the model choose the size (the unified size takes explicit WxH).' },
   user: { type: 'string', maxLength: 256, description: 'End-user id for OpenAI abuse monitoring.' },
   extra_images: { type: 'string', description: 'Array of up to 15 more input images (bare base64 or data: URIs, png/jpeg/webp); all are sent as image[] parts.' },
+  adapt_input: adaptInputOptionSpec,
 };
 
 const gptParameters: Record<string, ParameterSpec> = {
@@ -113,6 +115,7 @@ export const openAiModels: readonly OpenAiModelCapabilities[] = [
     providerOptions: {
       response_format: { type: 'enum', values: ['b64_json', 'url'], description: 'How DALL·E 2 returns images (Atelier default b64_json; URLs are downloaded at once).' },
       user: { type: 'string', maxLength: 256, description: 'End-user id for OpenAI abuse monitoring.' },
+      adapt_input: adaptInputOptionSpec,
     },
   },
 ];

@@ -185,6 +185,17 @@ describe('dall-e-2', () => {
     expect(result.warnings).toEqual([expect.objectContaining({ type: 'substituted', feature: 'image' })]);
   });
 
+  it('with adapt_input false refuses a JPEG input instead of converting it, calling nothing', async () => {
+    const edit = new OpenAiImageEditModel(model('dall-e-2'), settings(), dependencies());
+    const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#884422' } }).jpeg().toBuffer();
+    const image = { bytes: jpeg, mediaType: 'image/jpeg', width: 64, height: 64, hasAlpha: false };
+    const error = await rejectionOf(edit.start(await call({ modelId: 'dall-e-2', image, providerOptions: { adapt_input: false } }), testContext()));
+    expect(error.code).toBe('provider_cannot_serve');
+    expect(error.status).toBe(400);
+    expect(error.message).toContain('JPEG is not one of png');
+    expect(fake.server.requests).toHaveLength(0);
+  });
+
   it('refuses a non-square image rather than cropping it', async () => {
     const edit = new OpenAiImageEditModel(model('dall-e-2'), settings(), dependencies());
     const error = await rejectionOf(edit.start(await call({ modelId: 'dall-e-2' }), testContext()));
@@ -299,6 +310,7 @@ describe('strict validation before any call', () => {
     ['streaming', 'gpt-image-1.5', { providerOptions: { stream: true } }, 'for provider_options.openai.stream but received true (boolean)'],
     ['an extra image that is not an image', 'gpt-image-1.5', { providerOptions: { extra_images: ['aGVsbG8gd29ybGQ='] } }, 'Expected a PNG, JPEG or WebP image for provider_options.openai.extra_images.0 but received bytes that are not an image'],
     ['16 extra images', 'gpt-image-1.5', { providerOptions: { extra_images: Array.from({ length: 16 }, () => 'aGVsbG8=') } }, 'Expected at most 15 items for provider_options.openai.extra_images'],
+    ['adapt_input "no"', 'gpt-image-1.5', { providerOptions: { adapt_input: 'no' } }, 'Expected a boolean for provider_options.openai.adapt_input but received "no" (string)'],
   ];
 
   it.each(cases)('refuses %s with parameter_invalid', async (_name, modelId, partial, expectedText) => {

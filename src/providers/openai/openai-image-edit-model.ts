@@ -2,6 +2,7 @@ import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
 import { toAlphaMask } from '../../input/normalize-mask.ts';
 import { atMostCharacters, fitsCharacterLimit } from '../../text/character-length.ts';
 import { adaptInputImage } from '../shared/adapt-input-image.ts';
+import { allowsInputChanges } from '../shared/adapt-input-option.ts';
 import { downloadResult } from '../shared/download-result.ts';
 import { decodeBase64Result } from '../shared/decode-base64-result.ts';
 import { malformedAnswer } from '../shared/malformed-answer.ts';
@@ -217,7 +218,7 @@ export class OpenAiImageEditModel implements ProviderModel {
         provider: `${openAiDisplayName} dall-e-2`, reason: `dall-e-2 edits need a square image and this one is ${call.image.width}×${call.image.height}; crop it or use a GPT image model`,
       });
     }
-    const adapted = await adaptInputImage(call.image, call.mask, this.model.input, { target: `${openAiDisplayName} ${this.model.id}`, allowChanges: true });
+    const adapted = await adaptInputImage(call.image, call.mask, this.model.input, { target: `${openAiDisplayName} ${this.model.id}`, allowChanges: allowsInputChanges(options) });
     warnings.push(...adapted.warnings);
     const images: FilePart[] = [{ bytes: adapted.image.bytes, mediaType: adapted.image.mediaType }];
     (options.extra_images ?? []).forEach((value, index) => images.push(decodeExtraImage(value, index)));

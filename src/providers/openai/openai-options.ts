@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adaptInputOptionSchema } from '../shared/adapt-input-option.ts';
 import { parseProviderOptions } from '../shared/parse-provider-options.ts';
 
 /** Where these options sit in a request, as error messages name them. */
@@ -18,6 +19,7 @@ export const openAiOptionsSchema = z.strictObject({
   response_format: z.enum(['b64_json', 'url']).optional(),
   user: z.string().max(256).optional(),
   extra_images: z.array(z.string().min(1)).max(15).optional(),
+  adapt_input: adaptInputOptionSchema.optional(),
 });
 
 /** Validated OpenAI options. */

@@ -1,3 +1,4 @@
+import { adaptInputOptionSpec } from '../shared/adapt-input-option.ts';
 import type { InputLimits, ModelCapabilities, ParameterSpec, ProviderCapabilities } from '../spec/capabilities.ts';
 
 /**
@@ -61,6 +62,7 @@ function stepfunModel(id: string, description: string, retiredOn: string, defaul
       steps: { type: 'integer', minimum: 1, maximum: 100, description: `Sampling steps (default ${defaults.steps}).` },
       cfg_scale: { type: 'number', minimum: 1, maximum: 10, description: `Prompt adherence (default ${defaults.cfgScale}).` },
       response_format: { type: 'enum', values: ['b64_json', 'url'], description: 'How StepFun returns the image (Atelier default b64_json; url results are downloaded at once).' },
+      adapt_input: adaptInputOptionSpec,
     },
   };
 }

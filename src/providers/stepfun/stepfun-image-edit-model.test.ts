@@ -131,6 +131,17 @@ describe('StepFun image2image on the wire', () => {
     expect(result.warnings).toEqual([expect.objectContaining({ type: 'substituted', feature: 'image' })]);
   });
 
+  it('with adapt_input false refuses an out-of-limit image instead of changing it, calling nothing', async () => {
+    const model = new StepFunImageEditModel(step2xLarge, settings(), dependencies());
+    const webp = await sharp({ create: { width: 2200, height: 1100, channels: 3, background: '#446688' } }).webp().toBuffer();
+    const image = { bytes: webp, mediaType: 'image/webp', width: 2200, height: 1100, hasAlpha: false };
+    const error = await rejectionOf(model.start(await call({ image, providerOptions: { adapt_input: false } }), testContext()));
+    expect(error.code).toBe('provider_cannot_serve');
+    expect(error.status).toBe(400);
+    expect(error.message).toContain('2200×1100 is outside 1–2048 px per side; WEBP is not one of png, jpeg');
+    expect(fake.server.requests).toHaveLength(0);
+  });
+
   it('warns about a mask, a style and seed 0 instead of sending them', async () => {
     const model = new StepFunImageEditModel(step2xLarge, settings(), dependencies());
     const mask = { bytes: await sharp({ create: { width: 256, height: 192, channels: 3, background: '#ffffff' } }).png().toBuffer(), width: 256, height: 192 };
@@ -292,6 +303,7 @@ describe('strict validation before any request', () => {
     ['source_weight 0', { providerOptions: { source_weight: 0 } }, 'Expected a number > 0 for provider_options.stepfun.source_weight but received 0 (number)'],
     ['response_format png', { providerOptions: { response_format: 'png' } }, 'Expected one of: b64_json, url for provider_options.stepfun.response_format but received "png" (string)'],
     ['an unknown option', { providerOptions: { n: 2 } }, 'for provider_options.stepfun.n but received 2 (number)'],
+    ['adapt_input "no"', { providerOptions: { adapt_input: 'no' } }, 'Expected a boolean for provider_options.stepfun.adapt_input but received "no" (string)'],
   ];
 
   it.each(cases)('refuses %s with parameter_invalid', async (_name, partial, expectedText) => {

@@ -1,6 +1,7 @@
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
 import { atMostCharacters, fitsCharacterLimit } from '../../text/character-length.ts';
 import { adaptInputImage } from '../shared/adapt-input-image.ts';
+import { allowsInputChanges } from '../shared/adapt-input-option.ts';
 import { toDataUri, withoutDataUriPrefix } from '../shared/data-uri.ts';
 import { decodeBase64Result } from '../shared/decode-base64-result.ts';
 import { downloadResult } from '../shared/download-result.ts';
@@ -145,7 +146,7 @@ export class StepFunImageEditModel implements ProviderModel {
     }
 
     const adapted = await adaptInputImage(call.image, undefined, stepfunInputLimits, {
-      target: `${stepfunDisplayName} ${this.model.id}`, allowChanges: true,
+      target: `${stepfunDisplayName} ${this.model.id}`, allowChanges: allowsInputChanges(options),
     });
     warnings.push(...adapted.warnings);
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adaptInputOptionSchema } from '../shared/adapt-input-option.ts';
 import { parseProviderOptions } from '../shared/parse-provider-options.ts';
 
 /** Where these options sit in a request, as error messages name them. */
@@ -14,6 +15,7 @@ export const stepfunOptionsSchema = z.strictObject({
   steps: z.int().min(1).max(100).optional(),
   cfg_scale: z.number().min(1).max(10).optional(),
   response_format: z.enum(['b64_json', 'url']).optional(),
+  adapt_input: adaptInputOptionSchema.optional(),
 });
 
 /** Validated StepFun options. */

@@ -1,3 +1,4 @@
+import { adaptInputOptionSpec } from '../shared/adapt-input-option.ts';
 import type { InputLimits, ModelCapabilities, ParameterSpec, ProviderCapabilities } from '../spec/capabilities.ts';
 
 /**
@@ -119,6 +120,7 @@ export const tencentImageToImage: TencentModelCapabilities = {
     EnhanceImage: { type: 'integer', minimum: 0, maximum: 1, description: '1 turns on clarity enhancement (slower); 0 off (default).' },
     RestoreFace: { type: 'integer', minimum: 0, maximum: 6, description: 'Maximum number of small faces to refine (default 0).' },
     InputUrl: { type: 'string', maxLength: 2048, description: 'Public http(s) URL Tencent downloads the input from instead of receiving InputImage (the URL wins at Tencent; Atelier then sends only the URL).' },
+    adapt_input: adaptInputOptionSpec,
   },
 };
 

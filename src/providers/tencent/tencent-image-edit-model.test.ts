@@ -197,6 +197,15 @@ describe('input adaptation to Tencent limits', () => {
     expect((await sharp(sent).metadata()).format).toBe('png');
     expect(result.warnings[0].details).toContain('GIF');
   });
+
+  it('with adapt_input false refuses an out-of-limit image instead of changing it, calling nothing', async () => {
+    const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+    const error = await rejectionOf(model.start(await call({ image: await pngImage(2400, 1200), providerOptions: { adapt_input: false } }), testContext()));
+    expect(error.code).toBe('provider_cannot_serve');
+    expect(error.status).toBe(400);
+    expect(error.message).toContain('2400×1200 is outside 51–2000 px per side');
+    expect(fake.apiRequests()).toHaveLength(0);
+  });
 });
 
 describe('n outputs and the per-account job limit', () => {
@@ -415,6 +424,7 @@ describe('strict validation before any call', () => {
     ['a negative LogoRect', { providerOptions: { LogoParam: { LogoRect: { X: -1, Y: 0, Width: 10, Height: 10 } } } }, 'for provider_options.tencent.LogoParam.LogoRect.X but received -1 (number)'],
     ['an ftp InputUrl', { providerOptions: { InputUrl: 'ftp://example.com/a.png' } }, 'Expected an absolute http or https URL for provider_options.tencent.InputUrl'],
     ['an unknown option', { providerOptions: { Prompt: 'sneaky' } }, 'for provider_options.tencent.Prompt but received "sneaky" (string)'],
+    ['adapt_input "no"', { providerOptions: { adapt_input: 'no' } }, 'Expected a boolean for provider_options.tencent.adapt_input but received "no" (string)'],
   ];
 
   it.each(cases)('refuses %s with parameter_invalid', async (_name, partial, expectedText) => {

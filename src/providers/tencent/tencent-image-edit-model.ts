@@ -1,6 +1,7 @@
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
 import { atMostCharacters, fitsCharacterLimit } from '../../text/character-length.ts';
 import { adaptInputImage } from '../shared/adapt-input-image.ts';
+import { allowsInputChanges } from '../shared/adapt-input-option.ts';
 import { withoutDataUriPrefix } from '../shared/data-uri.ts';
 import { decodeBase64Result } from '../shared/decode-base64-result.ts';
 import { downloadResult } from '../shared/download-result.ts';
@@ -135,7 +136,7 @@ export class TencentImageEditModel implements ProviderModel {
       body.InputUrl = options.InputUrl;
     } else {
       const adapted = await adaptInputImage(call.image, undefined, tencentInputLimits, {
-        target: `${tencentDisplayName} ImageToImage`, allowChanges: true, base64Budget: true,
+        target: `${tencentDisplayName} ImageToImage`, allowChanges: allowsInputChanges(options), base64Budget: true,
       });
       warnings.push(...adapted.warnings);
       body.InputImage = adapted.image.bytes.toString('base64');

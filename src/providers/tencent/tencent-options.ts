@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adaptInputOptionSchema } from '../shared/adapt-input-option.ts';
 import { parseProviderOptions } from '../shared/parse-provider-options.ts';
 import { tencentResolutions, tencentStyles } from './tencent-capabilities.ts';
 
@@ -13,6 +14,7 @@ const httpUrl = z.string().max(2048).refine(isHttpUrl, { message: 'an absolute h
  * `provider_options.tencent`: ImageToImage fields that have no unified equivalent, spelled as Tencent spells them
  * (PascalCase), so Tencent's own documentation applies unchanged. Strict: an unknown key or an out-of-range value is
  * a 400, never dropped or clamped. Prompt, NegativePrompt and Strength come from the unified fields instead.
+ * `adapt_input` is Atelier's own (snake_case like every provider's) and is never sent to Tencent.
  */
 export const tencentOptionsSchema = z.strictObject({
   Styles: z.array(z.enum(styleIds)).refine((styles) => styles.length === 1, {
@@ -38,6 +40,7 @@ export const tencentOptionsSchema = z.strictObject({
   EnhanceImage: z.int().min(0).max(1).optional(),
   RestoreFace: z.int().min(0).max(6).optional(),
   InputUrl: httpUrl.optional(),
+  adapt_input: adaptInputOptionSchema.optional(),
 });
 
 /** Validated Tencent options. */
