@@ -203,6 +203,14 @@ describe('catalogue and OpenAPI', () => {
     expect(models.models.map((model) => model.id)).toContain('atelier-image');
   });
 
+  it('lists each model\'s provider_options, as the error for an unknown option promises', async () => {
+    const { models } = (await (await harness.app.request('/v1/models?service=image-to-image')).json()) as { models: Array<{ id: string; provider_options: Record<string, { type: string }> }> };
+    const byId = new Map(models.map((model) => [model.id, model.provider_options]));
+    expect(byId.get('wanx2.1-imageedit')).toMatchObject({ function: expect.any(Object), adapt_input: { type: 'boolean' } });
+    expect(byId.get('aiart-image-to-image')).toMatchObject({ Styles: expect.any(Object), RspImgType: expect.any(Object), adapt_input: { type: 'boolean' } });
+    expect(byId.get('atelier-image')).toEqual({});
+  });
+
   it('generates /openapi.json from the routes and a readable /docs page', async () => {
     const document = (await (await harness.app.request('/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
     expect(document.openapi).toBe('3.1.0');

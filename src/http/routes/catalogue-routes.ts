@@ -12,7 +12,9 @@ const styleSchema = z.object({
 const modelSchema = z.object({
   id: z.string(), provider: z.string(), service: z.enum(serviceNames), aliases: z.array(z.string()),
   description: z.string(), configured: z.boolean(), call_model: z.enum(['sync', 'async']), mask_convention: z.string(),
-  max_outputs_per_call: z.number(), parameters: z.record(z.string(), z.unknown()), input: z.record(z.string(), z.unknown()),
+  max_outputs_per_call: z.number(), parameters: z.record(z.string(), z.unknown()),
+  provider_options: z.record(z.string(), z.unknown()).openapi({ description: 'Options a request may add under provider_options.<provider> for this model, with their types and ranges' }),
+  input: z.record(z.string(), z.unknown()),
   retired_on: z.string().optional(),
 }).openapi('Model');
 
@@ -52,7 +54,8 @@ export function registerCatalogueRoutes(app: AtelierApp, context: AppContext): v
       capabilities.models.filter((model) => !service || model.service === service).map((model) => ({
         id: model.id, provider: capabilities.id, service: model.service, aliases: [...(model.aliases ?? [])], description: model.description,
         configured: context.catalog.isConfigured(capabilities.id), call_model: model.callModel, mask_convention: model.maskConvention,
-        max_outputs_per_call: model.maxOutputsPerCall, parameters: model.parameters, input: model.input, retired_on: model.retiredOn,
+        max_outputs_per_call: model.maxOutputsPerCall, parameters: model.parameters, provider_options: model.providerOptions ?? {},
+        input: model.input, retired_on: model.retiredOn,
       })),
     );
     return http.json({ models });

@@ -38,6 +38,8 @@ export interface ModelCapabilities {
   description: string;
   /** Unified parameters this model honours, with their ranges (out of range → 400, never clamped). */
   parameters: Readonly<Record<string, ParameterSpec>>;
+  /** What a request may add under `provider_options.<provider id>` for this model (validated by the adapter). */
+  providerOptions?: Readonly<Record<string, ParameterSpec>>;
   input: InputLimits;
   /** `white` = white marks the area to edit; `alpha` = transparent marks it; `none` = no mask support. */
   maskConvention: 'white' | 'alpha' | 'none';
