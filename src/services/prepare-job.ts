@@ -47,7 +47,9 @@ export async function prepareJob(request: GenerationRequest, context: PrepareCon
   }
 
   // Before the inputs are read, and before any task exists: an out-of-range value is a 400 on every route.
-  context.catalog.modelFor(route.providerId, route.modelId).checkParameters?.({ service: request.service, ...request.parameters, providerOptions });
+  context.catalog.modelFor(route.providerId, route.modelId).checkParameters?.({
+    service: request.service, ...request.parameters, providerOptions, hasMask: request.mask !== undefined,
+  });
 
   const inputContext = { settings: context.inputSettings, serverHost: context.serverHost };
   const image = await loadImageInput(request.image.value, request.image.type, 'image', inputContext);

@@ -27,6 +27,7 @@ const createDefinition = createRoute({
   summary: 'Submit a task (image-to-image or image-to-video)',
   description: [
     'Answers 202 with the queued task. `Prefer: wait=N` holds the request up to N seconds and answers 200 when the task ended by then.',
+    'A parameter the chosen model cannot take (a range, a provider option, a video resolution or duration) is a 400 before any task exists, as on the AOG routes.',
     '`Idempotency-Key`: the same key with the same body returns the same task (header `Idempotent-Replayed: true`); the same key with another body is 409.',
   ].join(' '),
   request: {

@@ -1,10 +1,8 @@
-import { GatewayError } from '../../errors/gateway-error.ts';
 import type { GenerationCall } from '../spec/generation-call.ts';
-import type { CallContext } from '../spec/provider-model.ts';
-import { checkCommonFields, ignoredFieldWarnings, invalid } from './dashscope-call-checks.ts';
-import { dashscopeProviderName } from './dashscope-error.ts';
-import { readDashScopeOptions } from './dashscope-options.ts';
+import type { CallContext, CallParameters } from '../spec/provider-model.ts';
+import { checkImagePresent, ignoredFieldWarnings, parametersOf } from './dashscope-call-checks.ts';
 import { DashScopeTaskModel, type DashScopeSubmission } from './dashscope-task-model.ts';
+import { readVideoParameters } from './dashscope-video-parameters.ts';
 
 /**
  * DashScope image-to-video (wan2.2-i2v-plus, wan2.2-i2v-flash, wanx2.1-i2v-turbo, wanx2.1-i2v-plus): the first
@@ -12,19 +10,13 @@ import { DashScopeTaskModel, type DashScopeSubmission } from './dashscope-task-m
  * prompt_extend, watermark and template. Tasks take 1–5 minutes; polled every 15 s.
  */
 export class DashScopeVideoModel extends DashScopeTaskModel {
+  checkParameters(call: CallParameters): void {
+    readVideoParameters(call, this.model);
+  }
+
   protected async buildSubmission(call: GenerationCall, context: CallContext): Promise<DashScopeSubmission> {
-    const video = this.model.video;
-    if (this.model.family !== 'image-to-video' || video === undefined) {
-      throw new GatewayError('provider_cannot_serve', { provider: dashscopeProviderName, reason: `${this.model.id} is not an image-to-video model` });
-    }
-    checkCommonFields(call, this.model);
-    const options = readDashScopeOptions(call.providerOptions ?? {}, this.model);
-    const resolution = call.resolution ?? video.defaultResolution;
-    if (!video.resolutions.includes(resolution)) throw invalid('resolution', `one of: ${video.resolutions.join(', ')} for ${this.model.id}`, resolution);
-    const duration = call.duration ?? video.defaultDuration;
-    if (!video.durations.includes(duration)) {
-      throw invalid('duration', video.durations.length === 1 ? `${video.durations[0]} (${this.model.id} makes ${video.durations[0]} s clips)` : `one of: ${video.durations.join(', ')} seconds for ${this.model.id}`, duration);
-    }
+    checkImagePresent(call);
+    const { options, resolution, duration, hasDurationChoice } = readVideoParameters(parametersOf(call), this.model);
 
     const warnings = ignoredFieldWarnings(call, [
       { field: 'mask', feature: 'mask', why: `${this.model.id} takes no mask; it was ignored.` },
@@ -46,7 +38,7 @@ export class DashScopeVideoModel extends DashScopeTaskModel {
     if (options.template !== undefined) input.template = options.template;
     const parameters: Record<string, unknown> = { resolution };
     // Models with a fixed length get no duration field: the documented request has none for them.
-    if (video.durations.length > 1) parameters.duration = duration;
+    if (hasDurationChoice) parameters.duration = duration;
     if (options.prompt_extend !== undefined) parameters.prompt_extend = options.prompt_extend;
     if (options.watermark !== undefined) parameters.watermark = options.watermark;
     if (call.seed !== undefined) parameters.seed = call.seed;

@@ -1,6 +1,5 @@
-import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import { toAlphaMask } from '../../input/normalize-mask.ts';
-import { atMostCharacters, fitsCharacterLimit } from '../../text/character-length.ts';
 import { adaptInputImage } from '../shared/adapt-input-image.ts';
 import { allowsInputChanges } from '../shared/adapt-input-option.ts';
 import { downloadResult } from '../shared/download-result.ts';
@@ -10,21 +9,15 @@ import { reencodeResult } from '../shared/reencode-output.ts';
 import { requestJson } from '../shared/request-json.ts';
 import { afterBilledCall } from '../shared/ambiguous-failure.ts';
 import { retryBillableCall } from '../shared/retry-billable-call.ts';
-import { sniffMediaType } from '../shared/sniff-media-type.ts';
 import type { GenerationCall, GenerationOutput } from '../spec/generation-call.ts';
 import type { ProviderDependencies } from '../spec/provider-definition.ts';
-import type { CallContext, ProviderModel, StartResult } from '../spec/provider-model.ts';
+import type { CallContext, CallParameters, ProviderModel, StartResult } from '../spec/provider-model.ts';
 import type { Warning } from '../spec/warning.ts';
+import { checkOpenAiParameters, type CheckedOpenAiParameters, type FilePart } from './openai-call-checks.ts';
 import type { OpenAiModelCapabilities } from './openai-capabilities.ts';
 import { openAiDisplayName, openAiErrorVerdict } from './openai-error.ts';
-import { openAiOptionsPrefix, parseOpenAiOptions, type OpenAiOptions } from './openai-options.ts';
+import { openAiOptionsPrefix } from './openai-options.ts';
 import type { OpenAiSettings } from './openai-settings.ts';
-
-/** One file part of the form. */
-interface FilePart {
-  bytes: Buffer;
-  mediaType: string;
-}
 
 /** The form fields other than files, in the order they are sent (all strings on the wire). */
 export interface EditFields {
@@ -40,9 +33,6 @@ export interface EditFields {
   response_format?: string;
   user?: string;
 }
-
-const extraImageFormats = ['image/png', 'image/jpeg', 'image/webp'];
-const extraImageMaxBytes = 50 * 1024 * 1024 - 1;
 
 /**
  * OpenAI `POST /images/edits` (multipart): image(s), an optional mask converted to OpenAI's convention
@@ -64,13 +54,17 @@ export class OpenAiImageEditModel implements ProviderModel {
     this.modelId = model.id;
   }
 
+  checkParameters(call: CallParameters): void {
+    checkOpenAiParameters(call, this.model);
+  }
+
   async start(call: GenerationCall, context: CallContext): Promise<StartResult> {
     context.signal.throwIfAborted();
     if (call.image === undefined) throw new GatewayError('parameter_missing', { parameter: 'image' });
-    const options = parseOpenAiOptions(call.providerOptions);
+    const parameters = checkOpenAiParameters(call, this.model);
     const warnings: Warning[] = [];
-    const fields = this.buildFields(call, options, warnings);
-    const { images, mask } = await this.buildFiles(call, options, warnings);
+    const fields = this.buildFields(call, parameters, warnings);
+    const { images, mask } = await this.buildFiles(call, parameters, warnings);
     const form = buildForm(images, mask, fields);
 
     const secrets = this.settings.apiKey ? [this.settings.apiKey] : [];
@@ -123,49 +117,10 @@ export class OpenAiImageEditModel implements ProviderModel {
     return headers;
   }
 
-  /** The non-file fields, after checking each against what this model accepts. */
-  private buildFields(call: GenerationCall, options: OpenAiOptions, warnings: Warning[]): EditFields {
+  /** The non-file fields of a checked call. */
+  private buildFields(call: GenerationCall, { options, prompt, size }: CheckedOpenAiParameters, warnings: Warning[]): EditFields {
     const { model } = this;
-    if (call.service !== 'image-to-image') {
-      throw new GatewayError('provider_cannot_serve', { provider: openAiDisplayName, reason: `images/edits makes images, not ${call.service}` });
-    }
-    if (!Number.isInteger(call.n) || call.n < 1 || call.n > 4) {
-      throw new GatewayError('parameter_invalid', { parameter: 'n', expected: 'an integer between 1 and 4', received: describeReceived(call.n) });
-    }
-    if (call.prompt === undefined || call.prompt.trim() === '') {
-      throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: 'a non-empty prompt (OpenAI image edits require one)', received: describeReceived(call.prompt) });
-    }
-    const promptMaxLength = model.parameters.prompt?.maxLength;
-    if (promptMaxLength !== undefined && !fitsCharacterLimit(call.prompt, promptMaxLength)) {
-      throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: `a string of ${atMostCharacters(promptMaxLength)} (${model.id}'s limit)`, received: describeReceived(call.prompt) });
-    }
-    const gptOnly: Array<keyof OpenAiOptions> = ['quality', 'background', 'output_compression', 'input_fidelity', 'size', 'extra_images'];
-    for (const name of model.family === 'dall-e-2' ? gptOnly : ['response_format' as const]) {
-      if (options[name] !== undefined) {
-        throw new GatewayError('parameter_invalid', {
-          parameter: `${openAiOptionsPrefix}.${name}`,
-          expected: model.family === 'dall-e-2' ? 'nothing: dall-e-2 does not take this option (GPT image models do)' : `nothing: ${model.id} always returns base64 (response_format is for dall-e-2)`,
-          received: describeReceived(options[name]),
-        });
-      }
-    }
-    if (options.input_fidelity !== undefined && !model.inputFidelity) {
-      throw new GatewayError('parameter_invalid', { parameter: `${openAiOptionsPrefix}.input_fidelity`, expected: `nothing: ${model.id} does not take input_fidelity`, received: describeReceived(options.input_fidelity) });
-    }
-    if (options.background === 'transparent') {
-      if (!model.transparentBackground) {
-        throw new GatewayError('parameter_invalid', { parameter: `${openAiOptionsPrefix}.background`, expected: `opaque or auto (${model.id} refuses transparent)`, received: describeReceived(options.background) });
-      }
-      if (call.outputFormat === 'jpeg') {
-        throw new GatewayError('parameter_invalid', { parameter: 'output_format', expected: 'png or webp (a transparent background needs an alpha channel)', received: describeReceived(call.outputFormat) });
-      }
-    }
-    if (options.output_compression !== undefined && call.outputFormat !== 'jpeg' && call.outputFormat !== 'webp') {
-      throw new GatewayError('parameter_invalid', { parameter: `${openAiOptionsPrefix}.output_compression`, expected: 'nothing unless output_format is jpeg or webp', received: describeReceived(options.output_compression) });
-    }
-
-    const fields: EditFields = { prompt: call.prompt, model: model.id, n: String(call.n) };
-    const size = this.resolveSize(call.size, options.size);
+    const fields: EditFields = { prompt, model: model.id, n: String(call.n) };
     if (size !== undefined) fields.size = size;
     if (options.quality !== undefined) fields.quality = options.quality;
     if (options.background !== undefined) fields.background = options.background;
@@ -192,27 +147,8 @@ export class OpenAiImageEditModel implements ProviderModel {
     return fields;
   }
 
-  private resolveSize(size: GenerationCall['size'], optionSize: 'auto' | undefined): string | undefined {
-    if (size === undefined) return optionSize;
-    const written = `${size.width}x${size.height}`;
-    if (optionSize !== undefined) {
-      throw new GatewayError('parameter_invalid', { parameter: 'size', expected: `either size or ${openAiOptionsPrefix}.size, not both`, received: describeReceived(written) });
-    }
-    if (this.model.sizes.includes(written)) return written;
-    if (this.model.freeformSizes) {
-      const { width, height } = size;
-      const fits = width % 16 === 0 && height % 16 === 0 && Math.max(width, height) <= 3840 && Math.min(width, height) <= 2160
-        && Math.max(width, height) <= 3 * Math.min(width, height);
-      if (fits) return written;
-      throw new GatewayError('parameter_invalid', {
-        parameter: 'size', expected: `a size for ${this.model.id} with both sides divisible by 16, aspect between 1:3 and 3:1, within 3840x2160`, received: describeReceived(written),
-      });
-    }
-    throw new GatewayError('parameter_invalid', { parameter: 'size', expected: `one of: ${this.model.sizes.join(', ')} (${this.model.id} output sizes)`, received: describeReceived(written) });
-  }
-
   /** The input image(s) within the model's limits, and the mask in OpenAI's convention. */
-  private async buildFiles(call: GenerationCall, options: OpenAiOptions, warnings: Warning[]): Promise<{ images: FilePart[]; mask?: FilePart }> {
+  private async buildFiles(call: GenerationCall, { options, extraImages }: CheckedOpenAiParameters, warnings: Warning[]): Promise<{ images: FilePart[]; mask?: FilePart }> {
     if (this.model.family === 'dall-e-2' && call.image.width !== call.image.height) {
       throw new GatewayError('provider_cannot_serve', {
         provider: `${openAiDisplayName} dall-e-2`, reason: `dall-e-2 edits need a square image and this one is ${call.image.width}×${call.image.height}; crop it or use a GPT image model`,
@@ -220,13 +156,7 @@ export class OpenAiImageEditModel implements ProviderModel {
     }
     const adapted = await adaptInputImage(call.image, call.mask, this.model.input, { target: `${openAiDisplayName} ${this.model.id}`, allowChanges: allowsInputChanges(options) });
     warnings.push(...adapted.warnings);
-    const images: FilePart[] = [{ bytes: adapted.image.bytes, mediaType: adapted.image.mediaType }];
-    (options.extra_images ?? []).forEach((value, index) => images.push(decodeExtraImage(value, index)));
-    if (images.length > this.model.maxImages) {
-      throw new GatewayError('parameter_invalid', {
-        parameter: `${openAiOptionsPrefix}.extra_images`, expected: `at most ${this.model.maxImages - 1} extra images for ${this.model.id}`, received: `${images.length - 1} images`,
-      });
-    }
+    const images: FilePart[] = [{ bytes: adapted.image.bytes, mediaType: adapted.image.mediaType }, ...extraImages];
     const mask = adapted.mask === undefined ? undefined : { bytes: await toAlphaMask(adapted.mask), mediaType: 'image/png' };
     if (mask !== undefined && images.length > 1) {
       warnings.push({ type: 'other', feature: 'mask', details: 'With several input images OpenAI applies the mask to the first one only.' });
@@ -259,23 +189,6 @@ export function readImageItems(body: unknown): Array<{ base64?: string; url?: st
     if (typeof record.url === 'string' && record.url !== '') return { url: record.url };
     throw badResponse(`data[${index}] has neither b64_json nor url`);
   });
-}
-
-function decodeExtraImage(value: string, index: number): FilePart {
-  const parameter = `${openAiOptionsPrefix}.extra_images.${index}`;
-  const base64 = value.replace(/^data:image\/[a-z+.-]+;base64,/i, '').replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) {
-    throw new GatewayError('parameter_invalid', { parameter, expected: 'bare base64 or a data:image/...;base64, URI', received: describeReceived(value) });
-  }
-  const bytes = Buffer.from(base64, 'base64');
-  const mediaType = sniffMediaType(bytes);
-  if (mediaType === undefined || !extraImageFormats.includes(mediaType)) {
-    throw new GatewayError('parameter_invalid', { parameter, expected: 'a PNG, JPEG or WebP image', received: mediaType ?? 'bytes that are not an image' });
-  }
-  if (bytes.length > extraImageMaxBytes) {
-    throw new GatewayError('parameter_invalid', { parameter, expected: 'an image under 50 MB', received: `${bytes.length} bytes` });
-  }
-  return { bytes, mediaType };
 }
 
 function badResponse(reason: string): GatewayError {

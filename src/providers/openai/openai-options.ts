@@ -8,7 +8,7 @@ export const openAiOptionsPrefix = 'provider_options.openai';
 /**
  * `provider_options.openai`: documented `images/edits` fields without a unified equivalent, in OpenAI's spelling.
  * Strict: unknown keys (including `stream` and `partial_images`: Atelier does not stream) and out-of-range values
- * are a 400. Which fields a model accepts is checked by the model (`openai-image-edit-model.ts`).
+ * are a 400. Which fields a model accepts is checked per model (`openai-call-checks.ts`).
  */
 export const openAiOptionsSchema = z.strictObject({
   quality: z.enum(['low', 'medium', 'high', 'auto']).optional(),

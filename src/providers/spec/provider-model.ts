@@ -49,12 +49,16 @@ export type StatusResult =
   | { status: 'failed'; error: GatewayError };
 
 /**
+ * A call without its inputs: what `checkParameters` can judge before the inputs are read. `hasMask` says whether the
+ * request has a mask, for models whose defaults and required fields depend on it (DashScope's editing function);
+ * `prepareJob` always sets it, and absent reads as no mask. Optional so that a loaded `GenerationCall` is one too.
+ */
+export type CallParameters = Omit<GenerationCall, 'image' | 'mask' | 'modelId'> & { hasMask?: boolean };
+
+/**
  * One model of one provider, ready to call. Long jobs are `start` + `status` with an opaque, JSON-serialisable
  * operation handle, persisted by the scheduler so that a restarted Atelier resumes polling instead of resubmitting.
  */
-/** A call without its inputs: what `checkParameters` can judge before the inputs are read. */
-export type CallParameters = Omit<GenerationCall, 'image' | 'mask' | 'modelId'>;
-
 export interface ProviderModel {
   readonly providerId: string;
   readonly modelId: string;

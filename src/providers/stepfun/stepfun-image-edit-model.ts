@@ -1,5 +1,4 @@
-import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
-import { atMostCharacters, fitsCharacterLimit } from '../../text/character-length.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import { adaptInputImage } from '../shared/adapt-input-image.ts';
 import { allowsInputChanges } from '../shared/adapt-input-option.ts';
 import { toDataUri, withoutDataUriPrefix } from '../shared/data-uri.ts';
@@ -13,13 +12,11 @@ import { afterBilledCall } from '../shared/ambiguous-failure.ts';
 import { retryBillableCall } from '../shared/retry-billable-call.ts';
 import type { GenerationCall, GenerationOutput } from '../spec/generation-call.ts';
 import type { ProviderDependencies } from '../spec/provider-definition.ts';
-import type { CallContext, ProviderModel, StartResult } from '../spec/provider-model.ts';
+import type { CallContext, CallParameters, ProviderModel, StartResult } from '../spec/provider-model.ts';
 import type { Warning } from '../spec/warning.ts';
-import {
-  stepfunEndpointRetirement, stepfunInputLimits, stepfunPromptMaxLength, stepfunSizes, type StepFunModelCapabilities,
-} from './stepfun-capabilities.ts';
+import { checkStepFunParameters, type CheckedStepFunParameters } from './stepfun-call-checks.ts';
+import { stepfunEndpointRetirement, stepfunInputLimits, type StepFunModelCapabilities } from './stepfun-capabilities.ts';
 import { stepfunDisplayName, stepfunErrorVerdict } from './stepfun-error.ts';
-import { parseStepFunOptions, stepfunOptionsPrefix, type StepFunOptions } from './stepfun-options.ts';
 import { chinaMidnight, isOfficialStepFunHost, type StepFunSettings } from './stepfun-settings.ts';
 
 /** The image2image body, in StepFun's field names and documented order. */
@@ -35,7 +32,6 @@ export interface Image2ImageBody {
   cfg_scale?: number;
 }
 
-const largestSeed = 2147483647;
 /** StepFun's documented default closeness to the source (spec §5). */
 const defaultSourceWeight = 0.5;
 
@@ -58,13 +54,17 @@ export class StepFunImageEditModel implements ProviderModel {
     this.modelId = model.id;
   }
 
+  checkParameters(call: CallParameters): void {
+    checkStepFunParameters(call);
+  }
+
   async start(call: GenerationCall, context: CallContext): Promise<StartResult> {
     context.signal.throwIfAborted();
     if (call.image === undefined) throw new GatewayError('parameter_missing', { parameter: 'image' });
-    const options = parseStepFunOptions(call.providerOptions);
+    const parameters = checkStepFunParameters(call);
     this.refuseRetiredOrDisabledModel();
     const warnings: Warning[] = [];
-    const body = await this.buildBody(call, options, warnings);
+    const body = await this.buildBody(call, parameters, warnings);
 
     const outputs: GenerationOutput[] = [];
     for (let index = 0; index < call.n; index += 1) {
@@ -105,33 +105,8 @@ export class StepFunImageEditModel implements ProviderModel {
     }
   }
 
-  private async buildBody(call: GenerationCall, options: StepFunOptions, warnings: Warning[]): Promise<Image2ImageBody> {
-    if (call.service !== 'image-to-image') {
-      throw new GatewayError('provider_cannot_serve', { provider: stepfunDisplayName, reason: `image2image makes images, not ${call.service}` });
-    }
-    if (!Number.isInteger(call.n) || call.n < 1 || call.n > 4) {
-      throw new GatewayError('parameter_invalid', { parameter: 'n', expected: 'an integer between 1 and 4', received: describeReceived(call.n) });
-    }
-    if (call.prompt === undefined || call.prompt.trim() === '') {
-      throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: 'a non-empty prompt (StepFun image2image requires one)', received: describeReceived(call.prompt) });
-    }
-    if (!fitsCharacterLimit(call.prompt, stepfunPromptMaxLength)) {
-      throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: `a string of ${atMostCharacters(stepfunPromptMaxLength)} (StepFun's limit)`, received: describeReceived(call.prompt) });
-    }
-    if (call.strength !== undefined && options.source_weight !== undefined) {
-      throw new GatewayError('parameter_invalid', { parameter: 'strength', expected: `either strength or ${stepfunOptionsPrefix}.source_weight, not both`, received: describeReceived(call.strength) });
-    }
-    if (call.strength !== undefined && !(call.strength > 0 && call.strength <= 1)) {
-      throw new GatewayError('parameter_invalid', { parameter: 'strength', expected: 'a number greater than 0 and at most 1', received: describeReceived(call.strength) });
-    }
-    const size = call.size === undefined ? undefined : `${call.size.width}x${call.size.height}`;
-    if (size !== undefined && !(stepfunSizes as readonly string[]).includes(size)) {
-      throw new GatewayError('parameter_invalid', { parameter: 'size', expected: `one of: ${stepfunSizes.join(', ')} (StepFun output sizes)`, received: describeReceived(size) });
-    }
-    if (call.seed !== undefined && (!Number.isInteger(call.seed) || call.seed < 0 || call.seed + call.n - 1 > largestSeed)) {
-      throw new GatewayError('parameter_invalid', { parameter: 'seed', expected: `an integer between 0 and ${largestSeed - call.n + 1} (seed + n - 1 must stay within ${largestSeed})`, received: describeReceived(call.seed) });
-    }
-
+  /** Maps the checked call and the StepFun options onto the image2image body, adapting the image to StepFun's limits. */
+  private async buildBody(call: GenerationCall, { options, prompt, size }: CheckedStepFunParameters, warnings: Warning[]): Promise<Image2ImageBody> {
     if (call.mask) {
       warnings.push({ type: 'unsupported', feature: 'mask', details: 'StepFun image2image takes no mask, so the mask was not sent: StepFun edits the whole image (Atelier then restores the original pixels outside the mask).' });
     }
@@ -152,7 +127,7 @@ export class StepFunImageEditModel implements ProviderModel {
 
     const body: Image2ImageBody = {
       model: this.model.id,
-      prompt: call.prompt,
+      prompt,
       source_url: toDataUri(adapted.image.bytes, adapted.image.mediaType),
       // Both scales put "more change" at the larger number (spec §5), so strength passes through unchanged.
       source_weight: call.strength ?? options.source_weight ?? defaultSourceWeight,

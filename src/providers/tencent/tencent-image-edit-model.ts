@@ -1,5 +1,4 @@
-import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
-import { atMostCharacters, fitsCharacterLimit } from '../../text/character-length.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import { adaptInputImage } from '../shared/adapt-input-image.ts';
 import { allowsInputChanges } from '../shared/adapt-input-option.ts';
 import { withoutDataUriPrefix } from '../shared/data-uri.ts';
@@ -14,16 +13,14 @@ import { retryBillableCall } from '../shared/retry-billable-call.ts';
 import { UpstreamFailure } from '../shared/upstream-failure.ts';
 import type { GenerationCall, GenerationOutput } from '../spec/generation-call.ts';
 import type { ProviderDependencies } from '../spec/provider-definition.ts';
-import type { CallContext, ProviderModel, StartResult } from '../spec/provider-model.ts';
+import type { CallContext, CallParameters, ProviderModel, StartResult } from '../spec/provider-model.ts';
 import type { Warning } from '../spec/warning.ts';
 import { accountJobSlots, type JobSlots } from './account-job-slots.ts';
 import { signTc3 } from './tc3-sign.ts';
-import {
-  sizeToTencentResolution, tencentInputLimits, tencentMaxRequestBytes, tencentPromptMaxLength, tencentStyles,
-  unifiedStyleToTencent, type TencentModelCapabilities,
-} from './tencent-capabilities.ts';
+import { checkTencentParameters, type CheckedTencentParameters } from './tencent-call-checks.ts';
+import { tencentInputLimits, tencentMaxRequestBytes, type TencentModelCapabilities } from './tencent-capabilities.ts';
 import { tencentDisplayName, tencentErrorVerdict } from './tencent-error.ts';
-import { parseTencentOptions, tencentOptionsPrefix, type TencentOptions } from './tencent-options.ts';
+import { tencentOptionsPrefix, type TencentOptions } from './tencent-options.ts';
 import { tencentSecrets, type TencentSettings } from './tencent-settings.ts';
 
 /** The ImageToImage body, keys in Tencent's spelling and documented order. */
@@ -66,12 +63,17 @@ export class TencentImageEditModel implements ProviderModel {
     this.slots = accountJobSlots(settings.endpoint, settings.secretId, settings.concurrency);
   }
 
+  checkParameters(call: CallParameters): void {
+    checkTencentParameters(call);
+  }
+
   async start(call: GenerationCall, context: CallContext): Promise<StartResult> {
     context.signal.throwIfAborted();
     if (call.image === undefined) throw new GatewayError('parameter_missing', { parameter: 'image' });
-    const options = parseTencentOptions(call.providerOptions);
+    const parameters = checkTencentParameters(call);
+    const { options } = parameters;
     const warnings: Warning[] = [];
-    const body = await this.buildBody(call, options, warnings);
+    const body = await this.buildBody(call, parameters, warnings);
     // The signature covers these exact bytes. `requestJson` serialises `body` with the same deterministic
     // `JSON.stringify`, so the bytes sent are these bytes (the fake server recomputes the signature to prove it).
     const payload = Buffer.from(JSON.stringify(body), 'utf8');
@@ -109,20 +111,8 @@ export class TencentImageEditModel implements ProviderModel {
     return { status: 'completed', result: { outputs, warnings, usage: { images: outputs.length } } };
   }
 
-  /** Maps the unified call and the Tencent options onto the ImageToImage body, checking what Tencent would refuse. */
-  private async buildBody(call: GenerationCall, options: TencentOptions, warnings: Warning[]): Promise<ImageToImageBody> {
-    if (call.service !== 'image-to-image') {
-      throw new GatewayError('provider_cannot_serve', { provider: tencentDisplayName, reason: `ImageToImage makes images, not ${call.service}` });
-    }
-    if (!Number.isInteger(call.n) || call.n < 1 || call.n > 4) {
-      throw new GatewayError('parameter_invalid', { parameter: 'n', expected: 'an integer between 1 and 4', received: describeReceived(call.n) });
-    }
-    checkText('prompt', call.prompt);
-    checkText('negative_prompt', call.negativePrompt);
-    if (call.strength !== undefined && !(call.strength > 0 && call.strength <= 1)) {
-      throw new GatewayError('parameter_invalid', { parameter: 'strength', expected: 'a number greater than 0 and at most 1', received: describeReceived(call.strength) });
-    }
-
+  /** Maps the checked call and the Tencent options onto the ImageToImage body, adapting the image to Tencent's limits. */
+  private async buildBody(call: GenerationCall, { options, style, resolution }: CheckedTencentParameters, warnings: Warning[]): Promise<ImageToImageBody> {
     if (call.mask) {
       warnings.push({ type: 'unsupported', feature: 'mask', details: 'Tencent ImageToImage takes no mask, so the mask was not sent: Tencent restyles the whole image (Atelier then restores the original pixels outside the mask).' });
     }
@@ -143,9 +133,7 @@ export class TencentImageEditModel implements ProviderModel {
     }
     if (call.prompt !== undefined && call.prompt !== '') body.Prompt = call.prompt;
     if (call.negativePrompt !== undefined && call.negativePrompt !== '') body.NegativePrompt = call.negativePrompt;
-    const style = resolveStyle(call.style, options.Styles);
     if (style !== undefined) body.Styles = [style];
-    const resolution = resolveResolution(call.size, options.ResultConfig?.Resolution);
     if (resolution !== undefined) body.ResultConfig = { Resolution: resolution };
     if (options.LogoAdd !== undefined) body.LogoAdd = options.LogoAdd;
     if (options.LogoParam !== undefined) body.LogoParam = options.LogoParam;
@@ -232,50 +220,6 @@ export function readImageToImageAnswer(body: unknown, secrets: readonly string[]
   }
   if (typeof response.ResultImage !== 'string' || response.ResultImage === '') throw badResponse('Response.ResultImage is missing');
   return response.ResultImage;
-}
-
-function resolveStyle(style: string | undefined, optionStyles: readonly string[] | undefined): string | undefined {
-  if (style !== undefined && optionStyles !== undefined) {
-    throw new GatewayError('parameter_invalid', {
-      parameter: 'style', expected: `either style or ${tencentOptionsPrefix}.Styles, not both`, received: describeReceived(style),
-    });
-  }
-  if (optionStyles !== undefined) return optionStyles[0];
-  if (style === undefined) return undefined;
-  if (Object.hasOwn(tencentStyles, style)) return style;
-  const mapped = unifiedStyleToTencent[style];
-  if (mapped !== undefined) return mapped;
-  throw new GatewayError('parameter_invalid', {
-    parameter: 'style',
-    expected: `a Tencent style id (${Object.keys(tencentStyles).join(', ')}) or one of ${Object.keys(unifiedStyleToTencent).join(', ')}`,
-    received: describeReceived(style),
-  });
-}
-
-function resolveResolution(size: GenerationCall['size'], optionResolution: string | undefined): string | undefined {
-  if (size === undefined) return optionResolution;
-  const written = `${size.width}x${size.height}`;
-  if (optionResolution !== undefined) {
-    throw new GatewayError('parameter_invalid', {
-      parameter: 'size', expected: `either size or ${tencentOptionsPrefix}.ResultConfig, not both`, received: describeReceived(written),
-    });
-  }
-  const resolution = sizeToTencentResolution[written];
-  if (resolution === undefined) {
-    throw new GatewayError('parameter_invalid', {
-      parameter: 'size', expected: `one of: ${Object.keys(sizeToTencentResolution).join(', ')} (Tencent output sizes; omit size to keep the input size)`, received: describeReceived(written),
-    });
-  }
-  return resolution;
-}
-
-function checkText(parameter: string, value: string | undefined): void {
-  // Tencent counts "UTF-8 characters": code points, not UTF-16 units.
-  if (value !== undefined && !fitsCharacterLimit(value, tencentPromptMaxLength)) {
-    throw new GatewayError('parameter_invalid', {
-      parameter, expected: `a string of ${atMostCharacters(tencentPromptMaxLength)} (Tencent's limit)`, received: describeReceived(value),
-    });
-  }
 }
 
 function badResponse(reason: string): GatewayError {
