@@ -139,6 +139,7 @@ const wanxXPainting: DashScopeModelCapabilities = {
   pollCadence: imagePollCadence,
   providerOptions: {
     mask_color: { type: 'string', description: 'List of RGB triples whose pixels are the edit area. Atelier sends the mask as white = edit, black = keep, so the list must hold [255,255,255] and not [0,0,0] (default: white = edit).' },
+    input_transport: { type: 'enum', values: ['temporary-upload'], description: 'How inputs are sent: wanx-x-painting takes URLs only, so always the temporary upload.' },
     adapt_input: adaptInputOptionSpec,
   },
 };
@@ -148,7 +149,7 @@ const wanxStyleRepaint: DashScopeModelCapabilities = {
   service: 'image-to-image',
   description: 'Portrait style repaint: redraws a photo with a clear face in one of 23 preset styles (output short side 1536 px).',
   parameters: {
-    style: { type: 'enum', values: styleRepaintIndices.filter((index) => index >= 0).map(String), description: 'Style index (see the DashScope style table); -1 with provider_options.aliyun.style_ref_image for a custom style.' },
+    style: { type: 'enum', values: styleRepaintIndices.filter((index) => index >= 0).map(String), description: 'Style index (see the DashScope style table); -1 with provider_options.aliyun.style_ref_url for a custom style.' },
   },
   // Spec §4.3: 256×256 to 5760×3240 px, long:short side ≤ 2:1.
   input: { formats: ['jpeg', 'png', 'bmp', 'webp'], maxBytes: megabytes10, minSide: 256, maxSide: 5760, maxShortSide: 3240, maxAspectRatio: 2, alpha: 'allowed' },
@@ -165,6 +166,8 @@ const wanxStyleRepaint: DashScopeModelCapabilities = {
   pollCadence: imagePollCadence,
   providerOptions: {
     style_index: { type: 'integer', minimum: -1, maximum: 40, description: 'Style index (one of the documented values); wins over style.' },
+    style_ref_url: { type: 'string', maxLength: 14_000_000, description: 'With style_index -1 (and only then, where it is required): the style reference image, a public http(s) URL or a data:image/…;base64, URI within the input limits.' },
+    input_transport: { type: 'enum', values: ['data-uri', 'temporary-upload'], description: 'How the input is sent (default data-uri).' },
     adapt_input: adaptInputOptionSpec,
   },
   styleIndices: styleRepaintIndices,
