@@ -53,7 +53,8 @@ export interface FallbackRequest {
 /**
  * Resolves fallbacks into providers and models, after the route's own `primary`. Every entry must name a known
  * provider (`provider_not_found`), one that serves the service (`provider_cannot_serve`) and, for a cloud provider,
- * one that is configured (`provider_not_configured`); `local` always works. hybrid_policy `always_remote` forbids
+ * one that is configured (`provider_not_configured`; the configured default leaves out a provider that is out of
+ * use, see `ProviderCatalog.unavailableReason`); `local` always works. hybrid_policy `always_remote` forbids
  * `local`; `always_local` forbids any fallback (the embedded engine is the only provider it allows). An entry that
  * repeats an earlier provider and model is left out (with a warning when the client wrote it).
  */
@@ -88,7 +89,10 @@ export function resolveFallbacks(request: FallbackRequest, primary: RouteTarget,
   return { fallbacks: chain.slice(1), warnings };
 }
 
-/** One entry → provider and model; undefined when a configured default is left out because of the policy. */
+/**
+ * One entry → provider and model; undefined when a configured default is left out because of the policy or because
+ * its provider is out of use.
+ */
 function resolveEntry(entry: string, parameter: string, request: FallbackRequest, catalog: ProviderCatalog): RouteTarget | undefined {
   const { service } = request;
   const wanted = parseFallbackEntry(entry, parameter);
@@ -117,8 +121,12 @@ function resolveEntry(entry: string, parameter: string, request: FallbackRequest
   }
 
   if (kind === 'cloud' && !catalog.isConfigured(id)) {
+    const unavailableReason = catalog.unavailableReason(id);
+    // A provider with credentials that is out of use (its endpoint is retired, perhaps since a moment ago) is left
+    // out of the service's default like a forbidden entry: refusing would fail every request of the service.
+    if (unavailableReason !== undefined && request.source === 'config') return undefined;
     const hint = provider.capabilities.environment[0];
-    const why = catalog.unavailableReason(id) ?? (hint ? `set ${hint}` : 'see docs/configuration.md');
+    const why = unavailableReason ?? (hint ? `set ${hint}` : 'see docs/configuration.md');
     throw new GatewayError('provider_not_configured', { reason: `${parameter} names ${provider.capabilities.displayName}, which is not configured (${why})` });
   }
   return { providerId: id, modelId: model.id };

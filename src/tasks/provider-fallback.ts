@@ -21,6 +21,9 @@ export function nextFallback(task: TaskRecord): RouteTarget | undefined {
   return task.spec.fallbacks?.[task.failedProviders?.length ?? 0];
 }
 
+/** Errors that say the provider itself cannot be used, whatever the request: no reason to keep a task from the next one. */
+const providerOutOfUseCodes: ReadonlySet<string> = new Set(['upstream_endpoint_retired', 'provider_not_configured']);
+
 /**
  * Whether a failure moves the task on to the next provider (after same-provider retries, if any, were used up).
  *
@@ -32,13 +35,16 @@ export function nextFallback(task: TaskRecord): RouteTarget | undefined {
  * - Once it holds an operation: only when the provider reported its task failed with a retryable error. Poll errors
  *   that could hide a task still running upstream never get here retryable (`pollOperation` retries those until
  *   the deadline), so a running upstream task is never doubled.
+ * - Before it holds an operation, also when the provider is out of use: it answered that its endpoint is retired
+ *   (so it created nothing), or it was taken out of use while the task waited in the queue. Another provider is
+ *   not affected, and a request sent a moment later would be routed past it.
  *
  * Bad input, rejected credentials, refused content and quota errors are not retryable: they never fall back.
  */
 export function canFallBack(error: unknown, providerHeldOperation: boolean): error is GatewayError {
   if (!GatewayError.isInstance(error)) return false;
   if (providerHeldOperation) return error.retryable;
-  return error.retryable || (isErrorCode(error.code) && errorCatalogue[error.code].retryable);
+  return error.retryable || (isErrorCode(error.code) && errorCatalogue[error.code].retryable) || providerOutOfUseCodes.has(error.code);
 }
 
 /**
