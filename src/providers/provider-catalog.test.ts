@@ -56,19 +56,34 @@ describe('ProviderCatalog', () => {
   });
 });
 
-describe('ProviderCatalog.providerRetired', () => {
-  it('takes the provider out of use with its reason until the next reload', () => {
+describe('ProviderCatalog.modelRetired', () => {
+  it('takes the retired model out of use with its reason, and its provider once every model is retired, until the next reload', () => {
     const env = { TENCENTCLOUD_SECRET_ID: 'AKIDcatalogretired', TENCENTCLOUD_SECRET_KEY: 'catalog-retired-secret-key' };
     const { catalog, lines } = catalogWith(env);
     catalog.modelFor('tencent', 'aiart-image-to-image');
-    catalog.providerRetired('tencent', 'Tencent Cloud aiart retired this endpoint (ActionOffline)');
+    catalog.modelRetired('tencent', 'aiart-image-to-image', 'Tencent Cloud aiart retired this endpoint (ActionOffline)');
+    // Tencent has one model: with it retired, the provider is out of use too.
+    expect(catalog.isServing('tencent', 'aiart-image-to-image')).toBe(false);
     expect(catalog.isConfigured('tencent')).toBe(false);
     expect(catalog.unavailableReason('tencent')).toContain('ActionOffline');
-    expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', message: 'provider not used' }));
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', message: 'model not used' }));
     expect(() => catalog.modelFor('tencent', 'aiart-image-to-image')).toThrow(expect.objectContaining({
       code: 'provider_not_configured', message: expect.stringContaining('is not used: Tencent Cloud aiart retired this endpoint'),
     }));
+    // Its settings stay: the concurrency it runs at and the secrets redacted from logs do not change.
+    expect(catalog.secrets()).toContain('catalog-retired-secret-key');
     catalog.reload({ env, file: {} });
-    expect(catalog.isConfigured('tencent')).toBe(true);
+    expect(catalog.isServing('tencent', 'aiart-image-to-image')).toBe(true);
+  });
+
+  it('leaves the provider\'s other models in use (a DashScope model gone from one region is not all of DashScope)', () => {
+    const { catalog } = catalogWith({ DASHSCOPE_API_KEY: 'sk-dashscope-catalog-retired' });
+    catalog.modelRetired('aliyun', 'wanx-style-repaint-v1', 'DashScope answered 404 for wanx-style-repaint-v1');
+    expect(catalog.isServing('aliyun', 'wanx-style-repaint-v1')).toBe(false);
+    expect(catalog.modelUnavailableReason('aliyun', 'wanx-style-repaint-v1')).toContain('404');
+    expect(catalog.isServing('aliyun', 'wanx2.1-imageedit')).toBe(true);
+    expect(catalog.isConfigured('aliyun')).toBe(true);
+    expect(catalog.unavailableReason('aliyun')).toBeUndefined();
+    expect(catalog.modelFor('aliyun', 'wanx2.1-imageedit')).toBeDefined();
   });
 });

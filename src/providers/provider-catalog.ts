@@ -22,6 +22,8 @@ export class ProviderCatalog {
   private settings = new Map<string, unknown>();
   private models = new Map<string, ProviderModel>();
   private unavailableReasons = new Map<string, string>();
+  /** Reasons by `provider/model` for models whose provider answered that they are retired (`modelRetired`). */
+  private retiredModels = new Map<string, string>();
 
   constructor(
     readonly definitions: readonly ProviderDefinition[],
@@ -53,6 +55,7 @@ export class ProviderCatalog {
     this.settings = settingsById;
     this.models = new Map();
     this.unavailableReasons = unavailableReasons;
+    this.retiredModels = new Map();
     for (const [provider, reason] of unavailableReasons) this.dependencies.logger.warn('provider not used', { provider, reason });
     for (const definition of this.definitions) {
       const settings = settingsById.get(definition.capabilities.id);
@@ -61,19 +64,33 @@ export class ProviderCatalog {
   }
 
   /**
-   * Takes a provider out of use after it answered that its endpoint is retired (StepFun's image endpoints, a Tencent
-   * `ActionOffline`): routing then falls back to another provider or the embedded engine, as for an unconfigured
-   * one, and `GET /v1/providers` shows `reason`. Until the next start or `reload` (a configuration change).
+   * Takes a model out of use after its provider answered that the endpoint is retired (StepFun's image endpoints, a
+   * Tencent `ActionOffline`, a DashScope model gone from the region): routing then falls back to another provider or
+   * the embedded engine for it, as for an unconfigured provider, and `GET /v1/models` shows `reason`. Only the model:
+   * the provider's other models may still work; once every model of a provider is retired the provider is out of
+   * use too (`GET /v1/providers` shows the reason). Until the next start or `reload` (a configuration change).
    */
-  providerRetired(providerId: string, reason: string): void {
-    if (!this.settings.delete(providerId)) return;
-    for (const key of [...this.models.keys()]) if (key.startsWith(`${providerId}/`)) this.models.delete(key);
-    this.unavailableReasons.set(providerId, reason);
-    this.dependencies.logger.warn('provider not used', { provider: providerId, reason });
+  modelRetired(providerId: string, modelId: string, reason: string): void {
+    const key = `${providerId}/${modelId}`;
+    if (!this.settings.has(providerId) || this.retiredModels.has(key)) return;
+    this.retiredModels.set(key, reason);
+    this.models.delete(key);
+    this.dependencies.logger.warn('model not used', { provider: providerId, model: modelId, reason });
   }
 
+  /** Whether the provider has settings and at least one model that is not retired. */
   isConfigured(providerId: string): boolean {
-    return this.settings.has(providerId);
+    return this.settings.has(providerId) && this.retiredReasonOfEveryModel(providerId) === undefined;
+  }
+
+  /** Whether `modelId` of `providerId` can be called: its provider is configured and the model was not retired. */
+  isServing(providerId: string, modelId: string): boolean {
+    return this.isConfigured(providerId) && !this.retiredModels.has(`${providerId}/${modelId}`);
+  }
+
+  /** Why a model of a configured provider is not used (it was retired), else why its provider is not. */
+  modelUnavailableReason(providerId: string, modelId: string): string | undefined {
+    return this.retiredModels.get(`${providerId}/${modelId}`) ?? this.unavailableReason(providerId);
   }
 
   /** Jobs in flight at once for a provider when `ATELIER_CONCURRENCY` names none: its settings' or its declared default. */
@@ -84,9 +101,17 @@ export class ProviderCatalog {
     return (settings === undefined ? undefined : definition.concurrencyFor?.(settings)) ?? definition.capabilities.defaultConcurrency;
   }
 
-  /** Why a provider with credentials is not used (see `ProviderDefinition.unavailableReason`). */
+  /** Why a provider with credentials is not used (see `ProviderDefinition.unavailableReason`, `modelRetired`). */
   unavailableReason(providerId: string): string | undefined {
-    return this.unavailableReasons.get(providerId);
+    return this.unavailableReasons.get(providerId) ?? (this.settings.has(providerId) ? this.retiredReasonOfEveryModel(providerId) : undefined);
+  }
+
+  /** The reason the provider's first model was retired, when every one of its models was; else undefined. */
+  private retiredReasonOfEveryModel(providerId: string): string | undefined {
+    if (this.retiredModels.size === 0) return undefined;
+    const models = this.findProvider(providerId)?.capabilities.models ?? [];
+    const reasons = models.map((model) => this.retiredModels.get(`${providerId}/${model.id}`));
+    return models.length > 0 && reasons.every((reason) => reason !== undefined) ? reasons[0] : undefined;
   }
 
   /** Finds a provider by id or alias (case-insensitive), e.g. `aliyun`, `dashscope`, `remote_aliyun_image-to-image`. */
@@ -122,10 +147,12 @@ export class ProviderCatalog {
       const definition = this.findProvider(providerId);
       if (!definition || !this.settings.has(definition.capabilities.id)) {
         const unavailable = definition && this.unavailableReasons.get(definition.capabilities.id);
-        // A task queued before its provider retired its endpoint learns why it cannot run.
         if (unavailable) throw new GatewayError('provider_not_configured', { reason: `${definition.capabilities.displayName} is not used: ${unavailable}` });
         throw new Error(`provider ${providerId} is not configured`);
       }
+      const retired = this.retiredModels.get(`${definition.capabilities.id}/${modelId}`);
+      // A task queued before its model was retired learns why it cannot run (and moves on to its fallback, if any).
+      if (retired) throw new GatewayError('provider_not_configured', { reason: `${definition.capabilities.displayName} ${modelId} is not used: ${retired}` });
       model = definition.createModel(modelId, this.settings.get(definition.capabilities.id), this.dependencies);
       this.models.set(key, model);
     }

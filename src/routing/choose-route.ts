@@ -85,7 +85,7 @@ function choosePrimaryRoute(request: RouteRequest, catalog: ProviderCatalog): Ro
     }
   }
 
-  const configured = cloudCandidates.find((match) => catalog.isConfigured(match.provider.capabilities.id));
+  const configured = cloudCandidates.find((match) => catalog.isServing(match.provider.capabilities.id, match.model.id));
   if (hybridPolicy !== 'always_local' && configured) {
     return { providerId: configured.provider.capabilities.id, modelId: configured.model.id, warnings: [] };
   }
@@ -98,7 +98,9 @@ function choosePrimaryRoute(request: RouteRequest, catalog: ProviderCatalog): Ro
     throw new GatewayError('provider_not_configured', { reason });
   }
   if (request.model !== undefined) {
-    const why = hybridPolicy === 'always_local' ? 'hybrid_policy is always_local' : 'no cloud provider for it is configured';
+    const retired = cloudCandidates.map((match) => catalog.modelUnavailableReason(match.provider.capabilities.id, match.model.id)).find((reason) => reason !== undefined);
+    const why = hybridPolicy === 'always_local' ? 'hybrid_policy is always_local'
+      : retired !== undefined ? `it is not used: ${retired}` : 'no cloud provider for it is configured';
     local.warnings.push({
       type: 'substituted',
       feature: 'model',
@@ -125,7 +127,12 @@ function choosePrimaryRoute(request: RouteRequest, catalog: ProviderCatalog): Ro
  */
 function whyNamedProviderUnused(providerId: string, keyVariable: string | undefined, service: ServiceName, hybridPolicy: HybridPolicy, catalog: ProviderCatalog): string {
   if (hybridPolicy === 'always_local') return 'hybrid_policy is always_local';
-  if (catalog.isConfigured(providerId)) return `it does not serve ${service}`;
+  if (catalog.isConfigured(providerId)) {
+    // Configured, yet not chosen: its models for the service were retired, or it has none.
+    const models = catalog.findProvider(providerId)?.capabilities.models.filter((model) => model.service === service) ?? [];
+    const retired = models.map((model) => catalog.modelUnavailableReason(providerId, model.id)).find((reason) => reason !== undefined);
+    return retired !== undefined ? `it is not used: ${retired}` : `it does not serve ${service}`;
+  }
   const unavailableReason = catalog.unavailableReason(providerId);
   if (unavailableReason !== undefined) return `it is not used: ${unavailableReason}`;
   return keyVariable === undefined ? 'it is not configured' : `it is not configured (set ${keyVariable})`;

@@ -24,7 +24,7 @@ function catalogWith(env: Record<string, string>): ProviderCatalog {
 describe('configured default fallbacks and a provider out of use', () => {
   it('leaves a retired provider out of the configured default instead of refusing every request', () => {
     const catalog = catalogWith(dashscopeAndTencent);
-    catalog.providerRetired('tencent', 'Tencent Cloud aiart retired this endpoint (ActionOffline)');
+    catalog.modelRetired('tencent', 'aiart-image-to-image', 'Tencent Cloud aiart retired this endpoint (ActionOffline)');
     const chosen = chooseRoute({ service: 'image-to-image', hybridPolicy: 'default', model: 'wanx2.1-imageedit', defaultFallbacks: ['tencent', 'local'] }, catalog);
     expect(chosen).toMatchObject({ providerId: 'aliyun', modelId: 'wanx2.1-imageedit' });
     expect(chosen.fallbacks).toEqual([{ providerId: 'local', modelId: 'atelier-image' }]);
@@ -32,7 +32,7 @@ describe('configured default fallbacks and a provider out of use', () => {
 
   it("still refuses a retired provider the request's own fallbacks name, giving the reason", () => {
     const catalog = catalogWith(dashscopeAndTencent);
-    catalog.providerRetired('tencent', 'Tencent Cloud aiart retired this endpoint (ActionOffline)');
+    catalog.modelRetired('tencent', 'aiart-image-to-image', 'Tencent Cloud aiart retired this endpoint (ActionOffline)');
     expect(() => chooseRoute({ service: 'image-to-image', hybridPolicy: 'default', model: 'wanx2.1-imageedit', fallbacks: ['tencent'] }, catalog))
       .toThrow(expect.objectContaining({ code: 'provider_not_configured', message: expect.stringContaining('ActionOffline') }));
   });

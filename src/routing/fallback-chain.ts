@@ -53,8 +53,8 @@ export interface FallbackRequest {
 /**
  * Resolves fallbacks into providers and models, after the route's own `primary`. Every entry must name a known
  * provider (`provider_not_found`), one that serves the service (`provider_cannot_serve`) and, for a cloud provider,
- * one that is configured (`provider_not_configured`; the configured default leaves out a provider that is out of
- * use, see `ProviderCatalog.unavailableReason`); `local` always works. hybrid_policy `always_remote` forbids
+ * one that is configured (`provider_not_configured`; the configured default leaves out a provider or model that is
+ * out of use, see `ProviderCatalog.modelUnavailableReason`); `local` always works. hybrid_policy `always_remote` forbids
  * `local`; `always_local` forbids any fallback (the embedded engine is the only provider it allows). An entry that
  * repeats an earlier provider and model is left out (with a warning when the client wrote it).
  */
@@ -120,10 +120,10 @@ function resolveEntry(entry: string, parameter: string, request: FallbackRequest
     model = (request.model === undefined ? undefined : models.find((candidate) => named(candidate, request.model!))) ?? models[0];
   }
 
-  if (kind === 'cloud' && !catalog.isConfigured(id)) {
-    const unavailableReason = catalog.unavailableReason(id);
-    // A provider with credentials that is out of use (its endpoint is retired, perhaps since a moment ago) is left
-    // out of the service's default like a forbidden entry: refusing would fail every request of the service.
+  if (kind === 'cloud' && !catalog.isServing(id, model.id)) {
+    const unavailableReason = catalog.modelUnavailableReason(id, model.id);
+    // A provider or model with credentials that is out of use (its endpoint is retired, perhaps since a moment ago)
+    // is left out of the service's default like a forbidden entry: refusing would fail every request of the service.
     if (unavailableReason !== undefined && request.source === 'config') return undefined;
     const hint = provider.capabilities.environment[0];
     const why = unavailableReason ?? (hint ? `set ${hint}` : 'see docs/configuration.md');

@@ -30,7 +30,7 @@ describe('chooseRoute: why a named cloud provider was served locally', () => {
 
   it("gives the catalogue's reason when a provider with credentials is out of use", () => {
     const catalog = catalogWith(tencentKeys);
-    catalog.providerRetired('tencent', 'Tencent answered ActionOffline');
+    catalog.modelRetired('tencent', 'aiart-image-to-image', 'Tencent answered ActionOffline');
     const chosen = chooseRoute({ service: 'image-to-image', hybridPolicy: 'default', remoteServiceProvider: 'tencent' }, catalog);
     expect(chosen).toMatchObject({ providerId: 'local' });
     expect(chosen.warnings[0].details).toContain('Tencent answered ActionOffline');

@@ -1,5 +1,5 @@
 /**
- * A provider that answered that its endpoint is retired is taken out of use (`ModelSource.providerRetired`) so that
+ * A provider that answered that its endpoint is retired is taken out of use (`ModelSource.modelRetired`) so that
  * routing falls back. Tasks with a fallback chain must fall back too: the one that got the answer (the provider
  * created nothing) and those already queued for the provider (never sent to it), instead of failing while a request
  * sent a moment later is served elsewhere.
@@ -25,7 +25,7 @@ class RetiringModels extends FakeModels {
     return super.modelFor(providerId);
   }
 
-  providerRetired(providerId: string, reason: string): void {
+  modelRetired(providerId: string, _modelId: string, reason: string): void {
     this.retired.set(providerId, reason);
   }
 }
@@ -76,7 +76,7 @@ describe('task scheduler: a provider that retired its endpoint', () => {
   it('still fails a queued task without fallbacks, saying why', async () => {
     const models = new RetiringModels();
     models.add(new FakeModel('stepfun', 'fake-model', completed));
-    models.providerRetired('stepfun', 'StepFun retired this endpoint');
+    models.modelRetired('stepfun', 'fake-model', 'StepFun retired this endpoint');
     harness = await createHarness(models);
     const { task } = await harness.service.submit(harness.request('stepfun'));
     expect(await harness.settled(task.id)).toMatchObject({

@@ -20,8 +20,8 @@ export interface ModelSource {
   findProvider(name: string): { capabilities: ProviderCapabilities } | undefined;
   /** Jobs in flight at once for a provider by default (its settings may lower `capabilities.defaultConcurrency`). */
   defaultConcurrency?(providerId: string): number | undefined;
-  /** Told when a provider answered that it retired the endpoint, so that routing stops choosing it. */
-  providerRetired?(providerId: string, reason: string): void;
+  /** Told when a provider answered that a model's endpoint is retired, so that routing stops choosing it. */
+  modelRetired?(providerId: string, modelId: string, reason: string): void;
 }
 
 /** Tells someone that a task ended (the webhook dispatcher); must never block or throw. */
@@ -395,7 +395,7 @@ export class TaskScheduler {
     }
 
     const gatewayError = this.asGatewayError(error, task);
-    if (gatewayError.code === 'upstream_endpoint_retired') this.dependencies.models.providerRetired?.(task.providerId, gatewayError.message);
+    if (gatewayError.code === 'upstream_endpoint_retired') this.dependencies.models.modelRetired?.(task.providerId, task.modelId, gatewayError.message);
     const providerHeldOperation = heldOperation(task) !== undefined;
     // Once the provider holds an operation the task was accepted: whatever happens next is never resubmitted.
     const decision = providerHeldOperation

@@ -1,6 +1,7 @@
 /**
  * stepfun.md §6: an answer saying the endpoint is retired fails that request with `upstream_endpoint_retired` and
- * takes the provider out of use, so routing falls back (here to the embedded engine) instead of calling it again.
+ * takes the model out of use, so routing falls back (here to the embedded engine) instead of calling it again; once
+ * every model of the provider answered so, the provider is out of use too.
  * In process, with the real StepFun adapter against the StepFun fake on a base URL of its own (StepFun's own hosts
  * are treated as retired by date already).
  */
@@ -18,7 +19,7 @@ type Answer = Record<string, any>;
 
 beforeAll(async () => {
   fake = await startStepFunFake();
-  harness = await createTestApp({ env: { STEPFUN_API_KEY: fake.apiKey, STEPFUN_BASE_URL: fake.baseUrl } });
+  harness = await createTestApp({ env: { STEPFUN_API_KEY: fake.apiKey, STEPFUN_BASE_URL: fake.baseUrl, STEPFUN_MODELS: 'step-2x-large,step-1x-medium' } });
   photo = (await makePhotoLikeImage(512, 512, 'jpeg')).toString('base64');
 });
 afterAll(async () => {
@@ -29,6 +30,11 @@ afterAll(async () => {
 async function stepfunProvider(): Promise<Answer> {
   const listing = (await (await harness.app.request('/v1/providers')).json()) as Answer;
   return (listing.data ?? listing.providers ?? listing).find((provider: Answer) => provider.id === 'stepfun');
+}
+
+async function stepfunModel(id: string): Promise<Answer> {
+  const listing = (await (await harness.app.request('/v1/models?service=image-to-image')).json()) as { models: Answer[] };
+  return listing.models.find((model) => model.id === id)!;
 }
 
 describe('a provider that answers "retired"', () => {
@@ -43,14 +49,21 @@ describe('a provider that answers "retired"', () => {
     expect(firstAnswer).toMatchObject({ code: 'upstream_endpoint_retired', retryable: false });
     expect(fake.image2imageRequests()).toHaveLength(1);
 
-    const provider = await stepfunProvider();
-    expect(provider.configured).toBe(false);
-    expect(provider.unavailable_reason).toContain('StepFun retired this endpoint');
+    const model = await stepfunModel('step-2x-large');
+    expect(model.configured).toBe(false);
+    expect(model.unavailable_reason).toContain('StepFun retired this endpoint');
+    // Its other model may still answer: the provider stays in use until that one says so too.
+    expect(await stepfunProvider()).toMatchObject({ configured: true });
 
     const second = await harness.post(route, body);
     const secondAnswer = (await second.json()) as Answer;
     expect(second.status, JSON.stringify(secondAnswer)).toBe(200);
     expect(secondAnswer.warnings).toContainEqual(expect.objectContaining({ type: 'substituted', feature: 'model' }));
     expect(fake.image2imageRequests()).toHaveLength(1); // never called again
+
+    const other = await harness.post(route, { ...body, model: 'step-1x-medium' });
+    expect(other.status, await other.clone().text()).toBe(502);
+    expect(fake.image2imageRequests()).toHaveLength(2);
+    expect(await stepfunProvider()).toMatchObject({ configured: false, unavailable_reason: expect.stringContaining('StepFun retired this endpoint') });
   });
 });

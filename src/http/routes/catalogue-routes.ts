@@ -16,6 +16,7 @@ const modelSchema = z.object({
   provider_options: z.record(z.string(), z.unknown()).openapi({ description: 'Options a request may add under provider_options.<provider> for this model, with their types and ranges' }),
   input: z.record(z.string(), z.unknown()),
   retired_on: z.string().optional(),
+  unavailable_reason: z.string().optional().openapi({ description: 'Why a model of a provider with credentials is not used, e.g. its endpoint answered that it is retired' }),
 }).openapi('Model');
 
 const providerSchema = z.object({
@@ -53,9 +54,9 @@ export function registerCatalogueRoutes(app: AtelierApp, context: AppContext): v
     const models = context.catalog.definitions.flatMap(({ capabilities }) =>
       capabilities.models.filter((model) => !service || model.service === service).map((model) => ({
         id: model.id, provider: capabilities.id, service: model.service, aliases: [...(model.aliases ?? [])], description: model.description,
-        configured: context.catalog.isConfigured(capabilities.id), call_model: model.callModel, mask_convention: model.maskConvention,
+        configured: context.catalog.isServing(capabilities.id, model.id), call_model: model.callModel, mask_convention: model.maskConvention,
         max_outputs_per_call: model.maxOutputsPerCall, parameters: model.parameters, provider_options: model.providerOptions ?? {},
-        input: model.input, retired_on: model.retiredOn,
+        input: model.input, retired_on: model.retiredOn, unavailable_reason: context.catalog.modelUnavailableReason(capabilities.id, model.id),
       })),
     );
     return http.json({ models });
