@@ -63,16 +63,17 @@ function checkServiceDefaults(config: ConfigFile, path: string): void {
 /**
  * Changes the config file with `update` and writes it back atomically, readable by the owner only (it holds keys).
  * Concurrent writers in one process are serialised. `check` sees the changed config before anything is written:
- * when it throws, the file stays as it was and the error propagates.
+ * when it throws, the file stays as it was and the error propagates. When `update` answers `'unchanged'` nothing is
+ * checked or written (a removal that found nothing to remove must not create the file).
  */
-export async function updateConfigFile(dataDirectory: string, update: (config: ConfigFile) => void, check?: (config: ConfigFile) => void): Promise<void> {
+export async function updateConfigFile(dataDirectory: string, update: (config: ConfigFile) => void | 'unchanged', check?: (config: ConfigFile) => void): Promise<void> {
   const previous = pendingWrite;
   let release!: () => void;
   pendingWrite = new Promise<void>((resolve) => (release = resolve));
   await previous;
   try {
     const config = await readConfigFile(dataDirectory);
-    update(config);
+    if (update(config) === 'unchanged') return;
     check?.(config);
     await mkdir(dataDirectory, { recursive: true });
     const target = configFilePath(dataDirectory);
@@ -96,4 +97,19 @@ export function saveProviderSettings(dataDirectory: string, providerId: string, 
     config.providers ??= {};
     config.providers[providerId] = { ...config.providers[providerId], ...settings };
   }, check);
+}
+
+/**
+ * Removes the `providers` entries `belongsToProvider` picks (a provider's id and any alias it also reads its
+ * settings under, e.g. aliyun's `dashscope`), keeping the rest of the file. `check` receives the config as it would
+ * be written and refuses it by throwing. Answers the keys removed; with none, nothing is written.
+ */
+export async function removeProviderSettings(dataDirectory: string, belongsToProvider: (key: string) => boolean, check?: (config: ConfigFile) => void): Promise<string[]> {
+  let removed: string[] = [];
+  await updateConfigFile(dataDirectory, (config) => {
+    removed = Object.keys(config.providers ?? {}).filter(belongsToProvider);
+    if (removed.length === 0) return 'unchanged';
+    for (const key of removed) delete config.providers![key];
+  }, check);
+  return removed;
 }

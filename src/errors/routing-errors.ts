@@ -17,8 +17,14 @@ export const routingErrors = {
   provider_not_found: {
     status: 404, businessCode: 40010, retryable: false,
     message: 'The provider does not exist: {provider} (known: {known})',
-    description: 'remote_service_provider, or an entry of fallbacks, names no provider Atelier knows.',
-    howToFix: 'Use aliyun (dashscope), tencent, stepfun, openai or local, or an AOG provider name such as remote_aliyun_image-to-image.',
+    description: 'remote_service_provider, an entry of fallbacks, or the provider_name of DELETE /aog/v0.2/service_provider names no provider Atelier knows; or no configured provider matches the filters of GET /aog/v0.2/service_provider/detail.',
+    howToFix: 'Use aliyun (dashscope), tencent, stepfun, openai or local, or an AOG provider name such as remote_aliyun_image-to-image; GET /aog/v0.2/service_provider lists the configured ones.',
+  },
+  provider_settings_not_stored: {
+    status: 404, businessCode: 20009, retryable: false,
+    message: 'service provider is not found: nothing is stored for {provider} in config.json, so nothing was removed; {state}',
+    description: 'DELETE /aog/v0.2/service_provider named a known provider that has no settings in config.json (never installed, or already removed); the message says whether the environment still configures it.',
+    howToFix: 'Nothing to remove: if the provider is still configured, unset the environment variables the message names.',
   },
   provider_cannot_serve: {
     status: 400, businessCode: 150201, retryable: false,

@@ -1,0 +1,29 @@
+import type { Context } from 'hono';
+import { GatewayError, describeReceived } from '../errors/gateway-error.ts';
+import { parseJsonObject } from './parse-json-body.ts';
+import { readBodyBytes } from './read-body-bytes.ts';
+
+/**
+ * The filters of an AOG list route: the query string when it names any of `names`, else the JSON body AOG's client
+ * sends on the GET (aog-compat §9). A filter that is absent, `""` or `null` (Go clients send `""` for "all") is left
+ * out; anything else but a string is refused rather than ignored.
+ *
+ * @throws GatewayError `parameter_invalid` naming the filter; `request_body_invalid_json` for a body that is not a JSON object
+ */
+export async function readAogListFilters<Name extends string>(http: Context, names: readonly Name[]): Promise<Partial<Record<Name, string>>> {
+  const query = http.req.query();
+  const fromQuery = names.some((name) => Object.hasOwn(query, name));
+  let source: Record<string, unknown> = query;
+  if (!fromQuery) {
+    const bytes = await readBodyBytes(http);
+    source = bytes.toString('latin1').trim() === '' ? {} : parseJsonObject(bytes);
+  }
+  const filters: Partial<Record<Name, string>> = {};
+  for (const name of names) {
+    const value = Object.hasOwn(source, name) ? source[name] : undefined;
+    if (value === undefined || value === null || value === '') continue;
+    if (typeof value !== 'string') throw new GatewayError('parameter_invalid', { parameter: name, expected: 'a string', received: describeReceived(value) });
+    filters[name] = value;
+  }
+  return filters;
+}
