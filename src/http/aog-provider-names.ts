@@ -15,7 +15,10 @@ export function aogServiceSource(capabilities: Pick<ProviderCapabilities, 'kind'
  * set of settings per provider, so both names of a provider serving two services lead to the same settings.
  */
 export function aogProviderName(capabilities: Pick<ProviderCapabilities, 'kind' | 'id'>, service: ServiceName): string {
-  return `${aogServiceSource(capabilities)}_${capabilities.id}_${service}`;
+  // The embedded engine's flavor is `atelier`: `local_atelier_<service>` is also one of its aliases, so the name
+  // listed here is one `remote_service_provider` accepts.
+  const flavor = capabilities.kind === 'local' ? 'atelier' : capabilities.id;
+  return `${aogServiceSource(capabilities)}_${flavor}_${service}`;
 }
 
 /** The services a provider has at least one model for, in `serviceNames` order. */
@@ -25,7 +28,7 @@ export function servicesOf(capabilities: Pick<ProviderCapabilities, 'models'>): 
 
 /**
  * The provider a control-plane `provider_name` means, and the service when the name is per service: first the names
- * the control plane itself lists (`aogProviderName`, which the embedded engine's aliases do not all cover), then the
+ * the control plane itself lists (`aogProviderName`), then the
  * provider's id or alias as `remote_service_provider` accepts it (case-insensitive). An alias ending in `_<service>`
  * (`local_atelier_image-to-video`) names that service; a bare id or alias (`aliyun`, `dashscope`) names none.
  * Undefined when no provider has the name, including a per-service name for a service the provider does not serve.

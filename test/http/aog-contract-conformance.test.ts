@@ -54,7 +54,7 @@ describe('aog-compat §9: GET /aog/v0.2/service_provider honours its filters', (
 
   it('filters by service_name, service_source, provider_name and api_flavor sent as a JSON body on the GET', async () => {
     const all = await getWithJsonBody(route(), {});
-    expect(names(all.body)).toEqual(expect.arrayContaining(['remote_aliyun_image-to-image', 'local_local_image-to-image', 'local_local_image-to-video']));
+    expect(names(all.body)).toEqual(expect.arrayContaining(['remote_aliyun_image-to-image', 'local_atelier_image-to-image', 'local_atelier_image-to-video']));
 
     const video = await getWithJsonBody(route(), { service_name: 'image-to-video' });
     expect(video.status).toBe(200);

@@ -11,6 +11,7 @@ import { readSettings } from '../../src/config/read-settings.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { startServer } from '../../src/server/start-server.ts';
 import { createTestApp } from '../support/test-context.ts';
+import { makePhotoLikeImage } from '../support/test-images.ts';
 
 type Harness = Awaited<ReturnType<typeof createTestApp>>;
 type Body = Record<string, unknown>;
@@ -257,7 +258,7 @@ describe('GET /aog/v0.2/model', () => {
       aliases: ['wanx2.1-i2i-turbo'],
     });
     expect(all.find((model) => model.model_name === 'atelier-image')).toMatchObject({
-      provider_name: 'local_local_image-to-image', status: 'downloaded', service_source: 'local', is_default: true, aliases: [],
+      provider_name: 'local_atelier_image-to-image', status: 'downloaded', service_source: 'local', is_default: true, aliases: [],
     });
     expect(all.find((model) => model.model_name === 'wan2.2-i2v-plus')).toMatchObject({ provider_name: 'remote_aliyun_image-to-video', service_name: 'image-to-video' });
   });
@@ -330,5 +331,22 @@ describe('no control-plane or catalogue route returns a key', () => {
   it('really had the secrets configured (the grep above is not vacuous)', async () => {
     expect(harness.context.catalog.isConfigured('stepfun')).toBe(true);
     expect(bodies.some((body) => body.includes('remote_tencent_image-to-image'))).toBe(true);
+  });
+});
+
+describe('the embedded engine\'s listed provider name', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await createTestApp();
+  });
+  afterAll(() => harness.close());
+
+  it('is one remote_service_provider accepts', async () => {
+    const listing = (await (await harness.app.request('/aog/v0.2/service_provider?service_name=image-to-image&service_source=local')).json()) as { data: Array<{ provider_name: string }> };
+    const name = listing.data[0].provider_name;
+    expect(name).toBe('local_atelier_image-to-image');
+    const photo = (await makePhotoLikeImage(64, 48, 'png')).toString('base64');
+    const response = await harness.post('/aog/v0.2/services/image-to-image', { image: photo, image_type: 'base64', prompt: 'watercolor', remote_service_provider: name });
+    expect(response.status, await response.clone().text()).toBe(200);
   });
 });
