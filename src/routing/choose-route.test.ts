@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Engine } from '../engine/engine-types.ts';
-import { silentLogger } from '../logging/logger.ts';
-import { ProviderCatalog } from '../providers/provider-catalog.ts';
-import { providerDefinitions } from '../providers/registry.ts';
+import { catalogWith } from '../../test/support/test-catalog.ts';
 import { chooseRoute, type RouteRequest } from './choose-route.ts';
 
 const dashscopeAndTencent = {
@@ -10,12 +7,6 @@ const dashscopeAndTencent = {
   TENCENTCLOUD_SECRET_ID: 'AKIDroutetest',
   TENCENTCLOUD_SECRET_KEY: 'route-test-secret-key',
 };
-
-function catalogWith(env: Record<string, string>): ProviderCatalog {
-  return new ProviderCatalog(providerDefinitions, { env, file: {} }, {
-    fetch: globalThis.fetch, logger: silentLogger, now: () => new Date(), sleep: async () => {}, engine: {} as Engine,
-  });
-}
 
 function route(request: Partial<RouteRequest>, catalog = catalogWith(dashscopeAndTencent)) {
   return chooseRoute({ service: 'image-to-image', hybridPolicy: 'default', ...request }, catalog);

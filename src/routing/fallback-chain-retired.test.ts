@@ -3,10 +3,7 @@
  * of a service whose configured default fallbacks name it: routing falls back past it, as the retirement promises.
  */
 import { describe, expect, it } from 'vitest';
-import type { Engine } from '../engine/engine-types.ts';
-import { silentLogger } from '../logging/logger.ts';
-import { ProviderCatalog } from '../providers/provider-catalog.ts';
-import { providerDefinitions } from '../providers/registry.ts';
+import { catalogWith } from '../../test/support/test-catalog.ts';
 import { chooseRoute } from './choose-route.ts';
 
 const dashscopeAndTencent = {
@@ -14,12 +11,6 @@ const dashscopeAndTencent = {
   TENCENTCLOUD_SECRET_ID: 'AKIDfallbackreview',
   TENCENTCLOUD_SECRET_KEY: 'fallback-review-secret-key',
 };
-
-function catalogWith(env: Record<string, string>): ProviderCatalog {
-  return new ProviderCatalog(providerDefinitions, { env, file: {} }, {
-    fetch: globalThis.fetch, logger: silentLogger, now: () => new Date(), sleep: async () => {}, engine: {} as Engine,
-  });
-}
 
 describe('configured default fallbacks and a provider out of use', () => {
   it('leaves a retired provider out of the configured default instead of refusing every request', () => {

@@ -4,19 +4,10 @@
  * taken out of use (a retired endpoint).
  */
 import { describe, expect, it } from 'vitest';
-import type { Engine } from '../engine/engine-types.ts';
-import { silentLogger } from '../logging/logger.ts';
-import { ProviderCatalog } from '../providers/provider-catalog.ts';
-import { providerDefinitions } from '../providers/registry.ts';
+import { catalogWith } from '../../test/support/test-catalog.ts';
 import { chooseRoute } from './choose-route.ts';
 
 const tencentKeys = { TENCENTCLOUD_SECRET_ID: 'AKIDroutereview', TENCENTCLOUD_SECRET_KEY: 'route-review-secret-key' };
-
-function catalogWith(env: Record<string, string>): ProviderCatalog {
-  return new ProviderCatalog(providerDefinitions, { env, file: {} }, {
-    fetch: globalThis.fetch, logger: silentLogger, now: () => new Date(), sleep: async () => {}, engine: {} as Engine,
-  });
-}
 
 describe('chooseRoute: why a named cloud provider was served locally', () => {
   it('says a configured provider does not serve the service, rather than that it is not configured', () => {
