@@ -62,6 +62,12 @@ export const requestErrors = {
     description: 'Nothing is served at this method and path.',
     howToFix: 'Check the path against GET /openapi.json.',
   },
+  control_plane_remote_forbidden: {
+    status: 403, businessCode: 150003, retryable: false,
+    message: 'The control plane ({method} {path}) accepts changes from this machine only, not from {remoteAddress}',
+    description: 'A request that changes stored keys or service settings (install, PUT service, DELETE service_provider) came from another machine: with the server bound to a network address, anyone who can reach it could otherwise replace or remove the keys.',
+    howToFix: 'Run the change on the machine Atelier runs on (atelier install …, or curl against 127.0.0.1).',
+  },
   service_not_found: {
     status: 404, businessCode: 10011, retryable: false,
     message: 'service not found: {service} is not served by Atelier (image-to-image and image-to-video are)',

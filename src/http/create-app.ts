@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { GatewayError } from '../errors/gateway-error.ts';
+import { isLoopbackHost } from '../input/address-policy.ts';
 import { isServiceName } from './schemas/task-schemas.ts';
 import { renderError } from '../errors/render-error.ts';
 import type { AppContext } from '../server/create-context.ts';
@@ -36,6 +37,15 @@ export function createApp(context: AppContext, gate: AdmissionGate = { accepting
     } finally {
       gate.inFlight--;
     }
+  });
+  app.use('*', async (http, next) => {
+    // Keys and service settings change only from this machine: bound to a network address (to share generation on a
+    // LAN), the server would otherwise let anyone who reaches it replace or remove the stored keys.
+    const remoteAddress = remoteAddressOf(http.env);
+    if (isControlPlaneChange(http.req.method, http.req.path) && remoteAddress !== undefined && !isLoopbackHost(remoteAddress)) {
+      throw new GatewayError('control_plane_remote_forbidden', { method: http.req.method, path: http.req.path, remoteAddress: remoteAddress.slice(0, 60) });
+    }
+    return next();
   });
   app.use('*', async (http, next) => {
     // No route takes a query parameter twice; taking one of the values silently (`?state=queued&state=running`
@@ -103,4 +113,16 @@ function repeatedQueryParameter(url: string): { name: string; count: number } | 
   for (const name of new URLSearchParams(url.slice(query + 1)).keys()) counts.set(name, (counts.get(name) ?? 0) + 1);
   for (const [name, count] of counts) if (count > 1) return { name, count };
   return undefined;
+}
+
+/** A request that changes the AOG control plane's stored state (keys, service policies); reading it is not one. */
+function isControlPlaneChange(method: string, path: string): boolean {
+  if (method === 'GET' || method === 'HEAD') return false;
+  return path === '/aog/v0.2/service' || path.startsWith('/aog/v0.2/service/') || path.startsWith('/aog/v0.2/service_provider') || path.startsWith('/aog/v0.2/model');
+}
+
+/** The peer's address of a request served by the Node server; undefined in process (`app.request` in tests). */
+function remoteAddressOf(environment: unknown): string | undefined {
+  const incoming = (environment as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress;
 }
