@@ -1,13 +1,15 @@
 import { SettingsError } from '../config/read-settings.ts';
 import type { Command } from './command.ts';
+import { exportCommand } from './commands/export-command.ts';
 import { imageToImageCommand } from './commands/image-to-image-command.ts';
 import { imageToVideoCommand } from './commands/image-to-video-command.ts';
+import { importCommand } from './commands/import-command.ts';
 import { installCommand } from './commands/install-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
 import { tasksCommand } from './commands/tasks-command.ts';
 
 /** Every `atelier` command, one line each. */
-const commands: readonly Command[] = [serveCommand, imageToImageCommand, installCommand, imageToVideoCommand, tasksCommand];
+const commands: readonly Command[] = [serveCommand, imageToImageCommand, installCommand, imageToVideoCommand, tasksCommand, importCommand, exportCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

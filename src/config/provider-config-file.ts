@@ -93,10 +93,22 @@ let pendingWrite: Promise<void> = Promise.resolve();
  * `check` receives the config as it would be written and refuses it by throwing (nothing is written then).
  */
 export function saveProviderSettings(dataDirectory: string, providerId: string, settings: Record<string, string>, check?: (config: ConfigFile) => void): Promise<void> {
-  return updateConfigFile(dataDirectory, (config) => {
-    config.providers ??= {};
-    config.providers[providerId] = { ...config.providers[providerId], ...settings };
-  }, check);
+  return updateConfigFile(dataDirectory, (config) => mergeProviderSettings(config, providerId, settings), check);
+}
+
+/**
+ * Puts a provider's settings into `config` over any it had, keeping its other stored values (a `base_url` stays when a
+ * later install gives only a key): the one rule for an install and a `.aog` import.
+ */
+export function mergeProviderSettings(config: ConfigFile, providerId: string, settings: Record<string, string>): void {
+  config.providers ??= {};
+  config.providers[providerId] = { ...config.providers[providerId], ...settings };
+}
+
+/** Stores a service's default hybrid policy in `config`, keeping its other defaults (its `fallbacks`). */
+export function mergeServicePolicy(config: ConfigFile, service: string, hybridPolicy: string): void {
+  config.services ??= {};
+  config.services[service] = { ...config.services[service], hybrid_policy: hybridPolicy };
 }
 
 /**

@@ -50,6 +50,12 @@ export const requestErrors = {
     description: 'hybrid_policy has a value AOG does not define.',
     howToFix: 'Use default, always_local or always_remote.',
   },
+  aog_version_mismatch: {
+    status: 422, businessCode: 10014, retryable: false,
+    message: 'aog version not match: Atelier imports .aog files of version v0.7 (v0.6 with a warning) but received {received}',
+    description: 'A `.aog` file sent to POST /aog/v0.2/service/import has another `version` (or none); nothing was imported.',
+    howToFix: 'Export the file again from AOG v0.7 or Atelier, or set "version":"v0.7" once its layout matches aog-compat §10.',
+  },
   remote_service_provider_invalid: {
     status: 400, businessCode: 40061, retryable: false,
     message: 'remote_service_provider must be a provider name string; the object form is refused because it could inject URLs and credentials',
@@ -65,7 +71,7 @@ export const requestErrors = {
   control_plane_remote_forbidden: {
     status: 403, businessCode: 150003, retryable: false,
     message: 'The control plane ({method} {path}) accepts changes from this machine only, not from {remoteAddress}',
-    description: 'A request that changes stored keys or service settings (install, PUT service, DELETE service_provider) came from another machine: with the server bound to a network address, anyone who can reach it could otherwise replace or remove the keys.',
+    description: 'A request that changes stored keys or service settings (install, import, PUT service, DELETE service_provider) came from another machine: with the server bound to a network address, anyone who can reach it could otherwise replace or remove the keys.',
     howToFix: 'Run the change on the machine Atelier runs on (atelier install …, or curl against 127.0.0.1).',
   },
   service_not_found: {

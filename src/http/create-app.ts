@@ -115,9 +115,15 @@ function repeatedQueryParameter(url: string): { name: string; count: number } | 
   return undefined;
 }
 
-/** A request that changes the AOG control plane's stored state (keys, service policies); reading it is not one. */
+/**
+ * A request that changes the AOG control plane's stored state (keys, service policies): install, import, PUT service,
+ * service_provider and model changes. Reading it is not one, and neither is `POST /aog/v0.2/service/export`, a read
+ * AOG sends as a POST: it never contains a key, and what it shows (configured providers, models, policies, public
+ * endpoint URLs) the GET listings already answer to any peer.
+ */
 function isControlPlaneChange(method: string, path: string): boolean {
   if (method === 'GET' || method === 'HEAD') return false;
+  if (method === 'POST' && path === '/aog/v0.2/service/export') return false;
   return path === '/aog/v0.2/service' || path.startsWith('/aog/v0.2/service/') || path.startsWith('/aog/v0.2/service_provider') || path.startsWith('/aog/v0.2/model');
 }
 

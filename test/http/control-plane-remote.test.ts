@@ -35,7 +35,7 @@ const install = (host: string) => fetch(`http://${host}:${port}/aog/v0.2/service
 });
 
 describe.skipIf(networkAddress === undefined)(`control plane from another address${networkAddress === undefined ? ' (skipped: this machine has no non-loopback IPv4 address)' : ''}`, () => {
-  it('refuses an install, a policy change and a removal from a non-loopback peer with 403, and changes nothing', async () => {
+  it('refuses an install, a policy change, a removal and an import from a non-loopback peer with 403, and changes nothing', async () => {
     const host = networkAddress!;
     const refused = await install(host);
     const body = (await refused.json()) as Record<string, unknown>;
@@ -48,12 +48,19 @@ describe.skipIf(networkAddress === undefined)(`control plane from another addres
     expect(policy.status).toBe(403);
     const removal = await fetch(`http://${host}:${port}/aog/v0.2/service_provider`, { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider_name: 'aliyun' }) });
     expect(removal.status).toBe(403);
+    const imported = await fetch(`http://${host}:${port}/aog/v0.2/service/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version: 'v0.7', services: { 'image-to-image': { hybrid_policy: 'always_remote' } } }) });
+    expect(imported.status).toBe(403);
+    await expect(readFile(join(directory, 'config.json'), 'utf8')).rejects.toThrow();
   });
 
-  it('still answers reads and generation routes from that peer', async () => {
+  it('still answers reads (the export too) and generation routes from that peer', async () => {
     const host = networkAddress!;
     expect((await fetch(`http://${host}:${port}/aog/v0.2/service_provider`)).status).toBe(200);
     expect((await fetch(`http://${host}:${port}/aog/v0.2/service`)).status).toBe(200);
+    // Export is a read sent as a POST; it never holds a key, so another machine may read it like the listings.
+    const exported = await fetch(`http://${host}:${port}/aog/v0.2/service/export`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(exported.status).toBe(200);
+    expect(((await exported.json()) as { version: string }).version).toBe('v0.7');
     expect((await fetch(`http://${host}:${port}/health`)).status).toBe(200);
   });
 });

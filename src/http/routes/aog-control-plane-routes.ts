@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { saveProviderSettings, updateConfigFile } from '../../config/provider-config-file.ts';
+import { mergeServicePolicy, saveProviderSettings, updateConfigFile } from '../../config/provider-config-file.ts';
 import { checkInstalledSettings, installableFlavors, providerSettingsFromInstall } from '../../config/install-provider.ts';
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
 import type { ServiceName } from '../../providers/spec/generation-call.ts';
@@ -11,6 +11,8 @@ import { defineRoute, type AtelierApp } from '../define-route.ts';
 import { readJsonObject } from '../parse-json-body.ts';
 import { errorResponses } from '../schemas/response-schemas.ts';
 import { isServiceName, serviceNames } from '../schemas/task-schemas.ts';
+import { storedHybridPolicy } from '../stored-hybrid-policy.ts';
+import { registerAogExportImportRoutes } from './aog-export-import-routes.ts';
 import { registerAogModelRoutes } from './aog-model-routes.ts';
 import { registerAogServiceProviderRoutes } from './aog-service-provider-routes.ts';
 
@@ -23,8 +25,8 @@ function checkService(value: unknown): ServiceName {
 
 /**
  * The part of AOG's control plane clients use to set Atelier up: install a remote image service with a key, read and
- * set the per-service hybrid policy; with the service_provider routes (list, detail, remove; never a key) and the
- * model listing.
+ * set the per-service hybrid policy; with `.aog` export and import, the service_provider routes (list, detail,
+ * remove; never a key) and the model listing.
  */
 export function registerAogControlPlaneRoutes(app: AtelierApp, context: AppContext): void {
   defineRoute(app, createRoute({
@@ -78,15 +80,13 @@ export function registerAogControlPlaneRoutes(app: AtelierApp, context: AppConte
   }), async (http) => {
     const body = await readJsonObject(http);
     const service = checkService(body.service_name);
-    const policy = body.hybrid_policy === undefined || body.hybrid_policy === '' ? 'default' : body.hybrid_policy;
-    if (!(hybridPolicies as readonly unknown[]).includes(policy)) throw new GatewayError('hybrid_policy_invalid', { received: describeReceived(policy) });
-    await updateConfigFile(context.settings.dataDirectory, (config) => {
-      config.services ??= {};
-      config.services[service] = { ...config.services[service], hybrid_policy: policy as string }; // keeps its fallbacks
-    });
+    const policy = storedHybridPolicy(body.hybrid_policy);
+    await updateConfigFile(context.settings.dataDirectory, (config) => mergeServicePolicy(config, service, policy)); // keeps its fallbacks
     await context.reloadConfiguration();
     return http.json(aogEnvelope(10000, 'service interface call success'));
   });
+
+  registerAogExportImportRoutes(app, context);
 
   registerAogServiceProviderRoutes(app, context);
   registerAogModelRoutes(app, context);
