@@ -1,0 +1,32 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCommandInProcess } from '../../../test/support/run-command-in-process.ts';
+import { installCommand } from './install-command.ts';
+
+let directory: string;
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'atelier-install-command-'));
+});
+afterEach(() => rm(directory, { recursive: true, force: true }));
+
+/** No server listens on port 9 (discard): the command writes config.json itself. */
+const offline = (authKey: string) => runCommandInProcess(installCommand, [
+  'image-to-image', '--remote', '--flavor', 'aliyun', '--auth_key', authKey, '--server', 'http://127.0.0.1:9', '--data-dir', directory,
+]);
+
+describe('atelier install with no server answering', () => {
+  it('writes valid settings to config.json', async () => {
+    const { code } = await offline('{"api_key":"sk-offline-install-0123"}');
+    expect(code).toBe(0);
+    expect(await readFile(join(directory, 'config.json'), 'utf8')).toContain('sk-offline-install-0123');
+  });
+
+  it('refuses invalid settings as the server does, and writes nothing (they would stop the next start)', async () => {
+    const { code, stderr } = await offline('{"api_key":"sk-offline-install-0123","base_url":"ftp://example.invalid"}');
+    expect(code).toBe(2);
+    expect(stderr.join('\n')).toContain('auth_key.base_url');
+    await expect(readFile(join(directory, 'config.json'), 'utf8')).rejects.toThrow();
+  });
+});
