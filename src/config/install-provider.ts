@@ -44,7 +44,7 @@ export function providerSettingsFromInstall(flavor: unknown, authKey: unknown): 
     throw new GatewayError('parameter_invalid', { parameter: 'auth_key', expected: `a JSON string such as {"${keys[0]}":"…"}`, received: 'text that is not JSON' });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new GatewayError('parameter_invalid', { parameter: 'auth_key', expected: `a JSON object with ${keys.join(' and ')}`, received: describeReceived(parsed) });
+    throw new GatewayError('parameter_invalid', { parameter: 'auth_key', expected: `a JSON object with ${keys.join(' and ')}`, received: jsonKindOf(parsed) });
   }
   const values = parsed as Record<string, unknown>;
   const own = (key: string): unknown => (Object.hasOwn(values, key) ? values[key] : undefined);
@@ -59,11 +59,20 @@ export function providerSettingsFromInstall(flavor: unknown, authKey: unknown): 
   for (const key of optionalKeys) {
     const value = own(key);
     if (value !== undefined && typeof value !== 'string') {
-      throw new GatewayError('parameter_invalid', { parameter: `auth_key.${key}`, expected: 'a string', received: describeReceived(value) });
+      throw new GatewayError('parameter_invalid', { parameter: `auth_key.${key}`, expected: 'a string', received: jsonKindOf(value) });
     }
     if (value !== undefined && value !== '') settings[key] = value;
   }
   return { providerId, settings };
+}
+
+/**
+ * What an `auth_key` value is, without its content: a key sent in the wrong shape (`"sk-…"` as a JSON string, a
+ * session token as a number) would otherwise be quoted in the answer and the log.
+ */
+function jsonKindOf(value: unknown): string {
+  if (value === null) return 'null';
+  return `a JSON ${Array.isArray(value) ? 'array' : typeof value === 'object' ? 'object' : typeof value}`;
 }
 
 /**
