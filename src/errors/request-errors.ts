@@ -74,6 +74,12 @@ export const requestErrors = {
     description: 'A request that changes stored keys or service settings (install, import, PUT service, DELETE service_provider) came from another machine: with the server bound to a network address, anyone who can reach it could otherwise replace or remove the keys.',
     howToFix: 'Run the change on the machine Atelier runs on (atelier install …, or curl against 127.0.0.1).',
   },
+  control_plane_browser_origin_forbidden: {
+    status: 403, businessCode: 150004, retryable: false,
+    message: 'The control plane ({method} {path}) does not accept changes sent by a web page from {origin}',
+    description: 'A request that changes stored keys or service settings carried a browser\'s Origin header naming a page not served by this machine: any site open in a browser here could otherwise replace the keys (a POST without a Content-Type needs no preflight) or, through DNS rebinding, send any change.',
+    howToFix: 'Make the change from a program or the command line (atelier install …, curl), which sends no Origin; a page that makes it must be served from localhost or a loopback address.',
+  },
   service_not_found: {
     status: 404, businessCode: 10011, retryable: false,
     message: 'service not found: {service} is not served by Atelier (image-to-image and image-to-video are)',

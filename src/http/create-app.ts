@@ -1,8 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { GatewayError } from '../errors/gateway-error.ts';
-import { isLoopbackHost } from '../input/address-policy.ts';
 import { isServiceName } from './schemas/task-schemas.ts';
+import { isLoopbackPeer, isThisMachinesOrigin } from './control-plane-peers.ts';
 import { renderError } from '../errors/render-error.ts';
 import type { AppContext } from '../server/create-context.ts';
 import type { AtelierApp } from './define-route.ts';
@@ -41,9 +41,17 @@ export function createApp(context: AppContext, gate: AdmissionGate = { accepting
   app.use('*', async (http, next) => {
     // Keys and service settings change only from this machine: bound to a network address (to share generation on a
     // LAN), the server would otherwise let anyone who reaches it replace or remove the stored keys.
+    if (!isControlPlaneChange(http.req.method, http.req.path)) return next();
     const remoteAddress = remoteAddressOf(http.env);
-    if (isControlPlaneChange(http.req.method, http.req.path) && remoteAddress !== undefined && !isLoopbackHost(remoteAddress)) {
+    if (remoteAddress !== undefined && !isLoopbackPeer(remoteAddress)) {
       throw new GatewayError('control_plane_remote_forbidden', { method: http.req.method, path: http.req.path, remoteAddress: remoteAddress.slice(0, 60) });
+    }
+    // A web page open in a browser here connects from loopback too, and cross-origin it can still POST a body without a
+    // Content-Type (no preflight): any site could import its own key and base_url and then receive the user's images.
+    // Browsers always send Origin on such a request; programs (AOG's client, curl, atelier) send none.
+    const origin = http.req.header('origin');
+    if (origin !== undefined && !isThisMachinesOrigin(origin)) {
+      throw new GatewayError('control_plane_browser_origin_forbidden', { method: http.req.method, path: http.req.path, origin: origin.slice(0, 100) });
     }
     return next();
   });
@@ -67,12 +75,14 @@ export function createApp(context: AppContext, gate: AdmissionGate = { accepting
     // A declared length is checked without touching the body. hono's bodyLimit reads `req.raw.body`, which makes
     // @hono/node-server wrap the socket in a web stream instead of reading it directly: ~10 ms and two more copies
     // for an 8 MB image. Only bodies without a length (chunked) are counted as they stream.
-    if (http.req.method === 'GET' || http.req.method === 'HEAD') return next();
     const declared = http.req.header('content-length');
     if (declared !== undefined && http.req.header('transfer-encoding') === undefined) {
+      // GETs too: AOG's list filters come as a GET body, read into a buffer of the declared size (read-body-bytes.ts).
       if (Number(declared) > limitBytes) throw new GatewayError('request_body_too_large', { limitBytes });
       return next();
     }
+    // @hono/node-server gives a chunked GET or HEAD no body stream, so nothing of it is read and there is nothing to count.
+    if (http.req.method === 'GET' || http.req.method === 'HEAD') return next();
     return streamedBodyLimit(http, next);
   });
 

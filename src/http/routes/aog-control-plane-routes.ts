@@ -38,7 +38,7 @@ export function registerAogControlPlaneRoutes(app: AtelierApp, context: AppConte
       api_flavor: z.enum(installableFlavors).optional().openapi({ description: 'Required for a remote install' }),
       auth_key: z.string().optional().openapi({ description: 'JSON string, e.g. {"api_key":"sk-…"}; for a remote install' }),
     }) } } } },
-    responses: { 200: { description: 'Installed', content: { 'application/json': { schema: aogEnvelopeSchema } } }, ...errorResponses(400, 404) },
+    responses: { 200: { description: 'Installed', content: { 'application/json': { schema: aogEnvelopeSchema } } }, ...errorResponses(400, 403, 404) },
   }), async (http) => {
     const body = await readJsonObject(http);
     checkService(body.service_name);
@@ -76,7 +76,7 @@ export function registerAogControlPlaneRoutes(app: AtelierApp, context: AppConte
   defineRoute(app, createRoute({
     method: 'put', path: '/aog/v0.2/service', tags: ['AOG control plane'], summary: 'Set a service\'s default hybrid policy',
     request: { body: { content: { 'application/json': { schema: z.object({ service_name: z.enum(serviceNames), hybrid_policy: z.enum(hybridPolicies).optional() }) } } } },
-    responses: { 200: { description: 'Updated', content: { 'application/json': { schema: aogEnvelopeSchema } } }, ...errorResponses(400, 404) },
+    responses: { 200: { description: 'Updated', content: { 'application/json': { schema: aogEnvelopeSchema } } }, ...errorResponses(400, 403, 404) },
   }), async (http) => {
     const body = await readJsonObject(http);
     const service = checkService(body.service_name);

@@ -80,7 +80,7 @@ export function registerAogServiceProviderRoutes(app: AtelierApp, context: AppCo
     },
     responses: {
       200: { description: 'Removed', content: { 'application/json': { schema: aogEnvelopeSchema.extend({ data: z.object({ provider_name: z.string(), configured: z.boolean() }) }) } } },
-      ...errorResponses(400, 404),
+      ...errorResponses(400, 403, 404),
     },
   }), async (http) => {
     const name = (await readAogListFilters(http, ['provider_name'])).provider_name;

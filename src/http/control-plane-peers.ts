@@ -1,0 +1,31 @@
+import { isIPv4 } from 'node:net';
+
+/**
+ * Whether a socket's peer address is this machine: 127.0.0.0/8, `::1`, or 127.x in the IPv4-mapped form Node reports
+ * for an IPv4 client of a dual-stack socket (`::ffff:127.0.0.1`). Deliberately narrower than `isLoopbackHost`, which
+ * also judges NAT64, IPv4-compatible and IPv4-translated addresses by the IPv4 address inside them: refusing those as
+ * fetch targets is the safe side, but as a peer such an address is another machine (a NAT64 gateway, a spoofing
+ * neighbour), and accepting it would hand it the control plane.
+ */
+export function isLoopbackPeer(address: string): boolean {
+  const lower = address.toLowerCase();
+  const ipv4 = lower.startsWith('::ffff:') ? lower.slice('::ffff:'.length) : lower;
+  if (isIPv4(ipv4)) return ipv4.startsWith('127.');
+  return lower === '::1';
+}
+
+/**
+ * Whether a browser's `Origin` names a page this machine serves: `localhost`, `*.localhost` (browsers resolve those to
+ * loopback themselves, RFC 6761) or a loopback address. `null` (sandboxed frames, `file:`), another host, and a
+ * DNS-rebinding name that now points at 127.0.0.1 are not.
+ */
+export function isThisMachinesOrigin(origin: string): boolean {
+  let hostname: string;
+  try {
+    hostname = new URL(origin).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
+  return isLoopbackPeer(hostname.replace(/^\[|\]$/g, ''));
+}
