@@ -74,11 +74,17 @@ export const requestErrors = {
     description: 'A request that changes stored keys or service settings (install, import, PUT service, DELETE service_provider) came from another machine: with the server bound to a network address, anyone who can reach it could otherwise replace or remove the keys.',
     howToFix: 'Run the change on the machine Atelier runs on (atelier install …, or curl against 127.0.0.1).',
   },
-  control_plane_browser_origin_forbidden: {
+  request_origin_forbidden: {
     status: 403, businessCode: 150004, retryable: false,
-    message: 'The control plane ({method} {path}) does not accept changes sent by a web page from {origin}',
-    description: 'A request that changes stored keys or service settings carried a browser\'s Origin header naming a page not served by this machine: any site open in a browser here could otherwise replace the keys (a POST without a Content-Type needs no preflight) or, through DNS rebinding, send any change.',
-    howToFix: 'Make the change from a program or the command line (atelier install …, curl), which sends no Origin; a page that makes it must be served from localhost or a loopback address.',
+    message: 'Atelier does not accept {method} {path} sent by a web page from {origin}',
+    description: 'A request that changes something (a generation, a task, the stored keys) carried a browser\'s Origin header naming a page not served by this machine. Any site open in a browser here could otherwise spend the configured cloud keys, read local images through path inputs, or replace the keys: a POST without a Content-Type needs no preflight.',
+    howToFix: 'Call Atelier from a program (AOG clients, curl, atelier), which sends no Origin, or from a page served by localhost or a loopback address.',
+  },
+  request_host_forbidden: {
+    status: 403, businessCode: 150005, retryable: false,
+    message: 'This Atelier answers to localhost only, not to the name {host}',
+    description: 'The server is bound to a loopback address and the request named another host: a web page whose own domain resolves to 127.0.0.1 (DNS rebinding) would otherwise be treated by the browser as the same origin as Atelier and could read its answers.',
+    howToFix: 'Use http://127.0.0.1:<port> or http://localhost:<port>; behind a reverse proxy, set --public-url to the name the proxy serves.',
   },
   service_not_found: {
     status: 404, businessCode: 10011, retryable: false,

@@ -2,7 +2,8 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { isServiceName } from './schemas/task-schemas.ts';
-import { isLoopbackPeer, isThisMachinesOrigin } from './control-plane-peers.ts';
+import { isLoopbackHost } from '../input/address-policy.ts';
+import { isLoopbackPeer, isThisMachinesHost, isThisMachinesOrigin } from './local-requests.ts';
 import { renderError } from '../errors/render-error.ts';
 import type { AppContext } from '../server/create-context.ts';
 import type { AtelierApp } from './define-route.ts';
@@ -38,6 +39,24 @@ export function createApp(context: AppContext, gate: AdmissionGate = { accepting
       gate.inFlight--;
     }
   });
+  const boundToLoopback = isLoopbackHost(context.settings.host);
+  app.use('*', async (http, next) => {
+    // Web pages open in a browser on this machine reach Atelier too. A page from elsewhere may not change anything:
+    // it could spend the configured cloud keys, read local images through path inputs, or replace the keys (a POST
+    // without a Content-Type needs no preflight). Browsers always send Origin on such a request; programs (AOG
+    // clients, curl, atelier) send none. Reads need no check: without CORS headers the page cannot see the answer.
+    const origin = http.req.header('origin');
+    if (origin !== undefined && !isReadOnly(http.req.method) && !isThisMachinesOrigin(origin, context.settings.publicUrl)) {
+      throw new GatewayError('request_origin_forbidden', { method: http.req.method, path: http.req.path.slice(0, 200), origin: origin.slice(0, 100) });
+    }
+    // DNS rebinding: a page whose own name now resolves to 127.0.0.1 counts as Atelier's origin for the browser, so it
+    // could read answers too. Bound to loopback, Atelier answers only to names of this machine.
+    const host = http.req.header('host');
+    if (boundToLoopback && host !== undefined && !isThisMachinesHost(host, context.settings.publicUrl)) {
+      throw new GatewayError('request_host_forbidden', { host: host.slice(0, 100) });
+    }
+    return next();
+  });
   app.use('*', async (http, next) => {
     // Keys and service settings change only from this machine: bound to a network address (to share generation on a
     // LAN), the server would otherwise let anyone who reaches it replace or remove the stored keys.
@@ -45,13 +64,6 @@ export function createApp(context: AppContext, gate: AdmissionGate = { accepting
     const remoteAddress = remoteAddressOf(http.env);
     if (remoteAddress !== undefined && !isLoopbackPeer(remoteAddress)) {
       throw new GatewayError('control_plane_remote_forbidden', { method: http.req.method, path: http.req.path, remoteAddress: remoteAddress.slice(0, 60) });
-    }
-    // A web page open in a browser here connects from loopback too, and cross-origin it can still POST a body without a
-    // Content-Type (no preflight): any site could import its own key and base_url and then receive the user's images.
-    // Browsers always send Origin on such a request; programs (AOG's client, curl, atelier) send none.
-    const origin = http.req.header('origin');
-    if (origin !== undefined && !isThisMachinesOrigin(origin)) {
-      throw new GatewayError('control_plane_browser_origin_forbidden', { method: http.req.method, path: http.req.path, origin: origin.slice(0, 100) });
     }
     return next();
   });
@@ -125,6 +137,11 @@ function repeatedQueryParameter(url: string): { name: string; count: number } | 
   return undefined;
 }
 
+/** GET and HEAD change nothing here. */
+function isReadOnly(method: string): boolean {
+  return method === 'GET' || method === 'HEAD';
+}
+
 /**
  * A request that changes the AOG control plane's stored state (keys, service policies): install, import, PUT service,
  * service_provider and model changes. Reading it is not one, and neither is `POST /aog/v0.2/service/export`, a read
@@ -132,7 +149,7 @@ function repeatedQueryParameter(url: string): { name: string; count: number } | 
  * endpoint URLs) the GET listings already answer to any peer.
  */
 function isControlPlaneChange(method: string, path: string): boolean {
-  if (method === 'GET' || method === 'HEAD') return false;
+  if (isReadOnly(method)) return false;
   if (method === 'POST' && path === '/aog/v0.2/service/export') return false;
   return path === '/aog/v0.2/service' || path.startsWith('/aog/v0.2/service/') || path.startsWith('/aog/v0.2/service_provider') || path.startsWith('/aog/v0.2/model');
 }

@@ -49,7 +49,7 @@ describe('requests a browser sends for a web page', () => {
     const response = await importFrom('127.0.0.1', { origin });
     const body = (await response.json()) as Record<string, unknown>;
     expect(response.status, JSON.stringify(body)).toBe(403);
-    expect(body.code).toBe('control_plane_browser_origin_forbidden');
+    expect(body.code).toBe('request_origin_forbidden');
     expect(await storedConfig()).toBe('no config.json');
   });
 
@@ -58,10 +58,10 @@ describe('requests a browser sends for a web page', () => {
     expect(response.status, await response.text()).toBe(200);
   });
 
-  it('still answers reads (the export too) whatever the Origin', async () => {
+  it('still answers reads whatever the Origin (without CORS headers the page cannot see them)', async () => {
     const init = { headers: { origin: 'https://evil.example', 'content-type': 'application/json' } };
     const peer = { incoming: { socket: { remoteAddress: '127.0.0.1' } } };
     expect((await harness.app.request('/aog/v0.2/service_provider', init, peer)).status).toBe(200);
-    expect((await harness.app.request('/aog/v0.2/service/export', { ...init, method: 'POST', body: '{}' }, peer)).status).toBe(200);
+    expect((await harness.app.request('/aog/v0.2/service/export', { ...init, method: 'POST', body: '{}' }, { incoming: { socket: { remoteAddress: '127.0.0.1' } } })).status).toBe(403);
   });
 });

@@ -16,16 +16,36 @@ export function isLoopbackPeer(address: string): boolean {
 
 /**
  * Whether a browser's `Origin` names a page this machine serves: `localhost`, `*.localhost` (browsers resolve those to
- * loopback themselves, RFC 6761) or a loopback address. `null` (sandboxed frames, `file:`), another host, and a
+ * loopback themselves, RFC 6761), a loopback address, or the configured public URL's origin. `null` (sandboxed frames, `file:`), another host, and a
  * DNS-rebinding name that now points at 127.0.0.1 are not.
  */
-export function isThisMachinesOrigin(origin: string): boolean {
+export function isThisMachinesOrigin(origin: string, publicUrl: string): boolean {
   let hostname: string;
   try {
     hostname = new URL(origin).hostname.toLowerCase();
   } catch {
     return false;
   }
+  // The public URL's own pages (Atelier's /docs, or a proxy's name for it) are Atelier's.
+  if (origin.toLowerCase() === new URL(publicUrl).origin.toLowerCase()) return true;
+  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
+  return isLoopbackPeer(hostname.replace(/^\[|\]$/g, ''));
+}
+
+/**
+ * Whether a `Host` header names this machine: `localhost`, `*.localhost`, a loopback address, or the host of the
+ * configured public URL (a reverse proxy's name). For a server bound to loopback any other name is a page that had
+ * its own domain resolve to 127.0.0.1 (DNS rebinding), which would make the browser treat Atelier as that page's
+ * own origin and let it read the answers.
+ */
+export function isThisMachinesHost(host: string, publicUrl: string): boolean {
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${host}`).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (hostname === new URL(publicUrl).hostname.toLowerCase()) return true;
   if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
   return isLoopbackPeer(hostname.replace(/^\[|\]$/g, ''));
 }
