@@ -1,3 +1,5 @@
+import { isLoopbackHost } from '../input/address-policy.ts';
+
 /** The server the control-plane commands talk to: `--server`, else `ATELIER_SERVER`, else the default address. */
 export function serverAddress(flag: string | undefined): string {
   return (flag ?? process.env.ATELIER_SERVER ?? 'http://127.0.0.1:16688').replace(/\/+$/, '');
@@ -18,4 +20,23 @@ export async function postToServer(server: string, path: string, body: string): 
   }
   const parsed = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   return { ok: response.ok, status: response.status, body: parsed };
+}
+
+/**
+ * Refuses a server on another machine for a request that carries keys (install, import): the control plane accepts
+ * changes from its own machine only, so the keys would cross the network in clear text for a certain refusal.
+ *
+ * @throws Error saying to run the command where Atelier runs
+ */
+export function checkServerIsThisMachine(server: string, command: string): void {
+  if (isLoopbackHost(hostnameOf(server))) return;
+  throw new Error(`atelier ${command}: ${server} is not this machine; run the command on the machine Atelier runs on (its control plane accepts changes from there only, and the keys would cross the network)`);
+}
+
+function hostnameOf(server: string): string {
+  try {
+    return new URL(server).hostname;
+  } catch {
+    return server;
+  }
 }

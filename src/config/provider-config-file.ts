@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { ProviderSettingsSource } from '../providers/spec/provider-definition.ts';
@@ -78,9 +78,15 @@ export async function updateConfigFile(dataDirectory: string, update: (config: C
     await mkdir(dataDirectory, { recursive: true });
     const target = configFilePath(dataDirectory);
     const temporary = `${target}.${randomUUID()}.partial`;
-    await writeFile(temporary, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
-    await chmod(temporary, 0o600);
-    await rename(temporary, target);
+    try {
+      await writeFile(temporary, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
+      await chmod(temporary, 0o600);
+      await rename(temporary, target);
+    } catch (error) {
+      // A half-written copy holds keys: it goes, whatever failed (a full disk, say).
+      await rm(temporary, { force: true }).catch(() => undefined);
+      throw error;
+    }
   } finally {
     release();
   }

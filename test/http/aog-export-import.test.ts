@@ -312,14 +312,14 @@ describe('atelier export / atelier import (the same routes, through a running se
   it('exports to a file without keys and imports it elsewhere, printing the warnings', async () => {
     const file = join(directory, '.aog');
     serveWith(source);
-    const exported = await runCommandInProcess(exportCommand, ['--file', file, '--server', 'http://atelier.test']);
+    const exported = await runCommandInProcess(exportCommand, ['--file', file, '--server', 'http://127.0.0.1:16688']);
     expect(exported.code, exported.stderr.join('\n')).toBe(0);
     const text = await readFile(file, 'utf8');
     expect(text).not.toContain(aliyunKey);
     expect(JSON.parse(text).services['image-to-video'].hybrid_policy).toBe('always_local');
 
     serveWith(target);
-    const imported = await runCommandInProcess(importCommand, [file, '--server', 'http://atelier.test']);
+    const imported = await runCommandInProcess(importCommand, [file, '--server', 'http://127.0.0.1:16688']);
     expect(imported.code, imported.stderr.join('\n')).toBe(0);
     expect(imported.stdout.join('\n')).toContain('image-to-video=always_local');
     expect(imported.stderr.some((line) => line.startsWith('warning: service_providers.remote_aliyun_image-to-image: no auth_key'))).toBe(true);
@@ -330,7 +330,7 @@ describe('atelier export / atelier import (the same routes, through a running se
     const file = join(directory, 'old.aog');
     await writeFile(file, JSON.stringify({ version: 'v0.4', services: {}, service_providers: {} }));
     serveWith(target);
-    const refused = await runCommandInProcess(importCommand, ['--file', file, '--server', 'http://atelier.test']);
+    const refused = await runCommandInProcess(importCommand, ['--file', file, '--server', 'http://127.0.0.1:16688']);
     expect(refused.code).toBe(1);
     expect(refused.stderr.join('\n')).toContain('aog version not match');
     expect((await runCommandInProcess(importCommand, [])).code).toBe(2);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from '../command.ts';
-import { postToServer, serverAddress } from '../post-to-server.ts';
+import { checkServerIsThisMachine, postToServer, serverAddress } from '../post-to-server.ts';
 
 const flags: Record<string, FlagSpec> = {
   file: { type: 'string', short: 'f', description: 'The .aog file (AOG\'s docs pass it this way; a positional path works too)' },
@@ -38,9 +38,10 @@ export const importCommand: Command = {
     const server = serverAddress(values.server as string | undefined);
     let answer: Awaited<ReturnType<typeof postToServer>>;
     try {
+      checkServerIsThisMachine(server, 'import');
       answer = await postToServer(server, '/aog/v0.2/service/import', text);
     } catch (error) {
-      console.error(`atelier import: ${(error as Error).message}`);
+      console.error((error as Error).message.startsWith('atelier import:') ? (error as Error).message : `atelier import: ${(error as Error).message}`);
       return 1;
     }
     if (!answer.ok) {

@@ -30,3 +30,15 @@ describe('atelier install with no server answering', () => {
     await expect(readFile(join(directory, 'config.json'), 'utf8')).rejects.toThrow();
   });
 });
+
+describe('atelier install --server on another machine', () => {
+  it('refuses before sending the key over the network, and writes nothing', async () => {
+    const { code, stderr } = await runCommandInProcess(installCommand, [
+      'image-to-image', '--remote', '--flavor', 'aliyun', '--auth_key', '{"api_key":"sk-never-sent-0123"}', '--server', 'http://192.0.2.50:16688', '--data-dir', directory,
+    ]);
+    expect(code).toBe(2);
+    expect(stderr.join('\n')).toContain('is not this machine');
+    expect(stderr.join('\n')).not.toContain('sk-never-sent-0123');
+    await expect(readFile(join(directory, 'config.json'), 'utf8')).rejects.toThrow();
+  });
+});

@@ -6,6 +6,7 @@ import { findProviderNamed } from '../../providers/provider-catalog.ts';
 import { providerDefinitions } from '../../providers/registry.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from '../command.ts';
+import { checkServerIsThisMachine } from '../post-to-server.ts';
 
 const flags: Record<string, FlagSpec> = {
   remote: { type: 'boolean', description: 'Install a cloud provider for the service (AOG form)' },
@@ -45,6 +46,12 @@ export const installCommand: Command = {
       const authKey = values.auth_key as string | undefined;
       const { providerId, settings } = providerSettingsFromInstall(flavor, authKey);
       const server = ((values.server as string | undefined) ?? 'http://127.0.0.1:16688').replace(/\/+$/, '');
+      try {
+        checkServerIsThisMachine(server, 'install');
+      } catch (error) {
+        console.error((error as Error).message);
+        return 2;
+      }
       const viaServer = await fetch(`${server}/aog/v0.2/service/install`, {
         method: 'POST', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(2000),
         body: JSON.stringify({ service_name: service, service_source: 'remote', api_flavor: flavor, auth_key: authKey }),

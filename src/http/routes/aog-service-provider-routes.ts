@@ -1,3 +1,4 @@
+import { leadingCharacters } from '../../text/character-length.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import { uninstallProvider } from '../../config/uninstall-provider.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
@@ -25,7 +26,8 @@ const filterDescription = 'Filtered as AOG filters it, by exact match: `service_
 
 /** `service_source=remote, provider_name=x` for an error message: what was asked for, in the client's words. */
 function describeFilters(filters: ServiceProviderFilters): string {
-  const parts = Object.entries(filters).map(([name, value]) => `${name}=${value}`);
+  // Cut short: the values are the client's own text and may be as long as the body limit.
+  const parts = Object.entries(filters).map(([name, value]) => `${name}=${leadingCharacters(String(value), 80)}`);
   return parts.length === 0 ? 'any configured provider' : `a configured provider with ${parts.join(', ')}`;
 }
 
@@ -87,7 +89,7 @@ export function registerAogServiceProviderRoutes(app: AtelierApp, context: AppCo
     if (name === undefined) throw new GatewayError('parameter_missing', { parameter: 'provider_name' });
     const provider = resolveAogProviderName(context.catalog.definitions, name)?.provider;
     if (provider === undefined) {
-      throw new GatewayError('provider_not_found', { provider: name, known: context.catalog.definitions.map((definition) => definition.capabilities.id).join(', ') });
+      throw new GatewayError('provider_not_found', { provider: leadingCharacters(name, 80), known: context.catalog.definitions.map((definition) => definition.capabilities.id).join(', ') });
     }
     const { capabilities } = provider;
     const removed = await uninstallProvider(context.settings.dataDirectory, provider, context.catalog.definitions);
