@@ -1,3 +1,5 @@
+import { parseArgs } from 'node:util';
+
 /** A CLI flag; help text is generated from these. */
 export interface FlagSpec {
   type: 'string' | 'boolean';
@@ -34,4 +36,25 @@ export function parseOptionsFor(flags: Readonly<Record<string, FlagSpec>>) {
     options[name] = { type: flag.type, ...(flag.multiple ? { multiple: true } : {}), ...(flag.short ? { short: flag.short } : {}) };
   }
   return options;
+}
+
+/** A command line read by `parseCommandLine`. */
+export interface ParsedCommandLine {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+/**
+ * Reads `argv` against the command's flags (strict: an unknown flag throws). For `--help` it prints the command's help
+ * and answers undefined: `run` then returns 0.
+ *
+ * @param options.positionals whether the command takes positional arguments (refused otherwise)
+ */
+export function parseCommandLine(command: Command, argv: string[], options: { positionals?: boolean } = {}): ParsedCommandLine | undefined {
+  const { values, positionals } = parseArgs({ args: argv, options: parseOptionsFor(command.flags), allowPositionals: options.positionals ?? false, strict: true }) as ParsedCommandLine;
+  if (values.help) {
+    console.log(renderHelp(command));
+    return undefined;
+  }
+  return { values, positionals };
 }

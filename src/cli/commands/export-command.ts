@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from '../command.ts';
+import { parseCommandLine, type Command, type FlagSpec } from '../command.ts';
 import { postToServer, serverAddress } from '../post-to-server.ts';
 
 const flags: Record<string, FlagSpec> = {
@@ -21,11 +20,9 @@ export const exportCommand: Command = {
   usage: 'atelier export [--file ./.aog] [--service image-to-image] [--provider remote_aliyun_image-to-image] [--model wanx2.1-imageedit]',
   flags,
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: parseOptionsFor(flags), strict: true }) as { values: Record<string, string | boolean | undefined> };
-    if (values.help) {
-      console.log(renderHelp(this));
-      return 0;
-    }
+    const commandLine = parseCommandLine(this, argv);
+    if (!commandLine) return 0;
+    const { values } = commandLine;
     const filters = { service_name: values.service, provider_name: values.provider, model_name: values.model };
     const server = serverAddress(values.server as string | undefined);
     let answer: Awaited<ReturnType<typeof postToServer>>;

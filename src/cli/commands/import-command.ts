@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from '../command.ts';
+import { parseCommandLine, type Command, type FlagSpec } from '../command.ts';
 import { checkServerIsThisMachine, postToServer, serverAddress } from '../post-to-server.ts';
 
 const flags: Record<string, FlagSpec> = {
@@ -18,11 +17,9 @@ export const importCommand: Command = {
   usage: 'atelier import <file.aog> | --file <file.aog>',
   flags,
   async run(argv) {
-    const { values, positionals } = parseArgs({ args: argv, options: parseOptionsFor(flags), allowPositionals: true, strict: true }) as { values: Record<string, string | boolean | undefined>; positionals: string[] };
-    if (values.help) {
-      console.log(renderHelp(this));
-      return 0;
-    }
+    const commandLine = parseCommandLine(this, argv, { positionals: true });
+    if (!commandLine) return 0;
+    const { values, positionals } = commandLine;
     const file = (values.file as string | undefined) ?? positionals[0];
     if (file === undefined || positionals.length > (values.file === undefined ? 1 : 0)) {
       console.error(`atelier import: name one .aog file\n\nUsage: ${this.usage}`);

@@ -1,11 +1,10 @@
-import { parseArgs } from 'node:util';
 import { readSettings } from '../../config/read-settings.ts';
 import { saveProviderSettings } from '../../config/provider-config-file.ts';
 import { checkInstalledSettings, installableFlavors, providerSettingsFromInstall } from '../../config/install-provider.ts';
 import { findProviderNamed } from '../../providers/provider-catalog.ts';
 import { providerDefinitions } from '../../providers/registry.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
-import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from '../command.ts';
+import { parseCommandLine, type Command, type FlagSpec } from '../command.ts';
 import { checkServerIsThisMachine } from '../post-to-server.ts';
 
 const flags: Record<string, FlagSpec> = {
@@ -27,11 +26,9 @@ export const installCommand: Command = {
   usage: 'atelier install <image-to-image|image-to-video> [--remote --flavor aliyun --auth_key \'{"api_key":"…"}\']',
   flags,
   async run(argv) {
-    const { values, positionals } = parseArgs({ args: argv, options: parseOptionsFor(flags), allowPositionals: true, strict: true }) as { values: Record<string, string | boolean | undefined>; positionals: string[] };
-    if (values.help) {
-      console.log(renderHelp(this));
-      return 0;
-    }
+    const commandLine = parseCommandLine(this, argv, { positionals: true });
+    if (!commandLine) return 0;
+    const { values, positionals } = commandLine;
     const service = positionals[0];
     if (service !== 'image-to-image' && service !== 'image-to-video') {
       console.error('atelier install: name the service: image-to-image or image-to-video');

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { isTerminal } from '../../tasks/task-record.ts';
 import type { TaskResource } from '../../tasks/task-resource.ts';
-import { parseOptionsFor, renderHelp, type Command, type FlagSpec } from '../command.ts';
+import { parseCommandLine, type Command, type FlagSpec } from '../command.ts';
+import { serverAddress } from '../post-to-server.ts';
 
 /** The longest `wait --timeout`: a day, as for the server's synchronous waits (`ATELIER_SYNC_WAIT_*_SECONDS`). */
 const maxWaitSeconds = 86_400;
@@ -120,14 +120,10 @@ export const tasksCommand: Command = {
   usage,
   flags,
   async run(argv) {
-    const { values, positionals } = parseArgs({ args: argv, options: parseOptionsFor(flags), strict: true, allowPositionals: true }) as {
-      values: Record<string, string | boolean | undefined>; positionals: string[];
-    };
-    if (values.help) {
-      console.log(renderHelp(this));
-      return 0;
-    }
-    const server = ((values.server as string | undefined) ?? process.env.ATELIER_SERVER ?? 'http://127.0.0.1:16688').replace(/\/+$/, '');
+    const commandLine = parseCommandLine(this, argv, { positionals: true });
+    if (!commandLine) return 0;
+    const { values, positionals } = commandLine;
+    const server = serverAddress(values.server as string | undefined);
     const [action, id, ...extra] = positionals;
     const needsId = action === 'show' || action === 'cancel' || action === 'wait';
     if (!action || !['list', 'show', 'cancel', 'wait'].includes(action) || (needsId && !id) || (!needsId && id) || extra.length > 0) {
