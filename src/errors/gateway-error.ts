@@ -1,4 +1,4 @@
-import { fitsCharacterLimit, leadingCharacters } from '../text/character-length.ts';
+import { shortenText } from '../text/character-length.ts';
 import { errorCatalogue, isErrorCode, type ErrorCode } from './catalogue.ts';
 
 /** Values that fill a message template; kept JSON-friendly so errors can be persisted with tasks. */
@@ -75,7 +75,7 @@ export function describeReceived(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'string') {
     // Cut in characters, as limits count them: a cut by UTF-16 units could leave half an emoji in the message.
-    const shown = fitsCharacterLimit(value, 60) ? value : `${leadingCharacters(value, 57)}...`;
+    const shown = shortenText(value, 60);
     return `"${shown}" (string)`;
   }
   if (typeof value === 'number' || typeof value === 'boolean') return `${value} (${typeof value})`;

@@ -8,7 +8,7 @@ import type { ProviderDefinition } from '../providers/spec/provider-definition.t
 import type { Warning } from '../providers/spec/warning.ts';
 import type { HybridPolicy } from '../routing/hybrid-policy.ts';
 import type { AppContext } from '../server/create-context.ts';
-import { fitsCharacterLimit, leadingCharacters } from '../text/character-length.ts';
+import { shortenText } from '../text/character-length.ts';
 import { servicesOf } from './aog-provider-names.ts';
 import { aogFileVersion } from './aog-service-export.ts';
 import { isServiceName, serviceNames } from './schemas/task-schemas.ts';
@@ -183,6 +183,5 @@ function skipped(feature: string, why: string): Warning {
 
 /** A name or value from the file as messages show it: names come from the client, so they are cut short. */
 function label(text: string): string {
-  // Cut in characters, as describeReceived cuts: a cut by UTF-16 units could leave half an emoji in the message.
-  return fitsCharacterLimit(text, 80) ? text : `${leadingCharacters(text, 77)}...`;
+  return shortenText(text, 80);
 }

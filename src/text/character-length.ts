@@ -37,6 +37,16 @@ export function atMostCharacters(maxLength: number): string {
   return `at most ${maxLength} characters`;
 }
 
+/**
+ * `text` cut to at most `maxLength` characters for a message, ending in `...` when it was cut: the one way error
+ * messages shorten text from clients and providers, never leaving half of a surrogate pair.
+ *
+ * @example shortenText('a'.repeat(100), 60) // 57 × 'a' + '...'
+ */
+export function shortenText(text: string, maxLength: number): string {
+  return fitsCharacterLimit(text, maxLength) ? text : `${leadingCharacters(text, maxLength - 3)}...`;
+}
+
 /** The first `count` characters of `text`, never half of a surrogate pair; all of `text` when it is shorter. */
 export function leadingCharacters(text: string, count: number): string {
   let end = 0;

@@ -1,4 +1,4 @@
-import { fitsCharacterLimit, leadingCharacters } from '../../text/character-length.ts';
+import { shortenText } from '../../text/character-length.ts';
 import { redactSecrets } from '../../logging/logger.ts';
 import type { ErrorCode } from '../../errors/catalogue.ts';
 import type { ErrorParameters } from '../../errors/gateway-error.ts';
@@ -48,6 +48,5 @@ function scrubAndShorten(text: string, secrets: readonly string[], maxLength: nu
   let scrubbed = redactSecrets(text);
   for (const secret of secrets) if (secret.length > 0) scrubbed = scrubbed.split(secret).join('[redacted]');
   const oneLine = scrubbed.replace(/\s+/g, ' ').trim();
-  // Cut in characters: a cut by UTF-16 units could leave half an emoji (or a rare CJK character) in the message.
-  return fitsCharacterLimit(oneLine, maxLength) ? oneLine : `${leadingCharacters(oneLine, maxLength - 3)}...`;
+  return shortenText(oneLine, maxLength);
 }
