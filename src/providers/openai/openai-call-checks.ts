@@ -1,6 +1,5 @@
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
-import { atMostCharacters, fitsCharacterLimit } from '../../text/character-length.ts';
-import { checkImageEditCall } from '../shared/image-edit-call-checks.ts';
+import { checkImageEditCall, checkTextLimit } from '../shared/image-edit-call-checks.ts';
 import { sniffMediaType } from '../shared/sniff-media-type.ts';
 import type { GenerationCall } from '../spec/generation-call.ts';
 import type { CallParameters } from '../spec/provider-model.ts';
@@ -40,10 +39,7 @@ export function checkOpenAiParameters(call: CallParameters, model: OpenAiModelCa
   if (call.prompt === undefined || call.prompt.trim() === '') {
     throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: 'a non-empty prompt (OpenAI image edits require one)', received: describeReceived(call.prompt) });
   }
-  const promptMaxLength = model.parameters.prompt?.maxLength;
-  if (promptMaxLength !== undefined && !fitsCharacterLimit(call.prompt, promptMaxLength)) {
-    throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: `a string of ${atMostCharacters(promptMaxLength)} (${model.id}'s limit)`, received: describeReceived(call.prompt) });
-  }
+  checkTextLimit('prompt', call.prompt, model.parameters.prompt?.maxLength, model.id);
   const gptOnly: Array<keyof OpenAiOptions> = ['quality', 'background', 'output_compression', 'input_fidelity', 'size', 'extra_images'];
   for (const name of model.family === 'dall-e-2' ? gptOnly : ['response_format' as const]) {
     if (options[name] !== undefined) {

@@ -1,4 +1,5 @@
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
+import { atMostCharacters, fitsCharacterLimit } from '../../text/character-length.ts';
 import type { CallParameters } from '../spec/provider-model.ts';
 
 /**
@@ -21,4 +22,15 @@ export function checkStrengthRange(strength: number | undefined): void {
   if (strength !== undefined && !(strength > 0 && strength <= 1)) {
     throw new GatewayError('parameter_invalid', { parameter: 'strength', expected: 'a number greater than 0 and at most 1', received: describeReceived(strength) });
   }
+}
+
+/**
+ * A text within a provider's limit in characters (code points, as the specs count them), else the 400 naming the
+ * limit and whose it is: "a string of at most 256 characters (Tencent's limit)".
+ *
+ * @param limitOwner whose limit it is, e.g. `Tencent` or a model id such as `dall-e-2`
+ */
+export function checkTextLimit(parameter: string, text: string | undefined, maxLength: number | undefined, limitOwner: string): void {
+  if (text === undefined || maxLength === undefined || fitsCharacterLimit(text, maxLength)) return;
+  throw new GatewayError('parameter_invalid', { parameter, expected: `a string of ${atMostCharacters(maxLength)} (${limitOwner}'s limit)`, received: describeReceived(text) });
 }

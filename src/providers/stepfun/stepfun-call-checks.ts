@@ -1,6 +1,5 @@
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
-import { atMostCharacters, fitsCharacterLimit } from '../../text/character-length.ts';
-import { checkImageEditCall, checkStrengthRange } from '../shared/image-edit-call-checks.ts';
+import { checkImageEditCall, checkStrengthRange, checkTextLimit } from '../shared/image-edit-call-checks.ts';
 import type { CallParameters } from '../spec/provider-model.ts';
 import { stepfunPromptMaxLength, stepfunSizes } from './stepfun-capabilities.ts';
 import { stepfunDisplayName } from './stepfun-error.ts';
@@ -30,9 +29,7 @@ export function checkStepFunParameters(call: CallParameters): CheckedStepFunPara
   if (call.prompt === undefined || call.prompt.trim() === '') {
     throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: 'a non-empty prompt (StepFun image2image requires one)', received: describeReceived(call.prompt) });
   }
-  if (!fitsCharacterLimit(call.prompt, stepfunPromptMaxLength)) {
-    throw new GatewayError('parameter_invalid', { parameter: 'prompt', expected: `a string of ${atMostCharacters(stepfunPromptMaxLength)} (StepFun's limit)`, received: describeReceived(call.prompt) });
-  }
+  checkTextLimit('prompt', call.prompt, stepfunPromptMaxLength, 'StepFun');
   if (call.strength !== undefined && options.source_weight !== undefined) {
     throw new GatewayError('parameter_invalid', { parameter: 'strength', expected: `either strength or ${stepfunOptionsPrefix}.source_weight, not both`, received: describeReceived(call.strength) });
   }

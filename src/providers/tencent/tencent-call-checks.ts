@@ -1,6 +1,5 @@
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
-import { atMostCharacters, fitsCharacterLimit } from '../../text/character-length.ts';
-import { checkImageEditCall, checkStrengthRange } from '../shared/image-edit-call-checks.ts';
+import { checkImageEditCall, checkStrengthRange, checkTextLimit } from '../shared/image-edit-call-checks.ts';
 import type { GenerationCall } from '../spec/generation-call.ts';
 import type { CallParameters } from '../spec/provider-model.ts';
 import { sizeToTencentResolution, tencentPromptMaxLength, tencentStyles, unifiedStyleToTencent } from './tencent-capabilities.ts';
@@ -26,8 +25,9 @@ export interface CheckedTencentParameters {
 export function checkTencentParameters(call: CallParameters): CheckedTencentParameters {
   const options = parseTencentOptions(call.providerOptions);
   checkImageEditCall(call, { provider: tencentDisplayName, endpoint: 'ImageToImage' });
-  checkText('prompt', call.prompt);
-  checkText('negative_prompt', call.negativePrompt);
+  // Tencent counts "UTF-8 characters": code points, as checkTextLimit does.
+  checkTextLimit('prompt', call.prompt, tencentPromptMaxLength, 'Tencent');
+  checkTextLimit('negative_prompt', call.negativePrompt, tencentPromptMaxLength, 'Tencent');
   checkStrengthRange(call.strength);
   return { options, style: resolveStyle(call.style, options.Styles), resolution: resolveResolution(call.size, options.ResultConfig?.Resolution) };
 }
@@ -65,13 +65,4 @@ function resolveResolution(size: GenerationCall['size'], optionResolution: strin
     });
   }
   return resolution;
-}
-
-function checkText(parameter: string, value: string | undefined): void {
-  // Tencent counts "UTF-8 characters": code points, not UTF-16 units.
-  if (value !== undefined && !fitsCharacterLimit(value, tencentPromptMaxLength)) {
-    throw new GatewayError('parameter_invalid', {
-      parameter, expected: `a string of ${atMostCharacters(tencentPromptMaxLength)} (Tencent's limit)`, received: describeReceived(value),
-    });
-  }
 }
