@@ -1,10 +1,8 @@
-import { GatewayError } from '../../errors/gateway-error.ts';
 import type { GenerationCall } from '../spec/generation-call.ts';
 import type { CallContext, CallParameters } from '../spec/provider-model.ts';
 import type { Warning } from '../spec/warning.ts';
 import type { ImageEditFunction } from './dashscope-capabilities.ts';
 import { checkImagePresent, ignoredFieldWarnings, parametersOf } from './dashscope-call-checks.ts';
-import { dashscopeProviderName } from './dashscope-error.ts';
 import { readImageToImageParameters, type ImageToImageParameters } from './dashscope-image-to-image-parameters.ts';
 import type { DashScopeOptions } from './dashscope-options.ts';
 import { styleReference } from './dashscope-style-reference.ts';
@@ -90,12 +88,6 @@ export class DashScopeImageEditModel extends DashScopeTaskModel {
 
   /** wanx-style-repaint-v1: one portrait in a preset style (or a reference image with style_index -1). */
   private async styleRepaint(call: GenerationCall, { options, styleIndex }: ParametersOf<'style-repaint'>, context: CallContext): Promise<DashScopeSubmission> {
-    const { width, height } = call.image;
-    if (Math.max(width, height) > 2 * Math.min(width, height)) {
-      throw new GatewayError('provider_cannot_serve', {
-        provider: dashscopeProviderName, reason: `wanx-style-repaint-v1 needs a long:short side ratio of at most 2:1 and the image is ${width}×${height}; crop it first`,
-      });
-    }
     const warnings = ignoredFieldWarnings(call, [
       { field: 'prompt', feature: 'prompt', why: 'wanx-style-repaint-v1 takes no prompt, only a style index; the prompt was ignored.' },
       { field: 'mask', feature: 'mask', why: 'wanx-style-repaint-v1 takes no mask; it was ignored.' },

@@ -1,15 +1,13 @@
 import sharp from 'sharp';
 import { readBmpSize } from '../../input/decode-bmp.ts';
+import { mediaTypeByFormat, sniffImageFormat } from '../../input/image-format.ts';
 import { InlineData } from '../shared/inline-data-json.ts';
-import { sniffMediaType } from '../shared/sniff-media-type.ts';
+import { sidesWithinLimits } from '../shared/adapt-input-image.ts';
 import type { InputLimits } from '../spec/capabilities.ts';
 import { invalid } from './dashscope-call-checks.ts';
 import { dashscopeOptionsPrefix } from './dashscope-options.ts';
 
 const parameter = `${dashscopeOptionsPrefix}.style_ref_url`;
-const formatByMediaType: Record<string, string> = {
-  'image/jpeg': 'jpeg', 'image/png': 'png', 'image/bmp': 'bmp', 'image/webp': 'webp', 'image/tiff': 'tiff', 'image/gif': 'gif',
-};
 
 /**
  * The style reference image of wanx-style-repaint-v1 as it is sent. A public URL goes as given (DashScope fetches
@@ -23,21 +21,16 @@ export async function styleReference(value: string, limits: InputLimits): Promis
   const match = /^data:[^,]*;base64,(.*)$/is.exec(value);
   if (match === null) return value;
   const bytes = Buffer.from(match[1], 'base64');
-  const mediaType = sniffMediaType(bytes);
-  const format = mediaType === undefined ? undefined : formatByMediaType[mediaType];
+  const format = sniffImageFormat(bytes);
   if (format === undefined || !limits.formats.includes(format)) {
-    throw invalid(parameter, `an image in one of ${limits.formats.join(', ')}`, mediaType ?? 'bytes that are no known image');
+    throw invalid(parameter, `an image in one of ${limits.formats.join(', ')}`, format === undefined ? 'bytes that are no known image' : mediaTypeByFormat[format]);
   }
   if (bytes.length > limits.maxBytes) throw invalid(parameter, `an image of at most ${limits.maxBytes} bytes`, `${bytes.length} bytes`);
   const { width, height } = await pixelSize(bytes, format);
-  const shorter = Math.min(width, height);
-  const longer = Math.max(width, height);
-  const fits = shorter >= (limits.minSide ?? 1) && longer <= (limits.maxSide ?? Infinity)
-    && shorter <= (limits.maxShortSide ?? Infinity) && longer <= shorter * (limits.maxAspectRatio ?? Infinity);
-  if (!fits) {
+  if (!sidesWithinLimits(width, height, limits)) {
     throw invalid(parameter, `an image from ${limits.minSide}×${limits.minSide} to ${limits.maxSide}×${limits.maxShortSide} px with a long:short side ratio of at most ${limits.maxAspectRatio}:1`, `${width}×${height}`);
   }
-  return new InlineData(bytes, mediaType!);
+  return new InlineData(bytes, mediaTypeByFormat[format]);
 }
 
 /** Width and height from the header (sharp cannot read BMP: the input module's reader does); 0×0 when unreadable. */

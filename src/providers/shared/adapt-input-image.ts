@@ -80,6 +80,17 @@ export async function adaptInputImage(image: ImageInput, mask: MaskInput | undef
   return { image: adapted, mask: adaptedMask, warnings };
 }
 
+/**
+ * Whether an image of `width`×`height` is within the side and aspect-ratio limits as it is, with no scaling: for
+ * an image that is checked but never adapted (a DashScope style reference).
+ */
+export function sidesWithinLimits(width: number, height: number, limits: InputLimits): boolean {
+  const shorter = Math.min(width, height);
+  const longer = Math.max(width, height);
+  return shorter >= (limits.minSide ?? 1) && longer <= (limits.maxSide ?? Infinity)
+    && shorter <= (limits.maxShortSide ?? Infinity) && longer <= shorter * (limits.maxAspectRatio ?? Infinity);
+}
+
 /** The side bounds of `limits` in words, for warnings and errors. */
 function describeSideBounds(limits: InputLimits): string {
   const sides = `${limits.minSide ?? 1}–${limits.maxSide ?? '∞'} px per side`;
@@ -98,7 +109,7 @@ function scaleIntoBounds(width: number, height: number, limits: InputLimits, tar
   if (limits.maxAspectRatio !== undefined && longer / shorter > limits.maxAspectRatio) {
     throw new GatewayError('provider_cannot_serve', {
       provider: target,
-      reason: `a ${width}×${height} image is wider than the ${limits.maxAspectRatio}:1 aspect ratio the model accepts; crop it first`,
+      reason: `a ${width}×${height} image is beyond the ${limits.maxAspectRatio}:1 aspect ratio the model accepts (long side at most ${limits.maxAspectRatio}:1 of the short one); crop it first`,
     });
   }
   let scale = 1;
