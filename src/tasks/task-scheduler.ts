@@ -18,8 +18,8 @@ import { decideRetry } from './task-retry-policy.ts';
 export interface ModelSource {
   modelFor(providerId: string, modelId: string): ProviderModel;
   findProvider(name: string): { capabilities: ProviderCapabilities } | undefined;
-  /** Jobs in flight at once for a provider by default (its settings may lower `capabilities.defaultConcurrency`). */
-  defaultConcurrency?(providerId: string): number | undefined;
+  /** Jobs in flight at once for a provider by default: its settings', else its declared `defaultConcurrency`. */
+  defaultConcurrency(providerId: string): number | undefined;
   /** Told when a provider answered that a model's endpoint is retired, so that routing stops choosing it. */
   modelRetired?(providerId: string, modelId: string, reason: string): void;
 }
@@ -163,8 +163,7 @@ export class TaskScheduler {
 
   /** The concurrency limit of a provider. */
   limitFor(providerId: string): number {
-    const models = this.dependencies.models;
-    return this.options.concurrency?.[providerId] ?? models.defaultConcurrency?.(providerId) ?? models.findProvider(providerId)?.capabilities.defaultConcurrency ?? 1;
+    return this.options.concurrency?.[providerId] ?? this.dependencies.models.defaultConcurrency(providerId) ?? 1;
   }
 
   /** Tasks this instance is working on right now, by provider. */

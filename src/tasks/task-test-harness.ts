@@ -117,6 +117,10 @@ export class FakeModels implements ModelSource {
     if (!this.models.has(name)) return undefined;
     return { capabilities: capabilities(name, name === 'local' ? 'local' : 'cloud', this.concurrency[name] ?? 2) };
   }
+
+  defaultConcurrency(providerId: string): number | undefined {
+    return this.findProvider(providerId)?.capabilities.defaultConcurrency;
+  }
 }
 
 export interface Harness {
