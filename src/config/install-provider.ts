@@ -1,5 +1,6 @@
 import { GatewayError, describeReceived } from '../errors/gateway-error.ts';
 import type { ProviderDefinition, ProviderSettingsSource } from '../providers/spec/provider-definition.ts';
+import { saveProviderSettings } from './provider-config-file.ts';
 
 /** AOG flavors Atelier installs, with the provider id and the keys `auth_key` must hold. */
 const flavors = {
@@ -93,4 +94,14 @@ export function checkInstalledSettings(provider: ProviderDefinition, file: Provi
     const key = optionalKeys.find((name) => variable.endsWith(name.toUpperCase()));
     throw new GatewayError('parameter_invalid', { ...error.parameters, parameter: key === undefined ? `auth_key (${variable})` : `auth_key.${key}` });
   }
+}
+
+/**
+ * Stores an install's settings in config.json after `checkInstalledSettings` approved them, under the config file's
+ * lock: a refusal leaves the file as it was. The one write for `POST /aog/v0.2/service/install` and `atelier install`.
+ *
+ * @throws GatewayError `parameter_invalid` from `checkInstalledSettings`
+ */
+export function saveInstalledSettings(dataDirectory: string, provider: ProviderDefinition, settings: Record<string, string>): Promise<void> {
+  return saveProviderSettings(dataDirectory, provider.capabilities.id, settings, (config) => checkInstalledSettings(provider, config.providers ?? {}));
 }

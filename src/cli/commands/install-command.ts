@@ -1,6 +1,5 @@
 import { readSettings } from '../../config/read-settings.ts';
-import { saveProviderSettings } from '../../config/provider-config-file.ts';
-import { checkInstalledSettings, installableFlavors, providerSettingsFromInstall } from '../../config/install-provider.ts';
+import { installableFlavors, providerSettingsFromInstall, saveInstalledSettings } from '../../config/install-provider.ts';
 import { findProviderNamed } from '../../providers/provider-catalog.ts';
 import { providerDefinitions } from '../../providers/registry.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
@@ -64,9 +63,8 @@ export const installCommand: Command = {
       }
       const dataDirectory = values['data-dir'] as string | undefined;
       const { dataDirectory: directory } = readSettings(dataDirectory ? ['--data-dir', dataDirectory] : [], process.env);
-      const provider = findProviderNamed(providerDefinitions, providerId)!;
       // The server's own check, before the write: invalid settings would otherwise stop the next start.
-      await saveProviderSettings(directory, providerId, settings, (config) => checkInstalledSettings(provider, config.providers ?? {}));
+      await saveInstalledSettings(directory, findProviderNamed(providerDefinitions, providerId)!, settings);
       console.log(`${service}: ${providerId} configured in ${directory}/config.json (no running server answered; it takes effect at the next start).`);
       return 0;
     } catch (error) {

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { mergeServicePolicy, saveProviderSettings, updateConfigFile } from '../../config/provider-config-file.ts';
-import { checkInstalledSettings, installableFlavors, providerSettingsFromInstall } from '../../config/install-provider.ts';
+import { mergeServicePolicy, updateConfigFile } from '../../config/provider-config-file.ts';
+import { installableFlavors, providerSettingsFromInstall, saveInstalledSettings } from '../../config/install-provider.ts';
 import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
 import type { ServiceName } from '../../providers/spec/generation-call.ts';
 import { hybridPolicies } from '../../routing/hybrid-policy.ts';
@@ -49,8 +49,8 @@ export function registerAogControlPlaneRoutes(app: AtelierApp, context: AppConte
     if (source === 'remote') {
       const { providerId, settings } = providerSettingsFromInstall(body.api_flavor, body.auth_key);
       const provider = context.catalog.findProvider(providerId)!;
-      // Checked before the write, under the config file's lock: a refusal leaves the file and the catalogue as they were.
-      await saveProviderSettings(context.settings.dataDirectory, providerId, settings, (config) => checkInstalledSettings(provider, config.providers ?? {}));
+      // Checked before the write: a refusal leaves the file and the catalogue as they were.
+      await saveInstalledSettings(context.settings.dataDirectory, provider, settings);
       await context.reloadConfiguration();
       context.logger.info('provider installed', { provider: providerId });
     }
