@@ -28,9 +28,9 @@ export async function postToServer(server: string, path: string, body: string): 
  *
  * @throws Error saying to run the command where Atelier runs
  */
-export function checkServerIsThisMachine(server: string, command: string): void {
+export function checkServerIsThisMachine(server: string): void {
   if (isLoopbackHost(hostnameOf(server))) return;
-  throw new Error(`atelier ${command}: ${server} is not this machine; run the command on the machine Atelier runs on (its control plane accepts changes from there only, and the keys would cross the network)`);
+  throw new Error(`${server} is not this machine; run the command on the machine Atelier runs on (its control plane accepts changes from there only, and the keys would cross the network)`);
 }
 
 function hostnameOf(server: string): string {

@@ -15,21 +15,14 @@ export function isLoopbackPeer(address: string): boolean {
 }
 
 /**
- * Whether a browser's `Origin` names a page this machine serves: `localhost`, `*.localhost` (browsers resolve those to
- * loopback themselves, RFC 6761), a loopback address, or the configured public URL's origin. `null` (sandboxed frames, `file:`), another host, and a
- * DNS-rebinding name that now points at 127.0.0.1 are not.
+ * Whether a browser's `Origin` names a page this machine serves (`isThisMachinesName`) or the configured public URL's
+ * origin. `null` (sandboxed frames, `file:`), another host, and a DNS-rebinding name that now points at 127.0.0.1
+ * are not.
  */
 export function isThisMachinesOrigin(origin: string, publicUrl: string): boolean {
-  let hostname: string;
-  try {
-    hostname = new URL(origin).hostname.toLowerCase();
-  } catch {
-    return false;
-  }
   // The public URL's own pages (Atelier's /docs, or a proxy's name for it) are Atelier's.
   if (origin.toLowerCase() === new URL(publicUrl).origin.toLowerCase()) return true;
-  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
-  return isLoopbackPeer(hostname.replace(/^\[|\]$/g, ''));
+  return isThisMachinesName(hostnameOf(origin));
 }
 
 /**
@@ -39,13 +32,23 @@ export function isThisMachinesOrigin(origin: string, publicUrl: string): boolean
  * own origin and let it read the answers.
  */
 export function isThisMachinesHost(host: string, publicUrl: string): boolean {
-  let hostname: string;
-  try {
-    hostname = new URL(`http://${host}`).hostname.toLowerCase();
-  } catch {
-    return false;
-  }
-  if (hostname === new URL(publicUrl).hostname.toLowerCase()) return true;
+  const hostname = hostnameOf(`http://${host}`);
+  if (hostname !== undefined && hostname === new URL(publicUrl).hostname.toLowerCase()) return true;
+  return isThisMachinesName(hostname);
+}
+
+/** `localhost`, `*.localhost` (browsers resolve those to loopback themselves, RFC 6761) or a loopback address. */
+function isThisMachinesName(hostname: string | undefined): boolean {
+  if (hostname === undefined) return false;
   if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
   return isLoopbackPeer(hostname.replace(/^\[|\]$/g, ''));
+}
+
+/** The lower-case host name of a URL, or undefined when it is not one. */
+function hostnameOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
 }

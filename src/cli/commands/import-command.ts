@@ -35,10 +35,10 @@ export const importCommand: Command = {
     const server = serverAddress(values.server as string | undefined);
     let answer: Awaited<ReturnType<typeof postToServer>>;
     try {
-      checkServerIsThisMachine(server, 'import');
+      checkServerIsThisMachine(server);
       answer = await postToServer(server, '/aog/v0.2/service/import', text);
     } catch (error) {
-      console.error((error as Error).message.startsWith('atelier import:') ? (error as Error).message : `atelier import: ${(error as Error).message}`);
+      console.error(`atelier import: ${(error as Error).message}`);
       return 1;
     }
     if (!answer.ok) {

@@ -43,9 +43,9 @@ export const installCommand: Command = {
       const { providerId, settings } = providerSettingsFromInstall(flavor, authKey);
       const server = ((values.server as string | undefined) ?? 'http://127.0.0.1:16688').replace(/\/+$/, '');
       try {
-        checkServerIsThisMachine(server, 'install');
+        checkServerIsThisMachine(server);
       } catch (error) {
-        console.error((error as Error).message);
+        console.error(`atelier install: ${(error as Error).message}`);
         return 2;
       }
       const viaServer = await fetch(`${server}/aog/v0.2/service/install`, {
