@@ -1,5 +1,6 @@
 import { GatewayError, describeReceived } from '../errors/gateway-error.ts';
 import { aogEndpointUrl } from '../providers/aog-endpoint-urls.ts';
+import { isModelNamed } from '../providers/shared/find-model.ts';
 import type { ServiceName } from '../providers/spec/generation-call.ts';
 import type { AppContext } from '../server/create-context.ts';
 import { matchingServiceProviders, type ServiceProviderEntry } from './aog-service-provider-entries.ts';
@@ -90,6 +91,6 @@ function modelsMatching(context: AppContext, entry: ServiceProviderEntry, modelN
   if (modelName === undefined) return entry.models;
   const models = context.catalog.findProvider(entry.flavor)?.capabilities.models ?? [];
   return models
-    .filter((model) => model.service === entry.service_name && (model.id === modelName || (model.aliases ?? []).includes(modelName)))
+    .filter((model) => model.service === entry.service_name && isModelNamed(model, modelName))
     .map((model) => model.id);
 }

@@ -1,3 +1,4 @@
+import { isModelNamed } from '../providers/shared/find-model.ts';
 import { GatewayError, describeReceived } from '../errors/gateway-error.ts';
 import type { ProviderCatalog } from '../providers/provider-catalog.ts';
 import type { ModelCapabilities } from '../providers/spec/capabilities.ts';
@@ -110,14 +111,14 @@ function resolveEntry(entry: string, parameter: string, request: FallbackRequest
 
   let model: ModelCapabilities | undefined;
   if (wanted.model !== undefined) {
-    model = models.find((candidate) => named(candidate, wanted.model!));
+    model = models.find((candidate) => isModelNamed(candidate, wanted.model!));
     if (!model) {
       const known = models.map((candidate) => candidate.id).join(', ');
       throw new GatewayError('provider_cannot_serve', { provider: `${id} (${parameter})`, reason: `${wanted.model} is not one of its ${service} models (${known})` });
     }
   } else {
     // The request's own model when this provider serves it too, else the provider's default for the service.
-    model = (request.model === undefined ? undefined : models.find((candidate) => named(candidate, request.model!))) ?? models[0];
+    model = (request.model === undefined ? undefined : models.find((candidate) => isModelNamed(candidate, request.model!))) ?? models[0];
   }
 
   if (kind === 'cloud' && !catalog.isServing(id, model.id)) {
@@ -132,6 +133,3 @@ function resolveEntry(entry: string, parameter: string, request: FallbackRequest
   return { providerId: id, modelId: model.id };
 }
 
-function named(model: ModelCapabilities, name: string): boolean {
-  return model.id === name || (model.aliases?.includes(name) ?? false);
-}

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { isModelNamed } from '../../providers/shared/find-model.ts';
 import type { ModelCapabilities, ProviderCapabilities } from '../../providers/spec/capabilities.ts';
 import type { AppContext } from '../../server/create-context.ts';
 import { aogEnvelope } from '../aog-envelope.ts';
@@ -78,7 +79,7 @@ export function registerAogModelRoutes(app: AtelierApp, context: AppContext): vo
     const data = context.catalog.definitions.flatMap(({ capabilities }) => capabilities.models
       .filter((model) => fromNamedProvider(capabilities.id, model))
       .filter((model) => filters.service_name === undefined || model.service === filters.service_name)
-      .filter((model) => filters.model_name === undefined || model.id === filters.model_name || (model.aliases ?? []).includes(filters.model_name))
+      .filter((model) => filters.model_name === undefined || isModelNamed(model, filters.model_name))
       .map((model) => aogModelEntry(context, capabilities, model)));
     // AOG's `bcode.ModelCode`, message included.
     return http.json(aogEnvelope(30000, 'service interface call success', data));

@@ -1,13 +1,18 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { ModelCapabilities } from '../spec/capabilities.ts';
 
+/** Whether a client's `name` means this model: its canonical id or one of its aliases (exact, as sent upstream). */
+export function isModelNamed(model: Pick<ModelCapabilities, 'id' | 'aliases'>, name: string): boolean {
+  return model.id === name || (model.aliases?.includes(name) ?? false);
+}
+
 /**
  * The model a client named, by canonical id or alias, among a provider's declared models.
  *
  * @example findModel(dashscopeModels, 'wanx2.1-i2i-turbo')?.id // 'wanx2.1-imageedit'
  */
 export function findModel<Model extends ModelCapabilities>(models: readonly Model[], modelId: string): Model | undefined {
-  return models.find((model) => model.id === modelId || model.aliases?.includes(modelId));
+  return models.find((model) => isModelNamed(model, modelId));
 }
 
 /**
