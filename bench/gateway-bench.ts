@@ -18,7 +18,9 @@
  * at 1 ms and the DashScope rate limits are lifted (`DASHSCOPE_SUBMITS_PER_SECOND`, `…_TASK_QUERIES_PER_SECOND`):
  * they are waits DashScope imposes, not work Atelier does. Options (env): BENCH_REQUESTS (per cell and path, default
  * 48), BENCH_WARMUP (requests per path before measuring, default 8), BENCH_SIZES (comma-separated MB, default `1,8`),
- * BENCH_IN_FLIGHT (comma-separated, default `1,8`) — the last two for quick same-session before/after comparisons.
+ * BENCH_IN_FLIGHT (comma-separated, default `1,8`) — the last two for quick same-session before/after comparisons —
+ * and BENCH_SERVER_ENV, a JSON object of extra environment variables for the server only (for experiments such as
+ * `{"NODE_OPTIONS":"--max-semi-space-size=1"}` or glibc's `MALLOC_*` settings, which must not reach the bench process).
  */
 import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -35,6 +37,7 @@ const warmupRequests = Number(process.env.BENCH_WARMUP ?? 8);
 const sizes = (process.env.BENCH_SIZES ?? '1,8').split(',').map(Number);
 const inFlightCounts = (process.env.BENCH_IN_FLIGHT ?? '1,8').split(',').map(Number);
 const model = 'wanx2.1-imageedit';
+const serverEnvironmentOverrides = JSON.parse(process.env.BENCH_SERVER_ENV ?? '{}') as Record<string, string>;
 
 /** The same JPEG with a comment segment (FF FE) after SOI holding `counter`: a valid file with its own hash. */
 function distinctJpeg(jpeg: Buffer, counter: number): Buffer {
@@ -114,6 +117,7 @@ async function measureCell(fake: DashScopeFake, image: { bytes: Buffer }, label:
       DASHSCOPE_TASK_QUERIES_PER_SECOND: '10000',
       ATELIER_CONCURRENCY: `aliyun=${inFlight}`,
       ATELIER_MAX_POLL_INTERVAL_MS: '1',
+      ...serverEnvironmentOverrides,
     },
   });
   const pid = server.child.pid!;
