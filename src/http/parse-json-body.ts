@@ -84,7 +84,13 @@ function parseSplitBody({ text, lifted, cut, whole }: SplitJsonBody): JsonObject
 /** Values shorter than this are parsed the ordinary way: the lift pays off for images, not for small strings. */
 const inlineBase64MinimumLength = 16 * 1024;
 
-function checkJsonContentType(context: Context): void {
+/**
+ * Refuses a request whose declared body type is not JSON, as `readJsonObject` does; for routes that read their body
+ * another way (an AOG list route's filters) but must answer the same 415.
+ *
+ * @throws GatewayError `request_content_type_unsupported`
+ */
+export function checkJsonContentType(context: Context): void {
   const contentType = context.req.header('content-type');
   // text/plain too: fetch() sends a string body as text/plain;charset=UTF-8 unless told otherwise. The type must end
   // there or at a parameter: application/json-seq is another format.

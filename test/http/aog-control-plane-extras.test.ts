@@ -199,6 +199,25 @@ describe('DELETE /aog/v0.2/service_provider', () => {
     expect(notString.status).toBe(400);
     expect(notString.body.code).toBe('parameter_invalid');
   });
+
+  it('refuses a body declared as anything but JSON with the install route\'s 415, removing nothing; none is accepted', async () => {
+    expect((await installAliyun(harness, 'sk-extras-aliyun-typed')).status).toBe(200);
+    const body = JSON.stringify({ provider_name: 'aliyun' });
+    for (const contentType of ['multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/json-seq']) {
+      const refused = await answer(await harness.app.request('/aog/v0.2/service_provider', { method: 'DELETE', headers: { 'content-type': contentType }, body }));
+      expect(refused.status).toBe(415);
+      expect(refused.body).toMatchObject({ business_code: 40004, code: 'request_content_type_unsupported' });
+      expect(refused.body.message).toContain(contentType.split(';')[0]);
+    }
+    const install = await answer(await harness.app.request('/aog/v0.2/service/install', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '{}' }));
+    expect(install.body.code).toBe('request_content_type_unsupported');
+    expect(await configText(harness)).toContain('sk-extras-aliyun-typed');
+
+    // Bytes, not a string: a string body would be given text/plain by Request itself.
+    const untyped = await harness.app.request('/aog/v0.2/service_provider', { method: 'DELETE', body: new TextEncoder().encode(body) });
+    expect(untyped.status).toBe(200);
+    expect(await configText(harness)).not.toContain('sk-extras-aliyun-typed');
+  });
 });
 
 describe('DELETE /aog/v0.2/service_provider of a provider the environment configures', () => {

@@ -9,6 +9,7 @@ import { readAogListFilters } from '../aog-list-filters.ts';
 import { resolveAogProviderName } from '../aog-provider-names.ts';
 import { matchingServiceProviders, serviceProviderFilterNames, type ServiceProviderFilters } from '../aog-service-provider-entries.ts';
 import { defineRoute, type AtelierApp } from '../define-route.ts';
+import { checkJsonContentType } from '../parse-json-body.ts';
 import { errorResponses } from '../schemas/response-schemas.ts';
 
 /** AOG's answer to every service_provider route (`bcode.ServiceProviderCode`). */
@@ -73,7 +74,8 @@ export function registerAogServiceProviderRoutes(app: AtelierApp, context: AppCo
     description: 'Removes what config.json stores for the provider (written 0600, through the same checked write as an install) and applies it at once. '
       + 'Atelier keeps one set of settings per provider, so `remote_aliyun_image-to-image` and `remote_aliyun_image-to-video` both remove aliyun\'s. '
       + 'Environment variables are not touched: when they still configure the provider, the message says so and `data.configured` is true. '
-      + 'Unknown name: 404 `provider_not_found` (40010); nothing stored: 404 `provider_settings_not_stored` (20009), nothing written.',
+      + 'Unknown name: 404 `provider_not_found` (40010); nothing stored: 404 `provider_settings_not_stored` (20009), nothing written. '
+      + 'A Content-Type other than JSON (or none): 415 `request_content_type_unsupported` (40004), as for an install.',
     request: {
       query: z.object({ provider_name: z.string().optional().openapi({ description: 'The same name as a query string (wins over the body)' }) }),
       body: { required: false, content: { 'application/json': { schema: z.object({
@@ -82,9 +84,12 @@ export function registerAogServiceProviderRoutes(app: AtelierApp, context: AppCo
     },
     responses: {
       200: { description: 'Removed', content: { 'application/json': { schema: aogEnvelopeSchema.extend({ data: z.object({ provider_name: z.string(), configured: z.boolean() }) }) } } },
-      ...errorResponses(400, 403, 404),
+      ...errorResponses(400, 403, 404, 415),
     },
   }), async (http) => {
+    // A change refuses a body it would have to guess at, like the install that stored the key; the GET listings
+    // (reads) stay lenient.
+    checkJsonContentType(http);
     const name = (await readAogListFilters(http, ['provider_name'])).provider_name;
     if (name === undefined) throw new GatewayError('parameter_missing', { parameter: 'provider_name' });
     const provider = resolveAogProviderName(context.catalog.definitions, name)?.provider;
