@@ -98,7 +98,7 @@ function choosePrimaryRoute(request: RouteRequest, catalog: ProviderCatalog): Ro
     throw new GatewayError('provider_not_configured', { reason });
   }
   if (request.model !== undefined) {
-    const retired = cloudCandidates.map((match) => catalog.modelUnavailableReason(match.provider.capabilities.id, match.model.id)).find((reason) => reason !== undefined);
+    const retired = firstRetirement(cloudCandidates.map((match) => ({ providerId: match.provider.capabilities.id, modelId: match.model.id })), catalog);
     const why = hybridPolicy === 'always_local' ? 'hybrid_policy is always_local'
       : retired !== undefined ? `it is not used: ${retired}` : 'no cloud provider for it is configured';
     local.warnings.push({
@@ -130,12 +130,17 @@ function whyNamedProviderUnused(providerId: string, keyVariable: string | undefi
   if (catalog.isConfigured(providerId)) {
     // Configured, yet not chosen: its models for the service were retired, or it has none.
     const models = catalog.findProvider(providerId)?.capabilities.models.filter((model) => model.service === service) ?? [];
-    const retired = models.map((model) => catalog.modelUnavailableReason(providerId, model.id)).find((reason) => reason !== undefined);
+    const retired = firstRetirement(models.map((model) => ({ providerId, modelId: model.id })), catalog);
     return retired !== undefined ? `it is not used: ${retired}` : `it does not serve ${service}`;
   }
   const unavailableReason = catalog.unavailableReason(providerId);
   if (unavailableReason !== undefined) return `it is not used: ${unavailableReason}`;
   return keyVariable === undefined ? 'it is not configured' : `it is not configured (set ${keyVariable})`;
+}
+
+/** The first "out of use" reason among these models (a retired endpoint), or undefined when none has one. */
+function firstRetirement(models: ReadonlyArray<{ providerId: string; modelId: string }>, catalog: ProviderCatalog): string | undefined {
+  return models.map(({ providerId, modelId }) => catalog.modelUnavailableReason(providerId, modelId)).find((reason) => reason !== undefined);
 }
 
 /** When no model is named: each cloud provider's first model for the service (its default). */
