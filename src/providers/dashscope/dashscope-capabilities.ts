@@ -123,7 +123,7 @@ const wanxXPainting: DashScopeModelCapabilities = {
     prompt: { type: 'string', maxLength: 75, description: 'What to paint inside the mask.' },
     n: { type: 'integer', minimum: 1, maximum: 4, description: 'Number of images (default 1).' },
     size: { type: 'enum', values: ['1024x1024', '720x1280', '1280x720'], description: 'Output size (default 1024x1024).' },
-    style: { type: 'enum', values: xPaintingStyles.map((style) => style.slice(1, -1)), description: 'Painting style (default auto).' },
+    style: { type: 'enum', values: xPaintingStyles.map((style) => style.slice(1, -1)), description: 'Painting style (default auto); hyphens may stand for the spaces (oil-painting).' },
   },
   input: { formats: ['jpeg', 'png', 'bmp', 'tiff', 'webp'], maxBytes: megabytes10, minSide: 257, maxSide: 4095, alpha: 'allowed' },
   maskConvention: 'white',

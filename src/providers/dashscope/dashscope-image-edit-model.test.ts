@@ -229,6 +229,13 @@ describe('wanx-x-painting', () => {
     expect(started.status === 'pending' && started.warnings).toContainEqual(expect.objectContaining({ type: 'other', feature: 'image', details: expect.stringContaining('48 hours') }));
   });
 
+  test("takes Atelier's hyphenated style ids for DashScope's spaced style names", async () => {
+    const { body } = await submitted('wanx-x-painting', { prompt: 'a dog', mask, style: 'oil-painting' });
+    expect(body.parameters.style).toBe('<oil painting>');
+    const bracketed = await submitted('wanx-x-painting', { prompt: 'a dog', mask, style: '<3d-cartoon>' });
+    expect(bracketed.body.parameters.style).toBe('<3d cartoon>');
+  });
+
   test('is an inpainting model: no mask is a 400', async () => {
     const error = await failure('wanx-x-painting', { prompt: 'x' });
     expect(error.message).toBe('mask (wanx-x-painting repaints inside a mask) request param lost');

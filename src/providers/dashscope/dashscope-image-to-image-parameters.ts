@@ -66,13 +66,23 @@ function readXPaintingParameters(call: CallParameters, model: DashScopeModelCapa
   }
   let style: string | undefined;
   if (call.style !== undefined) {
-    style = call.style.startsWith('<') ? call.style : `<${call.style}>`;
+    style = xPaintingStyle(call.style);
     if (!(xPaintingStyles as readonly string[]).includes(style)) {
       throw invalid('style', `one of: ${xPaintingStyles.map((known) => known.slice(1, -1)).join(', ')} for wanx-x-painting`, call.style);
     }
   }
   if (options.mask_color !== undefined) checkMaskColor(options.mask_color);
   return { family: 'x-painting', options, size, style };
+}
+
+/**
+ * The unified `style` as wanx-x-painting spells it. Atelier's own style ids are hyphenated (`oil-painting`, as the
+ * embedded engine lists them) while DashScope's names have spaces in angle brackets (`<oil painting>`): a request
+ * written for one should not fail on the other over spelling alone. The brackets are optional.
+ */
+function xPaintingStyle(style: string): string {
+  const name = style.startsWith('<') && style.endsWith('>') ? style.slice(1, -1) : style;
+  return `<${name.replaceAll('-', ' ')}>`;
 }
 
 /** The unified `style` as a style-repaint index ("3"), which is required when `style_index` is not given. */
