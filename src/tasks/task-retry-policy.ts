@@ -20,12 +20,16 @@ export type RetryDecision = { retry: true; delayMilliseconds: number } | { retry
  * (connection refused, 429): a timeout or 5xx may hide a created, billed task (aog-compat §13 #13), so those fail
  * instead. Delays grow exponentially with jitter (`backoffDelay`); when the provider said how long to wait
  * (`Retry-After` on a 429 or 503, at most 5 minutes), the task waits at least that long: coming back sooner only
- * earns another refusal and spends the account's budget.
+ * earns another refusal and spends the account's budget. A provider that says how often a failure is worth another
+ * try (Tencent's "retry once") caps the resubmissions below `maxAttempts`.
  */
 export function decideRetry(error: unknown, context: RetryContext): RetryDecision {
   if (!GatewayError.isInstance(error) || !error.retryable) return { retry: false };
   if (context.attempts >= context.maxAttempts) return { retry: false };
   if (!context.local && !canResubmitSafely(error)) return { retry: false };
-  const retryAfterMilliseconds = upstreamFailureOf(error)?.details.retryAfterMs ?? 0;
+  const failure = upstreamFailureOf(error);
+  const resubmissionsSoFar = context.attempts - 1;
+  if (failure?.details.resubmitAtMost !== undefined && resubmissionsSoFar >= failure.details.resubmitAtMost) return { retry: false };
+  const retryAfterMilliseconds = failure?.details.retryAfterMs ?? 0;
   return { retry: true, delayMilliseconds: Math.max(backoffDelay(context.attempts - 1, context.backoff), retryAfterMilliseconds) };
 }

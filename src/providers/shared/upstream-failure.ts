@@ -28,7 +28,13 @@ export class UpstreamFailure extends Error {
 
   constructor(
     readonly kind: UpstreamFailureKind,
-    readonly details: { httpStatus?: number; retryAfterMs?: number; providerCode?: string } = {},
+    readonly details: {
+      httpStatus?: number;
+      retryAfterMs?: number;
+      providerCode?: string;
+      /** How many times the provider says a request that failed this way is worth sending again (e.g. "retry once"). */
+      resubmitAtMost?: number;
+    } = {},
   ) {
     super(`upstream ${kind}${details.httpStatus ? ` ${details.httpStatus}` : ''}`);
     this.name = 'UpstreamFailure';

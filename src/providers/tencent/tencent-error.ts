@@ -14,6 +14,8 @@ export interface TencentErrorMapping {
   throttled?: boolean;
   /** A sentence that replaces Tencent's message when Tencent's own text would mislead (e.g. a clock problem). */
   hint?: string;
+  /** Spec §5 says "retry once" for some codes: the task sends the request again at most this many times. */
+  resubmitAtMost?: number;
 }
 
 const authFailed = (hint?: string): TencentErrorMapping => ({ code: 'upstream_auth_failed', retryable: false, hint });
@@ -42,7 +44,7 @@ export const tencentErrorTable: Readonly<Record<string, TencentErrorMapping>> = 
   'FailedOperation.RequestTimeout': unavailable,
   'FailedOperation.RpcFail': unavailable,
   'FailedOperation.ServerError': unavailable,
-  'FailedOperation.Unknown': unavailable,
+  'FailedOperation.Unknown': { ...unavailable, resubmitAtMost: 1 },
   'InvalidParameter.InvalidParameter': invalid(),
   'InvalidParameterValue.ImageEmpty': invalid(),
   'InvalidParameterValue.ParameterValueError': invalid(),
@@ -127,7 +129,7 @@ export function tencentErrorVerdict(
   error: { Code: string; Message?: string },
   secrets: readonly string[],
   attempts = 0,
-): ErrorVerdict & { throttled: boolean } {
+): ErrorVerdict & { throttled: boolean; resubmitAtMost?: number } {
   const mapping = tencentErrorMapping(error.Code);
   const providerCode = truncateProviderCode(error.Code, secrets) || 'no code';
   const providerMessage = mapping.hint ?? (truncateProviderMessage(error.Message, secrets) || 'no message');
@@ -139,5 +141,5 @@ export function tencentErrorVerdict(
     detail: `${providerCode}: ${providerMessage}`,
     attempts,
   };
-  return { code: mapping.code, parameters, retryable: mapping.retryable, throttled: mapping.throttled === true };
+  return { code: mapping.code, parameters, retryable: mapping.retryable, throttled: mapping.throttled === true, resubmitAtMost: mapping.resubmitAtMost };
 }

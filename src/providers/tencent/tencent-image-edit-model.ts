@@ -215,7 +215,7 @@ export function readImageToImageAnswer(body: unknown, secrets: readonly string[]
     const verdict = tencentErrorVerdict({ Code: error.Code, Message: typeof error.Message === 'string' ? error.Message : undefined }, secrets);
     throw new GatewayError(verdict.code, verdict.parameters, {
       retryable: verdict.retryable,
-      cause: new UpstreamFailure('http', { httpStatus: 200, providerCode: error.Code }),
+      cause: new UpstreamFailure('http', { httpStatus: 200, providerCode: error.Code, resubmitAtMost: verdict.resubmitAtMost }),
     });
   }
   if (typeof response.ResultImage !== 'string' || response.ResultImage === '') throw badResponse('Response.ResultImage is missing');
