@@ -1,7 +1,7 @@
 import { homedir, tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseAogHost } from './parse-aog-host.ts';
+import { aogHostForm, parseAogHost } from './parse-aog-host.ts';
 import { defaultHost, defaultPort, defaultRetentionMilliseconds, type Settings } from './settings.ts';
 
 /** The flags `atelier serve` understands; the CLI's help text is generated from the same list. */
@@ -102,7 +102,7 @@ function parseHost(flag: string | undefined, env: Readonly<Record<string, string
   }
   if (source !== 'AOG_HOST') return { host: value };
   const aogHost = parseAogHost(value);
-  if ('problem' in aogHost) throw new SettingsError(`AOG_HOST must be [http://]host[:port] such as 127.0.0.1:16688 but received "${value}": ${aogHost.problem}`);
+  if ('problem' in aogHost) throw new SettingsError(`AOG_HOST must be ${aogHostForm}, such as 127.0.0.1:16688, but received "${value}": ${aogHost.problem}`);
   return { host: aogHost.host, aogHostPort: aogHost.port };
 }
 
