@@ -26,7 +26,7 @@ export interface TencentFakeOptions {
   maxConcurrentJobs?: number;
   /** How long each job "generates", in real ms (default 0). */
   latencyMs?: number;
-  /** Largest accepted `InputImage`, in base64 characters (default 8 MB). */
+  /** `InputImage` must be shorter than this, in base64 characters (default 8 × 1024 × 1024: "< 8 MB after base64", spec §3). */
   maxBase64Length?: number;
 }
 
@@ -210,7 +210,7 @@ export async function startTencentFake(options: TencentFakeOptions = {}): Promis
     if (body.InputImage === undefined || body.InputImage === '') throw new TencentApiError('InvalidParameterValue.ImageEmpty', 'No image was provided.');
     if (typeof body.InputImage !== 'string') throw invalidValue('InputImage');
     if (body.InputImage.startsWith('data:')) throw new TencentApiError('FailedOperation.ImageDecodeFailed', 'InputImage must be raw base64 without a data: prefix.');
-    if (body.InputImage.length > maxBase64Length) throw new TencentApiError('FailedOperation.ImageSizeExceed', 'The base64 data of the image exceeds the limit.');
+    if (body.InputImage.length >= maxBase64Length) throw new TencentApiError('FailedOperation.ImageSizeExceed', 'The base64 data of the image exceeds the limit.');
     const bytes = Buffer.from(body.InputImage, 'base64');
     const metadata = await sharp(bytes).metadata().catch(() => undefined);
     if (metadata === undefined) throw new TencentApiError('FailedOperation.ImageDecodeFailed', 'Image decoding failed.');

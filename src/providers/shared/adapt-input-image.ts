@@ -48,7 +48,7 @@ export async function adaptInputImage(image: ImageInput, mask: MaskInput | undef
   const mustFlatten = limits.alpha === 'flattened' && image.hasAlpha;
   if (mustFlatten) problems.push('the image has an alpha channel, which the model does not accept');
   const encodedBytes = options.base64Budget ? Math.ceil(image.bytes.length / 3) * 4 : image.bytes.length;
-  if (encodedBytes > limits.maxBytes) problems.push(`${encodedBytes} bytes exceeds ${limits.maxBytes} bytes`);
+  if (encodedBytes > limits.maxBytes) problems.push(`${encodedBytes} bytes${options.base64Budget ? ' of base64' : ''} exceeds ${limits.maxBytes} bytes`);
 
   if (problems.length === 0) return { image, mask, warnings: [] };
   if (!options.allowChanges) {

@@ -63,7 +63,10 @@ export const sizeToTencentResolution: Readonly<Record<string, TencentResolution>
  */
 export const tencentInputLimits: InputLimits = {
   formats: ['jpeg', 'png', 'bmp', 'tiff', 'webp'],
-  maxBytes: 8 * 1024 * 1024,
+  // "< 8 MB after base64 encoding" (spec §3), counted in base64 characters (the model sets `base64Budget`). MB is
+  // taken as 1024 × 1024 bytes, as before; Tencent does not say which it means. `maxBytes` is the most accepted, so
+  // the strict "<" is one less; base64 comes in 4-character quanta, so the longest InputImage sent is 8 MiB − 4.
+  maxBytes: 8 * 1024 * 1024 - 1,
   minSide: 51,
   maxSide: 2000,
   alpha: 'allowed',

@@ -206,6 +206,45 @@ describe('input adaptation to Tencent limits', () => {
     expect(error.message).toContain('2400×1200 is outside 51–2000 px per side');
     expect(fake.apiRequests()).toHaveLength(0);
   });
+
+  describe('InputImage "< 8 MB after base64 encoding" (spec §3), MB = 1024 × 1024', () => {
+    const eightMegabytes = 8 * 1024 * 1024;
+    /** A decodable 320×240 PNG padded after IEND to exactly the raw length whose base64 is `base64Length` long. */
+    async function pngWithBase64Length(base64Length: number): Promise<ImageInput> {
+      const image = await pngImage(320, 240);
+      const bytes = Buffer.concat([image.bytes, Buffer.alloc((base64Length / 4) * 3 - image.bytes.length)]);
+      expect(bytes.toString('base64')).toHaveLength(base64Length);
+      return { ...image, bytes };
+    }
+
+    it('with adapt_input false refuses an image of exactly 8 MB of base64, calling nothing', async () => {
+      const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+      const image = await pngWithBase64Length(eightMegabytes);
+      const error = await rejectionOf(model.start(await call({ image, providerOptions: { adapt_input: false } }), testContext()));
+      expect(error.code).toBe('provider_cannot_serve');
+      expect(error.status).toBe(400);
+      expect(error.message).toContain(`${eightMegabytes} bytes of base64 exceeds ${eightMegabytes - 1} bytes`);
+      expect(fake.apiRequests()).toHaveLength(0);
+    });
+
+    it('by default re-encodes an image of exactly 8 MB of base64 to below it, with a warning', async () => {
+      const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+      const result = await runSynchronous(model, await call({ image: await pngWithBase64Length(eightMegabytes) }));
+      const sent = String((fake.apiRequests()[0].json as Record<string, unknown>)?.InputImage);
+      expect(sent.length).toBeLessThan(eightMegabytes);
+      expect((await sharp(Buffer.from(sent, 'base64')).metadata()).width).toBe(320);
+      expect(result.warnings).toEqual([expect.objectContaining({ type: 'substituted', feature: 'image' })]);
+      expect(result.warnings[0].details).toContain(`${eightMegabytes} bytes of base64 exceeds`);
+    });
+
+    it('sends an image one base64 quantum below 8 MB as it is, even with adapt_input false', async () => {
+      const model = new TencentImageEditModel(tencentImageToImage, settings(), dependencies());
+      const image = await pngWithBase64Length(eightMegabytes - 4);
+      const result = await runSynchronous(model, await call({ image, providerOptions: { adapt_input: false } }));
+      expect((fake.apiRequests()[0].json as Record<string, unknown>)?.InputImage).toBe(image.bytes.toString('base64'));
+      expect(result.warnings).toEqual([]);
+    });
+  });
 });
 
 describe('n outputs and the per-account job limit', () => {
