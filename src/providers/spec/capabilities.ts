@@ -18,7 +18,12 @@ export interface ParameterSpec {
 
 export interface InputLimits {
   formats: readonly string[];
+  /**
+   * Largest input accepted, in bytes, inclusive (as sent: the base64 length where the adapter asks for a base64
+   * budget). A provider limit stated as "under N" is written `N - 1`.
+   */
   maxBytes: number;
+  /** Shortest side allowed, in px, inclusive (a limit stated as "> 50" is written 51). */
   minSide?: number;
   /** Longest side allowed, in px. */
   maxSide?: number;
