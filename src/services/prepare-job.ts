@@ -47,7 +47,7 @@ export async function prepareJob(request: GenerationRequest, context: PrepareCon
   }
 
   // Before the inputs are read, and before any task exists: an out-of-range value is a 400 on every route.
-  context.catalog.modelFor(route.providerId, route.modelId).checkParameters?.({
+  await context.catalog.modelFor(route.providerId, route.modelId).checkParameters?.({
     service: request.service, ...request.parameters, providerOptions, hasMask: request.mask !== undefined,
   });
 

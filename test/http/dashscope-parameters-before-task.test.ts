@@ -16,6 +16,10 @@ let fake: DashScopeFake;
 let harness: Awaited<ReturnType<typeof createTestApp>>;
 let photo: string;
 let mask: string;
+/** Style reference data URIs wanx-style-repaint-v1 refuses (spec §4.3: the limits of image_url) and one it takes. */
+let tinyStyleReference: string;
+let gifStyleReference: string;
+let goodStyleReference: string;
 
 beforeAll(async () => {
   fake = await startDashScopeFake();
@@ -27,6 +31,11 @@ beforeAll(async () => {
   const whiteSquare = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#ffffff' } }).png().toBuffer();
   mask = (await sharp({ create: { width: 640, height: 480, channels: 3, background: '#000000' } })
     .composite([{ input: whiteSquare, left: 220, top: 140 }]).png().toBuffer()).toString('base64');
+  tinyStyleReference = `data:image/png;base64,${(await makePhotoLikeImage(100, 100, 'png')).toString('base64')}`;
+  const gif = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#336699' } }).gif().toBuffer();
+  gifStyleReference = `data:image/gif;base64,${gif.toString('base64')}`;
+  // Labelled PNG but a JPEG: accepted, and sent with the type sniffed from its bytes.
+  goodStyleReference = `data:image/png;base64,${(await makePhotoLikeImage(400, 300, 'jpeg')).toString('base64')}`;
 });
 afterAll(async () => {
   await harness?.close();
@@ -99,6 +108,24 @@ const invalidCases: Array<{ name: string; service: Service; body: () => Record<s
     message: /style/,
   },
   {
+    name: 'a style reference image below the input limits (wanx-style-repaint-v1)',
+    service: 'image-to-image',
+    body: () => ({ model: 'wanx-style-repaint-v1', image: photo, image_type: 'base64', provider_options: { aliyun: { style_index: -1, style_ref_url: tinyStyleReference } } }),
+    message: /^Expected an image from 256×256 to 5760×3240 px with a long:short side ratio of at most 2:1 for provider_options\.aliyun\.style_ref_url but received "100×100" \(string\)$/,
+  },
+  {
+    name: 'a style reference image of a type the model does not take (GIF)',
+    service: 'image-to-image',
+    body: () => ({ model: 'wanx-style-repaint-v1', image: photo, image_type: 'base64', provider_options: { aliyun: { style_index: -1, style_ref_url: gifStyleReference } } }),
+    message: /^Expected an image in one of jpeg, png, bmp, webp for provider_options\.aliyun\.style_ref_url but received "image\/gif" \(string\)$/,
+  },
+  {
+    name: 'a style reference data URI that is no image',
+    service: 'image-to-image',
+    body: () => ({ model: 'wanx-style-repaint-v1', image: photo, image_type: 'base64', provider_options: { aliyun: { style_index: -1, style_ref_url: `data:image/png;base64,${Buffer.from('not an image at all').toString('base64')}` } } }),
+    message: /^Expected an image in one of jpeg, png, bmp, webp for provider_options\.aliyun\.style_ref_url but received "bytes that are no known image" \(string\)$/,
+  },
+  {
     name: 'a resolution the video model does not make (wan2.2-i2v-plus at 720P)',
     service: 'image-to-video',
     body: () => ({ model: 'wan2.2-i2v-plus', image: photo, image_type: 'base64', prompt: '让云朵缓缓移动', resolution: '720P' }),
@@ -153,5 +180,20 @@ describe('DashScope parameters are refused before any task exists', () => {
     expect(response.status, JSON.stringify(task)).toBe(202);
     expect(await listedTaskIds()).toContain(task.id);
     await expect.poll(() => fake.submissions().length - submissionsBefore).toBe(1);
+  });
+
+  it('still runs a task with a good style reference image to the end', async () => {
+    const submissionsBefore = fake.submissions().length;
+    const response = await harness.post('/v1/tasks', {
+      service: 'image-to-image', model: 'wanx-style-repaint-v1', image: photo, image_type: 'base64',
+      provider_options: { aliyun: { style_index: -1, style_ref_url: goodStyleReference } },
+    });
+    const task = (await response.json()) as Answer;
+    expect(response.status, JSON.stringify(task)).toBe(202);
+    await expect.poll(async () => ((await (await harness.app.request(`/v1/tasks/${task.id}`)).json()) as Answer).state).toBe('succeeded');
+    const sent = fake.submissions().slice(submissionsBefore);
+    expect(sent).toHaveLength(1);
+    const input = (sent[0].json as { input: Record<string, unknown> }).input;
+    expect(input.style_ref_url).toBe(goodStyleReference.replace('data:image/png;', 'data:image/jpeg;'));
   });
 });

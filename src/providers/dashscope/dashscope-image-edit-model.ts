@@ -1,3 +1,4 @@
+import type { InlineData } from '../shared/inline-data-json.ts';
 import type { GenerationCall } from '../spec/generation-call.ts';
 import type { CallContext, CallParameters } from '../spec/provider-model.ts';
 import type { Warning } from '../spec/warning.ts';
@@ -13,26 +14,46 @@ const strengthFunctions: readonly ImageEditFunction[] = ['stylization_all', 'des
 
 type ParametersOf<Family extends ImageToImageParameters['family']> = Extract<ImageToImageParameters, { family: Family }>;
 
+/** A call's parameters once every rule that needs no input image passed: the style reference as it will be sent. */
+interface CheckedParameters {
+  parameters: ImageToImageParameters;
+  /** `provider_options.aliyun.style_ref_url` as sent: the URL as given, or the checked data URI's bytes. */
+  styleRef?: string | InlineData;
+}
+
 /**
  * DashScope image-to-image: wanx2.1-imageedit (all ten functions), wanx-x-painting (mask repaint, URL inputs via
  * temporary upload) and wanx-style-repaint-v1 (portrait styles). Submit-and-poll; see `DashScopeTaskModel`.
  */
 export class DashScopeImageEditModel extends DashScopeTaskModel {
-  checkParameters(call: CallParameters): void {
-    readImageToImageParameters(call, this.model);
+  async checkParameters(call: CallParameters): Promise<void> {
+    await this.readParameters(call);
   }
 
   protected async buildSubmission(call: GenerationCall, context: CallContext): Promise<DashScopeSubmission> {
     checkImagePresent(call);
-    const parameters = readImageToImageParameters(parametersOf(call), this.model);
+    // Before the inputs are prepared: a refused style reference must not leave an upload behind.
+    const { parameters, styleRef } = await this.readParameters(parametersOf(call));
     switch (parameters.family) {
       case 'image-edit':
         return this.imageEdit(call, parameters, context);
       case 'x-painting':
         return this.xPainting(call, parameters, context);
       case 'style-repaint':
-        return this.styleRepaint(call, parameters, context);
+        return this.styleRepaint(call, parameters, styleRef, context);
     }
+  }
+
+  /**
+   * Every rule that needs no input image, run by `checkParameters` before any task exists and again by `start`:
+   * `readImageToImageParameters`, then wanx-style-repaint-v1's style reference image. The reference is a parameter,
+   * not the input, so a bad one is a 400 on every route; its check is asynchronous only because sharp reads the
+   * header asynchronously.
+   */
+  private async readParameters(call: CallParameters): Promise<CheckedParameters> {
+    const parameters = readImageToImageParameters(call, this.model);
+    if (parameters.family !== 'style-repaint' || parameters.options.style_ref_url === undefined) return { parameters };
+    return { parameters, styleRef: await styleReference(parameters.options.style_ref_url, this.model.input) };
   }
 
   /** wanx2.1-imageedit: one of its ten functions (see `readImageToImageParameters` for which). */
@@ -87,7 +108,12 @@ export class DashScopeImageEditModel extends DashScopeTaskModel {
   }
 
   /** wanx-style-repaint-v1: one portrait in a preset style (or a reference image with style_index -1). */
-  private async styleRepaint(call: GenerationCall, { options, styleIndex }: ParametersOf<'style-repaint'>, context: CallContext): Promise<DashScopeSubmission> {
+  private async styleRepaint(
+    call: GenerationCall,
+    { options, styleIndex }: ParametersOf<'style-repaint'>,
+    styleRef: string | InlineData | undefined,
+    context: CallContext,
+  ): Promise<DashScopeSubmission> {
     const warnings = ignoredFieldWarnings(call, [
       { field: 'prompt', feature: 'prompt', why: 'wanx-style-repaint-v1 takes no prompt, only a style index; the prompt was ignored.' },
       { field: 'mask', feature: 'mask', why: 'wanx-style-repaint-v1 takes no mask; it was ignored.' },
@@ -97,8 +123,6 @@ export class DashScopeImageEditModel extends DashScopeTaskModel {
       { field: 'size', feature: 'size', why: 'wanx-style-repaint-v1 fixes the short side at 1536 px; size was ignored.' },
       { field: 'outputFormat', feature: 'output_format', why: 'DashScope chooses the output format; output_format was ignored.' },
     ]);
-    // Checked before the input is prepared: a refused reference must not leave an upload behind.
-    const styleRef = options.style_ref_url === undefined ? undefined : await styleReference(options.style_ref_url, this.model.input);
     const inputs = await this.prepareInputs(call.image, undefined, { transport: options.input_transport, adaptInput: options.adapt_input }, context.signal);
     const input: Record<string, unknown> = { image_url: inputs.imageUrl, style_index: styleIndex };
     if (styleRef !== undefined) input.style_ref_url = styleRef;

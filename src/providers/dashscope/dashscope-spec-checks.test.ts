@@ -84,6 +84,40 @@ describe('wanx-style-repaint-v1 style_ref_url has the limits of image_url (§4.3
     expect(fake.submissions()).toHaveLength(0);
   });
 
+  test('checkParameters refuses it before any task exists with the error start gives, one rule for both', async () => {
+    const model = fakeModel(fake, 'wanx-style-repaint-v1');
+    const image = await testImage(600, 520);
+    // Sniffs as PNG and is one byte over the 10 MB limit (its data URI still fits the option's 14,000,000 characters).
+    const oversized = Buffer.alloc(10 * 1024 * 1024 + 1);
+    (await testImage(400, 300)).bytes.copy(oversized);
+    const references = [
+      `data:image/png;base64,${(await testImage(100, 100)).bytes.toString('base64')}`,
+      `data:image/png;base64,${oversized.toString('base64')}`,
+      `data:image/png;base64,${Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]).toString('base64')}`,
+    ];
+    const messages: string[] = [];
+    for (const reference of references) {
+      const call = testCall(image, { providerOptions: { style_index: -1, style_ref_url: reference } });
+      const before = await rejectionOf(Promise.resolve(model.checkParameters!(call)));
+      const during = await rejectionOf(model.start(call, testContext()));
+      expect([before.code, before.status, before.message]).toEqual([during.code, during.status, during.message]);
+      messages.push(before.message);
+    }
+    expect(messages).toEqual([
+      'Expected an image from 256×256 to 5760×3240 px with a long:short side ratio of at most 2:1 for provider_options.aliyun.style_ref_url but received "100×100" (string)',
+      `Expected an image of at most 10485760 bytes for provider_options.aliyun.style_ref_url but received "${oversized.length} bytes" (string)`,
+      'Expected an image from 256×256 to 5760×3240 px with a long:short side ratio of at most 2:1 for provider_options.aliyun.style_ref_url but received "0×0" (string)',
+    ]);
+    expect(fake.submissions()).toHaveLength(0);
+  });
+
+  test('checkParameters takes a public URL and a reference within the limits', async () => {
+    const model = fakeModel(fake, 'wanx-style-repaint-v1');
+    for (const reference of ['https://example.com/style.png', `data:image/png;base64,${(await testImage(400, 300)).bytes.toString('base64')}`]) {
+      await expect(Promise.resolve(model.checkParameters!({ ...testCall(await testImage(600, 520)), providerOptions: { style_index: -1, style_ref_url: reference } }))).resolves.toBeUndefined();
+    }
+  });
+
   test('the adapter sends a reference data URI with the MIME type sniffed from its bytes (§7)', async () => {
     const jpeg = await testImage(600, 520, { format: 'jpeg' });
     const call = testCall(await testImage(600, 520), { providerOptions: { style_index: -1, style_ref_url: `data:image/png;base64,${jpeg.bytes.toString('base64')}` } });

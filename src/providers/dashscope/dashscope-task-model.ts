@@ -59,7 +59,7 @@ export abstract class DashScopeTaskModel implements ProviderModel {
    * The model's checks that need no input image, run before any task exists. `buildSubmission` runs the same
    * functions again, so a call that reaches `start` some other way gets the same error.
    */
-  abstract checkParameters(call: CallParameters): void;
+  abstract checkParameters(call: CallParameters): void | Promise<void>;
 
   /** Builds the submission for one call: `checkParameters`'s rules, then the checks and adaptation the inputs need. */
   protected abstract buildSubmission(call: GenerationCall, context: CallContext): Promise<DashScopeSubmission>;

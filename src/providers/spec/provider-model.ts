@@ -69,10 +69,12 @@ export interface ProviderModel {
   readonly submitsAfterInputsStored?: boolean;
   /**
    * Checks a call's parameters before any task exists, so that an out-of-range value is a 400 on every route,
-   * asynchronous ones included, instead of a task that fails later. Throws the error `start` would throw for them.
-   * Models that check only inside `start` leave it out.
+   * asynchronous ones included, instead of a task that fails later. Throws (or rejects with) the error `start` would
+   * throw for them. May be asynchronous for a check that reads an image given as a parameter rather than as the
+   * input (DashScope's style reference: its pixel size comes from sharp, which reads headers asynchronously); callers
+   * await it. Models that check only inside `start` leave it out.
    */
-  checkParameters?(call: CallParameters): void;
+  checkParameters?(call: CallParameters): void | Promise<void>;
   /** Submits the work. Throws a `GatewayError` on failure (retryable or not, as the error says). */
   start(call: GenerationCall, context: CallContext): Promise<StartResult>;
   /** Async providers only: polls a handle returned by `start`. */
