@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { UpstreamFailure } from '../providers/shared/upstream-failure.ts';
-import { readImageToImageAnswer } from '../providers/tencent/tencent-image-edit-model.ts';
+import { tencentAnswerError } from '../../test/fakes/tencent-answer-error.ts';
 import { decideRetry, type RetryContext } from './task-retry-policy.ts';
 
 const context: RetryContext = { attempts: 1, maxAttempts: 3, local: false, backoff: { baseMs: 1000, maxMs: 60_000, random: () => 0 } };
 
 function throttled(retryAfterMs?: number): GatewayError {
   return new GatewayError('upstream_rate_limited', { provider: 'aliyun' }, { cause: new UpstreamFailure('http', { httpStatus: 429, retryAfterMs }) });
-}
-
-/** The error Atelier makes of a Tencent answer carrying `code` (Tencent reports failures inside a 200 answer). */
-function readTencentError(code: string): unknown {
-  try {
-    readImageToImageAnswer({ Response: { Error: { Code: code, Message: 'm' }, RequestId: 'r' } }, []);
-  } catch (error) {
-    return error;
-  }
-  throw new Error('the answer was read as a success');
 }
 
 describe('decideRetry', () => {
@@ -39,11 +29,11 @@ describe('decideRetry', () => {
   });
 
   it("resends a Tencent \"retry once\" failure once, not up to the attempt limit", () => {
-    const unknown = readTencentError('FailedOperation.Unknown');
+    const unknown = tencentAnswerError('FailedOperation.Unknown');
     expect(decideRetry(unknown, { ...context, attempts: 1, maxAttempts: 5 })).toMatchObject({ retry: true });
     expect(decideRetry(unknown, { ...context, attempts: 2, maxAttempts: 5 })).toEqual({ retry: false });
     // An internal error Tencent says to retry without a count keeps the attempt limit.
-    expect(decideRetry(readTencentError('FailedOperation.InnerError'), { ...context, attempts: 2, maxAttempts: 5 })).toMatchObject({ retry: true });
+    expect(decideRetry(tencentAnswerError('FailedOperation.InnerError'), { ...context, attempts: 2, maxAttempts: 5 })).toMatchObject({ retry: true });
   });
 
   it('stops after the last attempt', () => {

@@ -5,18 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { schedulerResubmits } from '../../../test/fakes/scheduler-verdict.ts';
-import { readImageToImageAnswer } from '../tencent/tencent-image-edit-model.ts';
+import { tencentAnswerError } from '../../../test/fakes/tencent-answer-error.ts';
 import { decisiveFailure } from './ambiguous-failure.ts';
 import { canResubmitSafely } from './submit-retry-policy.ts';
-
-function tencentAnswerError(code: string): unknown {
-  try {
-    readImageToImageAnswer({ Response: { Error: { Code: code, Message: 'upstream says no' }, RequestId: 'r-1' } }, []);
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the answer to be read as an error');
-}
 
 describe('canResubmitSafely: error answers', () => {
   it('refuses an output that was generated and then failed review (it may have been billed)', () => {
