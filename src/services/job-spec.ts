@@ -10,6 +10,13 @@ export interface StoredInputReference {
   hasAlpha: boolean;
 }
 
+/** An image that a provider option carried as a base64 `data:` URI, saved in the file store (`providerOptionFiles`). */
+export interface StoredOptionFile {
+  fileId: string;
+  /** Sniffed from the bytes by the provider's check; the data URI `start` receives is labelled with it. */
+  mediaType: string;
+}
+
 /** Unified parameters after validation (ranges already checked, nothing clamped). */
 export interface JobParameters {
   prompt?: string;
@@ -40,8 +47,16 @@ export interface JobSpec {
   /** Canonical mask (single-channel PNG, white = edit). */
   mask?: StoredInputReference;
   parameters: JobParameters;
-  /** Options for the chosen provider only. */
+  /** Options for the chosen provider only, without those moved to `providerOptionFiles`. */
   providerOptions: Record<string, unknown>;
+  /**
+   * Provider options that carried an image as a base64 `data:` URI (DashScope's `style_ref_url`), by option name,
+   * stored in the file store like the inputs so that the task row holds a file id instead of megabytes of base64.
+   * `buildGenerationCall` puts each back into the call's provider options as a `data:` URI of the same bytes. A field
+   * of its own, filled only by preparation: no value a client sends can be read as a file reference. Absent = none
+   * (and always absent in rows written before it existed, whose options still hold their data URIs).
+   */
+  providerOptionFiles?: Record<string, StoredOptionFile>;
   /** Warnings produced before the provider ran (routing, input adaptation); merged into the result's warnings. */
   warnings: Warning[];
   /**

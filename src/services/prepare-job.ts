@@ -3,11 +3,12 @@ import { loadImageInput, type LoadedImage } from '../input/load-image-input.ts';
 import { normalizeMask } from '../input/normalize-mask.ts';
 import type { ProviderCatalog } from '../providers/provider-catalog.ts';
 import type { ServiceName } from '../providers/spec/generation-call.ts';
+import type { OptionImage } from '../providers/spec/provider-model.ts';
 import type { Warning } from '../providers/spec/warning.ts';
 import { chooseRoute } from '../routing/choose-route.ts';
 import { IncomingFile, type FileStore, type StoredFile } from '../storage/file-store.ts';
 import type { GenerationRequest } from './generation-request.ts';
-import type { JobSpec, StoredInputReference } from './job-spec.ts';
+import type { JobSpec, StoredInputReference, StoredOptionFile } from './job-spec.ts';
 
 export interface PrepareContext {
   catalog: ProviderCatalog;
@@ -47,7 +48,7 @@ export async function prepareJob(request: GenerationRequest, context: PrepareCon
   }
 
   // Before the inputs are read, and before any task exists: an out-of-range value is a 400 on every route.
-  await context.catalog.modelFor(route.providerId, route.modelId).checkParameters?.({
+  const checked = await context.catalog.modelFor(route.providerId, route.modelId).checkParameters?.({
     service: request.service, ...request.parameters, providerOptions, hasMask: request.mask !== undefined,
   });
 
@@ -67,15 +68,19 @@ export async function prepareJob(request: GenerationRequest, context: PrepareCon
     mask = { fileId: stored.id, mediaType: 'image/png', width: canonical.width, height: canonical.height, hasAlpha: false };
   }
 
+  const storedImage = await storeInput(image, context.fileStore);
+  // Last, like the inputs: a request refused above leaves no stored option image behind.
+  const optionFiles = await storeOptionImages(checked?.optionImages ?? {}, providerOptions, context.fileStore);
   return {
     service: request.service,
     providerId: route.providerId,
     modelId: route.modelId,
     requestedModel: request.model,
-    image: await storeInput(image, context.fileStore),
+    image: storedImage,
     mask,
     parameters: request.parameters,
-    providerOptions,
+    providerOptions: optionFiles.remainingOptions,
+    ...(optionFiles.stored !== undefined ? { providerOptionFiles: optionFiles.stored } : {}),
     warnings,
     ...(route.fallbacks.length > 0 ? { fallbacks: route.fallbacks } : {}),
   };
@@ -95,4 +100,25 @@ async function storeInput(image: LoadedImage, fileStore: FileStore): Promise<Sto
   // Handed off: the task usually starts at once in this process and would otherwise read the file straight back.
   const stored = storeIncomingFile(image, fileStore) ?? await fileStore.put(image.bytes, image.mediaType, { handOff: true, sha256: image.sha256 });
   return { fileId: stored.id, mediaType: image.mediaType, width: image.width, height: image.height, hasAlpha: image.hasAlpha };
+}
+
+/**
+ * Stores the option images the model's check decoded (`ParameterCheck.optionImages`) and takes those options out of
+ * the provider options the task row keeps: the row holds their file ids instead. Only options the request actually
+ * gave are moved.
+ */
+async function storeOptionImages(
+  images: Readonly<Record<string, OptionImage>>, providerOptions: Record<string, unknown>, fileStore: FileStore,
+): Promise<{ remainingOptions: Record<string, unknown>; stored?: Record<string, StoredOptionFile> }> {
+  const names = Object.keys(images).filter((name) => typeof providerOptions[name] === 'string');
+  if (names.length === 0) return { remainingOptions: providerOptions };
+  const remainingOptions = { ...providerOptions };
+  const stored: Record<string, StoredOptionFile> = {};
+  for (const name of names) {
+    const { bytes, mediaType } = images[name];
+    // Handed off like the inputs: the task usually starts at once in this process.
+    stored[name] = { fileId: (await fileStore.put(bytes, mediaType, { handOff: true })).id, mediaType };
+    delete remainingOptions[name];
+  }
+  return { remainingOptions, stored };
 }

@@ -43,8 +43,23 @@ export async function buildGenerationCall(spec: JobSpec, fileStore: FileStore): 
     duration: parameters.duration,
     resolution: parameters.resolution,
     motion: parameters.motion,
-    providerOptions: spec.providerOptions,
+    providerOptions: await providerOptionsOf(spec, fileStore),
   };
+}
+
+/**
+ * The provider options as the request gave them to the model's check: those stored as files (`providerOptionFiles`)
+ * come back as `data:` URIs of their bytes, labelled with the sniffed type, so `start` reads and checks them as before.
+ */
+async function providerOptionsOf(spec: JobSpec, fileStore: FileStore): Promise<Record<string, unknown>> {
+  const files = Object.entries(spec.providerOptionFiles ?? {});
+  if (files.length === 0) return spec.providerOptions;
+  const options = { ...spec.providerOptions };
+  for (const [name, file] of files) {
+    const bytes = await fileStore.read(file.fileId);
+    options[name] = `data:${file.mediaType};base64,${bytes.toString('base64')}`;
+  }
+  return options;
 }
 
 /**

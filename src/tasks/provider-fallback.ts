@@ -67,10 +67,14 @@ export function fallbackPatch(task: TaskRecord, error: GatewayError, next: Route
   };
 }
 
-/** The job as the current provider receives it: its model, and provider options only for the first provider. */
+/**
+ * The job as the current provider receives it: its model, and provider options (those stored as files too) only for
+ * the first provider.
+ */
 export function specForCurrentProvider(task: TaskRecord): JobSpec {
   if ((task.failedProviders?.length ?? 0) === 0) return task.spec;
-  return { ...task.spec, providerId: task.providerId, modelId: task.modelId, providerOptions: {} };
+  const { providerOptionFiles: _firstProviderOnly, ...spec } = task.spec;
+  return { ...spec, providerId: task.providerId, modelId: task.modelId, providerOptions: {} };
 }
 
 /**
@@ -93,7 +97,8 @@ export function fallbackWarnings(task: TaskRecord): Warning[] {
     feature: 'provider',
     details: `${failed.join('; ')}; ${task.providerId} (${task.modelId}) served the request instead`,
   }];
-  if (Object.keys(task.spec.providerOptions).length > 0) {
+  const hadOptions = Object.keys(task.spec.providerOptions).length > 0 || Object.keys(task.spec.providerOptionFiles ?? {}).length > 0;
+  if (hadOptions) {
     warnings.push({
       type: 'unsupported',
       feature: 'provider_options',

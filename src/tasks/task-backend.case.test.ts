@@ -229,6 +229,18 @@ export function runTaskBackendConformance(options: BackendConformanceOptions): v
         expect(await backend.store.findReferencedFileIds(asked)).toEqual(new Set(['1', '5'].map(file)));
       });
 
+      test('counts an image stored for a provider option (a style reference) as referenced, until its task goes', async () => {
+        const styled = makeTaskRecord({ ...withInputs('1'), state: 'running' });
+        styled.spec.providerOptionFiles = { style_ref_url: { fileId: file('7'), mediaType: 'image/png' } };
+        await backend.store.insert(styled);
+        expect(await backend.store.findReferencedFileIds([file('1'), file('7')])).toEqual(new Set([file('1'), file('7')]));
+
+        await backend.store.update(styled.id, { state: 'succeeded', finishedAt: old(1), outputs: [output('8')] }, ['running']);
+        expect(await backend.store.findReferencedFileIds([file('7'), file('8')])).toEqual(new Set([file('7'), file('8')]));
+        await backend.store.deleteFinishedBefore(cutoff, 10);
+        expect(await backend.store.findReferencedFileIds([file('1'), file('7'), file('8')])).toEqual(new Set());
+      });
+
       test('answers for many file ids at once', async () => {
         const outputs = Array.from({ length: 1200 }, (_, index) => ({ fileId: `${index.toString(16).padStart(64, '0')}.png`, mediaType: 'image/png', size: 1 }));
         await backend.store.insert(makeTaskRecord({ state: 'succeeded', outputs }));

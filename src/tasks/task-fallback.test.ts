@@ -3,6 +3,7 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import { UpstreamFailure } from '../providers/shared/upstream-failure.ts';
 import { createMemoryTaskBackend } from './memory/create-memory-task-backend.ts';
 import { makeTaskRecord } from './task-backend.case.test.ts';
+import { fallbackWarnings, specForCurrentProvider } from './provider-fallback.ts';
 import { toTaskResource } from './task-resource.ts';
 import { completedResult, createHarness, deferred, FakeModel, FakeModels, resultPng, untilAborted, type Harness } from './task-test-harness.ts';
 
@@ -143,6 +144,22 @@ describe('task scheduler: fallback chain', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(tencent.starts).toHaveLength(0);
     await expect.poll(() => harness!.backend.queue.size()).toBe(0);
+  });
+
+  it('gives an image stored for a provider option (a style reference) to the first provider only, and says so', () => {
+    const task = makeTaskRecord({ providerId: 'aliyun', modelId: 'wanx-style-repaint-v1' });
+    task.spec.providerOptionFiles = { style_ref_url: { fileId: `${'7'.repeat(64)}.png`, mediaType: 'image/png' } };
+    expect(specForCurrentProvider(task).providerOptionFiles).toEqual(task.spec.providerOptionFiles);
+
+    const failedProviders = [{ providerId: 'aliyun', modelId: 'wanx-style-repaint-v1', attempts: 1, failedAt: task.createdAt, error: serverError('aliyun').toJSON() }];
+    const fellBack = { ...task, providerId: 'local', modelId: 'fake-model', failedProviders };
+    const spec = specForCurrentProvider(fellBack);
+    expect(spec).toMatchObject({ providerId: 'local', providerOptions: {} });
+    expect(spec).not.toHaveProperty('providerOptionFiles');
+    // The stored option alone (its other options empty) is still an option the fallback did not get.
+    expect(fallbackWarnings(fellBack)).toContainEqual({
+      type: 'unsupported', feature: 'provider_options', details: 'provider options were meant for aliyun and were not sent to local',
+    });
   });
 
   it('persists the switch first: a restarted scheduler carries on with the fallback and never re-submits to the failed provider', async () => {

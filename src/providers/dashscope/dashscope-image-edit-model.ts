@@ -1,6 +1,6 @@
-import type { InlineData } from '../shared/inline-data-json.ts';
+import { InlineData } from '../shared/inline-data-json.ts';
 import type { GenerationCall } from '../spec/generation-call.ts';
-import type { CallContext, CallParameters } from '../spec/provider-model.ts';
+import type { CallContext, CallParameters, ParameterCheck } from '../spec/provider-model.ts';
 import type { Warning } from '../spec/warning.ts';
 import type { ImageEditFunction } from './dashscope-capabilities.ts';
 import { checkImagePresent, ignoredFieldWarnings, parametersOf } from './dashscope-call-checks.ts';
@@ -26,8 +26,13 @@ interface CheckedParameters {
  * temporary upload) and wanx-style-repaint-v1 (portrait styles). Submit-and-poll; see `DashScopeTaskModel`.
  */
 export class DashScopeImageEditModel extends DashScopeTaskModel {
-  async checkParameters(call: CallParameters): Promise<void> {
-    await this.readParameters(call);
+  /**
+   * `readParameters`; a style reference given as a data URI comes back as an option image, so that the task row keeps
+   * a file id instead of its base64 and `start` gets it back as a data URI of the same bytes (see `ParameterCheck`).
+   */
+  async checkParameters(call: CallParameters): Promise<ParameterCheck | undefined> {
+    const { styleRef } = await this.readParameters(call);
+    return styleRef instanceof InlineData ? { optionImages: { style_ref_url: styleRef } } : undefined;
   }
 
   protected async buildSubmission(call: GenerationCall, context: CallContext): Promise<DashScopeSubmission> {

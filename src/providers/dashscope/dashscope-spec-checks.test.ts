@@ -111,11 +111,17 @@ describe('wanx-style-repaint-v1 style_ref_url has the limits of image_url (§4.3
     expect(fake.submissions()).toHaveLength(0);
   });
 
-  test('checkParameters takes a public URL and a reference within the limits', async () => {
+  test('checkParameters takes a public URL and a reference within the limits, handing back a data URI\'s checked bytes', async () => {
     const model = fakeModel(fake, 'wanx-style-repaint-v1');
-    for (const reference of ['https://example.com/style.png', `data:image/png;base64,${(await testImage(400, 300)).bytes.toString('base64')}`]) {
-      await expect(Promise.resolve(model.checkParameters!({ ...testCall(await testImage(600, 520)), providerOptions: { style_index: -1, style_ref_url: reference } }))).resolves.toBeUndefined();
-    }
+    const image = await testImage(600, 520);
+    const check = (reference: string) => Promise.resolve(model.checkParameters!({ ...testCall(image), providerOptions: { style_index: -1, style_ref_url: reference } }));
+    await expect(check('https://example.com/style.png')).resolves.toBeUndefined();
+    // Labelled PNG, a JPEG: the bytes preparation stores, with the type `start` will send them as (§7).
+    const jpeg = await testImage(400, 300, { format: 'jpeg' });
+    const checked = await check(`data:image/png;base64,${jpeg.bytes.toString('base64')}`);
+    expect(Object.keys(checked?.optionImages ?? {})).toEqual(['style_ref_url']);
+    expect(checked!.optionImages!.style_ref_url.mediaType).toBe('image/jpeg');
+    expect(checked!.optionImages!.style_ref_url.bytes.equals(jpeg.bytes)).toBe(true);
   });
 
   test('the adapter sends a reference data URI with the MIME type sniffed from its bytes (§7)', async () => {

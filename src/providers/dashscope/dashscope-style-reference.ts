@@ -14,8 +14,9 @@ const parameter = `${dashscopeOptionsPrefix}.style_ref_url`;
  * it); a `data:` URI is checked against the limits of `image_url` — "same limits" (spec §4.3), checked before the
  * billable submit (§7) — and re-labelled with the MIME type sniffed from its bytes (§7), never the one the client
  * wrote. It is a reference, not the input, so it is refused rather than resized when outside the limits.
- * `checkParameters` runs it before any task exists (the result is dropped) and `start` runs it again for the bytes
- * it sends: the task row keeps the request's string, not the decoded bytes.
+ * `checkParameters` runs it before any task exists and `start` runs it again for the bytes it sends. The decoded
+ * bytes of a data URI go to the file store before the task is created (`ParameterCheck.optionImages`), and `start`
+ * receives them back as a data URI labelled with the sniffed type, which this reads exactly as the request's.
  *
  * @throws GatewayError `parameter_invalid` naming `provider_options.aliyun.style_ref_url` and the limit.
  */

@@ -5,7 +5,7 @@ import { downloadResult } from '../shared/download-result.ts';
 import { InlineData } from '../shared/inline-data-json.ts';
 import type { GenerationCall, ImageInput, MaskInput } from '../spec/generation-call.ts';
 import type { ProviderDependencies } from '../spec/provider-definition.ts';
-import type { CallContext, CallParameters, JsonValue, ProviderModel, StartResult, StatusResult } from '../spec/provider-model.ts';
+import type { CallContext, CallParameters, JsonValue, ParameterCheck, ProviderModel, StartResult, StatusResult } from '../spec/provider-model.ts';
 import type { Warning } from '../spec/warning.ts';
 import type { DashScopeInputTransport, DashScopeModelCapabilities } from './dashscope-capabilities.ts';
 import { dashscopeProviderName } from './dashscope-error.ts';
@@ -59,7 +59,7 @@ export abstract class DashScopeTaskModel implements ProviderModel {
    * The model's checks that need no input image, run before any task exists. `buildSubmission` runs the same
    * functions again, so a call that reaches `start` some other way gets the same error.
    */
-  abstract checkParameters(call: CallParameters): void | Promise<void>;
+  abstract checkParameters(call: CallParameters): void | ParameterCheck | Promise<void | ParameterCheck>;
 
   /** Builds the submission for one call: `checkParameters`'s rules, then the checks and adaptation the inputs need. */
   protected abstract buildSubmission(call: GenerationCall, context: CallContext): Promise<DashScopeSubmission>;

@@ -55,6 +55,25 @@ export type StatusResult =
  */
 export type CallParameters = Omit<GenerationCall, 'image' | 'mask' | 'modelId'> & { hasMask?: boolean };
 
+/** An image that a provider option carried as a base64 `data:` URI, decoded and checked by `checkParameters`. */
+export interface OptionImage {
+  bytes: Buffer;
+  /** Sniffed from the bytes (e.g. `image/jpeg`), never the type the client wrote. */
+  mediaType: string;
+}
+
+/**
+ * What `checkParameters` hands back besides its verdict. `optionImages` names the provider options (e.g. DashScope's
+ * `style_ref_url`) that carried an image as a base64 `data:` URI, with the bytes it checked: preparation stores them
+ * in the file store and the task row keeps their file ids instead of megabytes of base64
+ * (`JobSpec.providerOptionFiles`). The call `start` receives has each option back as a `data:<mediaType>;base64,…`
+ * URI of the same bytes, which `start` checks again by the same rule. Absent or empty: every option stays in the task
+ * row as the request gave it.
+ */
+export interface ParameterCheck {
+  optionImages?: Readonly<Record<string, OptionImage>>;
+}
+
 /**
  * One model of one provider, ready to call. Long jobs are `start` + `status` with an opaque, JSON-serialisable
  * operation handle, persisted by the scheduler so that a restarted Atelier resumes polling instead of resubmitting.
@@ -72,9 +91,10 @@ export interface ProviderModel {
    * asynchronous ones included, instead of a task that fails later. Throws (or rejects with) the error `start` would
    * throw for them. May be asynchronous for a check that reads an image given as a parameter rather than as the
    * input (DashScope's style reference: its pixel size comes from sharp, which reads headers asynchronously); callers
-   * await it. Models that check only inside `start` leave it out.
+   * await it. Returns the option images it decoded, if any (see `ParameterCheck`). Models that check only inside
+   * `start` leave it out.
    */
-  checkParameters?(call: CallParameters): void | Promise<void>;
+  checkParameters?(call: CallParameters): void | ParameterCheck | Promise<void | ParameterCheck>;
   /** Submits the work. Throws a `GatewayError` on failure (retryable or not, as the error says). */
   start(call: GenerationCall, context: CallContext): Promise<StartResult>;
   /** Async providers only: polls a handle returned by `start`. */
