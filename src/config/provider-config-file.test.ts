@@ -29,3 +29,16 @@ describe('config.json service defaults', () => {
     }
   });
 });
+
+describe('config.json provider descriptions', () => {
+  it('reads provider_descriptions by provider id', async () => {
+    const config = await withConfig({ provider_descriptions: { aliyun: 'Beijing key' } });
+    expect(config.provider_descriptions).toEqual({ aliyun: 'Beijing key' });
+  });
+
+  it('stops at a provider_descriptions value that is not an object of strings, naming the key', async () => {
+    for (const descriptions of ['Beijing key', ['Beijing key'], { aliyun: 42 }, null]) {
+      await expect(withConfig({ provider_descriptions: descriptions })).rejects.toThrow(/config\.json: provider_descriptions must be an object of strings by provider id/);
+    }
+  });
+});

@@ -17,6 +17,12 @@ export interface ConfigFile {
    * `fallbacks` of its own (edited by hand, e.g. `["tencent", "local"]`).
    */
   services?: Record<string, ServiceDefaults>;
+  /**
+   * A provider's `desc` by provider id, set by `POST`/`PUT /aog/v0.2/service_provider` and shown by its listing. Kept
+   * apart from `providers`: a provider reads its settings from one entry (aliyun from `providers.aliyun`, else
+   * `providers.dashscope`), and an entry holding only a description would hide the other's key.
+   */
+  provider_descriptions?: Record<string, string>;
 }
 
 export interface ServiceDefaults {
@@ -42,6 +48,7 @@ export async function readConfigFile(dataDirectory: string): Promise<ConfigFile>
     throw new Error(`${configFilePath(dataDirectory)} is not valid JSON: ${(error as Error).message}`);
   }
   checkServiceDefaults(parsed, configFilePath(dataDirectory));
+  checkProviderDescriptions(parsed, configFilePath(dataDirectory));
   return parsed;
 }
 
@@ -57,6 +64,17 @@ function checkServiceDefaults(config: ConfigFile, path: string): void {
     if (!Array.isArray(fallbacks) || fallbacks.length > maxFallbacks || !fallbacks.every(isFallbackEntry)) {
       throw new Error(`${path}: services.${service}.fallbacks must be an array of at most ${maxFallbacks} entries, each ${fallbackEntryFormat}, but received ${JSON.stringify(fallbacks).slice(0, 200)}`);
     }
+  }
+}
+
+/** Checks that `provider_descriptions`, when present, maps names to strings (a hand edit could put anything there). */
+function checkProviderDescriptions(config: ConfigFile, path: string): void {
+  const descriptions: unknown = config.provider_descriptions;
+  if (descriptions === undefined) return;
+  const isStringMap = typeof descriptions === 'object' && descriptions !== null && !Array.isArray(descriptions)
+    && Object.values(descriptions).every((value) => typeof value === 'string');
+  if (!isStringMap) {
+    throw new Error(`${path}: provider_descriptions must be an object of strings by provider id, such as {"aliyun":"Beijing key"}, but received ${JSON.stringify(descriptions).slice(0, 200)}`);
   }
 }
 
@@ -118,16 +136,32 @@ export function mergeServicePolicy(config: ConfigFile, service: string, hybridPo
 }
 
 /**
- * Removes the `providers` entries `belongsToProvider` picks (a provider's id and any alias it also reads its
- * settings under, e.g. aliyun's `dashscope`), keeping the rest of the file. `check` receives the config as it would
- * be written and refuses it by throwing. Answers the keys removed; with none, nothing is written.
+ * Sets (or, with undefined, removes) a provider's description in `config`, under its id. An empty map is dropped so
+ * that a file that never had descriptions does not gain the key.
+ */
+export function setProviderDescription(config: ConfigFile, providerId: string, description: string | undefined): void {
+  const descriptions = { ...config.provider_descriptions };
+  if (description === undefined) delete descriptions[providerId];
+  else descriptions[providerId] = description;
+  if (Object.keys(descriptions).length === 0) delete config.provider_descriptions;
+  else config.provider_descriptions = descriptions;
+}
+
+/**
+ * Removes the `providers` and `provider_descriptions` entries `belongsToProvider` picks (a provider's id and any alias
+ * it also reads its settings under, e.g. aliyun's `dashscope`), keeping the rest of the file. `check` receives the
+ * config as it would be written and refuses it by throwing. Answers the keys removed, e.g. `providers.aliyun`; with
+ * none, nothing is written.
  */
 export async function removeProviderSettings(dataDirectory: string, belongsToProvider: (key: string) => boolean, check?: (config: ConfigFile) => void): Promise<string[]> {
   let removed: string[] = [];
   await updateConfigFile(dataDirectory, (config) => {
-    removed = Object.keys(config.providers ?? {}).filter(belongsToProvider);
+    const settings = Object.keys(config.providers ?? {}).filter(belongsToProvider);
+    const descriptions = Object.keys(config.provider_descriptions ?? {}).filter(belongsToProvider);
+    removed = [...settings.map((key) => `providers.${key}`), ...descriptions.map((key) => `provider_descriptions.${key}`)];
     if (removed.length === 0) return 'unchanged';
-    for (const key of removed) delete config.providers![key];
+    for (const key of settings) delete config.providers![key];
+    for (const key of descriptions) setProviderDescription(config, key, undefined);
   }, check);
   return removed;
 }

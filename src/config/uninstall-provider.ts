@@ -4,7 +4,8 @@ import { removeProviderSettings } from './provider-config-file.ts';
 
 /**
  * Removes everything config.json stores for `provider` (`DELETE /aog/v0.2/service_provider`): the entry under its id
- * and any under one of its aliases, since a provider may read those too (aliyun reads `providers.dashscope`). Written
+ * and any under one of its aliases, since a provider may read those too (aliyun reads `providers.dashscope`), and its
+ * description. Written
  * through the same locked, checked, 0600 write as an install. Environment variables are not touched: a provider they
  * configure stays configured after the caller reloads the catalogue.
  *

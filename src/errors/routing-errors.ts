@@ -17,7 +17,7 @@ export const routingErrors = {
   provider_not_found: {
     status: 404, businessCode: 40010, retryable: false,
     message: 'The provider does not exist: {provider} (known: {known})',
-    description: 'remote_service_provider, an entry of fallbacks, or the provider_name of DELETE /aog/v0.2/service_provider names no provider Atelier knows; or no configured provider matches the filters of GET /aog/v0.2/service_provider/detail.',
+    description: 'remote_service_provider, an entry of fallbacks, or the provider_name of DELETE or PUT /aog/v0.2/service_provider names no provider Atelier knows (for PUT: none that is configured); or no configured provider matches the filters of GET /aog/v0.2/service_provider/detail.',
     howToFix: 'Use aliyun (dashscope), tencent, stepfun, openai or local, or an AOG provider name such as remote_aliyun_image-to-image; GET /aog/v0.2/service_provider lists the configured ones.',
   },
   provider_settings_not_stored: {
@@ -25,6 +25,12 @@ export const routingErrors = {
     message: 'service provider is not found: nothing is stored for {provider} in config.json, so nothing was removed; {state}',
     description: 'DELETE /aog/v0.2/service_provider named a known provider that has no settings in config.json (never installed, or already removed); the message says whether the environment still configures it.',
     howToFix: 'Nothing to remove: if the provider is still configured, unset the environment variables the message names.',
+  },
+  provider_already_exists: {
+    status: 409, businessCode: 10009, retryable: false,
+    message: 'provider already exist: {provider} is already configured ({source}), so nothing was created; PUT /aog/v0.2/service_provider changes its settings',
+    description: 'POST /aog/v0.2/service_provider named a provider that is already configured (listed by GET /aog/v0.2/service_provider), by config.json or by the environment; nothing was written.',
+    howToFix: 'Send the change as PUT /aog/v0.2/service_provider with the same provider_name; to start over, DELETE it first (and unset its environment variables if they configure it).',
   },
   provider_cannot_serve: {
     status: 400, businessCode: 150201, retryable: false,

@@ -7,7 +7,8 @@ export type ServiceProviderFilters = Partial<Record<(typeof serviceProviderFilte
 
 /**
  * One AOG `ServiceProvider` entry per configured provider and service it serves, never with its key (aog-compat §9).
- * Atelier stores no install time, so the timestamps are null (AOG's zero time).
+ * `desc` is the stored description, else the provider's display name. Atelier stores no install time, so the
+ * timestamps are null (AOG's zero time).
  */
 function serviceProviderEntries(context: AppContext) {
   return context.catalog.definitions
@@ -16,7 +17,7 @@ function serviceProviderEntries(context: AppContext) {
       provider_name: aogProviderName(capabilities, service),
       service_name: service,
       service_source: aogServiceSource(capabilities),
-      desc: capabilities.displayName,
+      desc: context.providerDescription(capabilities.id) ?? capabilities.displayName,
       auth_type: capabilities.kind === 'cloud' ? (capabilities.id === 'tencent' ? 'token' : 'apikey') : 'none',
       flavor: capabilities.id,
       properties: '{}',

@@ -29,6 +29,8 @@ export interface AppContext {
   tasks: TaskGenerationService;
   /** The stored per-service hybrid policy (AOG's `PUT /aog/v0.2/service`), used when a request sends none. */
   defaultPolicy(service: ServiceName): HybridPolicy;
+  /** A provider's stored `desc` (`POST`/`PUT /aog/v0.2/service_provider`), by provider id; undefined when none is stored. */
+  providerDescription(providerId: string): string | undefined;
   /** Re-reads config.json and the environment after `atelier install` or the AOG control plane changed them. */
   reloadConfiguration(): Promise<void>;
   /** Stops background work (engine workers, schedulers); in-flight work finishes first. */
@@ -49,6 +51,7 @@ export async function createContext(settings: Settings, options: { logger?: Logg
   // One read of config.json gives both the provider settings and the per-service defaults.
   const config = await readConfigFile(settings.dataDirectory);
   let servicePolicies = config.services ?? {};
+  let providerDescriptions = config.provider_descriptions ?? {};
   const catalog = new ProviderCatalog(providerDefinitions, providerSettingsSource(config, env), { fetch: globalThis.fetch, logger, now: () => new Date(), sleep, engine });
   const prepareContext = {
     catalog, fileStore, inputSettings: settings.input, serverHost: settings.host,
@@ -65,10 +68,12 @@ export async function createContext(settings: Settings, options: { logger?: Logg
   return {
     settings, logger, fileStore, catalog, engine, generation, tasks: taskSystem.service,
     defaultPolicy: (service) => (servicePolicies[service]?.hybrid_policy as HybridPolicy | undefined) ?? 'default',
+    providerDescription: (providerId) => (Object.hasOwn(providerDescriptions, providerId) ? providerDescriptions[providerId] : undefined),
     reloadConfiguration: async () => {
       const reloaded = await readConfigFile(settings.dataDirectory);
       catalog.reload(providerSettingsSource(reloaded, env));
       servicePolicies = reloaded.services ?? {};
+      providerDescriptions = reloaded.provider_descriptions ?? {};
     },
     close: async () => {
       await taskSystem.close();

@@ -35,7 +35,7 @@ const install = (host: string) => fetch(`http://${host}:${port}/aog/v0.2/service
 });
 
 describe.skipIf(networkAddress === undefined)(`control plane from another address${networkAddress === undefined ? ' (skipped: this machine has no non-loopback IPv4 address)' : ''}`, () => {
-  it('refuses an install, a policy change, a removal and an import from a non-loopback peer with 403, and changes nothing', async () => {
+  it('refuses an install, a policy change, a provider removal, creation or update and an import from a non-loopback peer with 403, and changes nothing', async () => {
     const host = networkAddress!;
     const refused = await install(host);
     const body = (await refused.json()) as Record<string, unknown>;
@@ -48,6 +48,11 @@ describe.skipIf(networkAddress === undefined)(`control plane from another addres
     expect(policy.status).toBe(403);
     const removal = await fetch(`http://${host}:${port}/aog/v0.2/service_provider`, { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider_name: 'aliyun' }) });
     expect(removal.status).toBe(403);
+    const creation = await fetch(`http://${host}:${port}/aog/v0.2/service_provider`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ service_name: 'image-to-image', api_flavor: 'aliyun', auth_key: '{"api_key":"sk-remote-create-0123456789"}' }) });
+    expect(creation.status).toBe(403);
+    const update = await fetch(`http://${host}:${port}/aog/v0.2/service_provider`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider_name: 'aliyun', desc: 'from another machine' }) });
+    expect(update.status).toBe(403);
+    expect(((await update.json()) as Record<string, unknown>).code).toBe('control_plane_remote_forbidden');
     const imported = await fetch(`http://${host}:${port}/aog/v0.2/service/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version: 'v0.7', services: { 'image-to-image': { hybrid_policy: 'always_remote' } } }) });
     expect(imported.status).toBe(403);
     await expect(readFile(join(directory, 'config.json'), 'utf8')).rejects.toThrow();

@@ -33,9 +33,10 @@ export function registerAogExportImportRoutes(app: AtelierApp, context: AppConte
   defineRoute(app, createRoute({
     method: 'post', path: '/aog/v0.2/service/export', tags: ['AOG control plane'], summary: 'Export services and configured providers as a .aog file (keys are never included)',
     description: 'Answers the `.aog` object itself, without an envelope, as AOG does. Optional filters, as a JSON body or a query string (which wins when it names any): '
-      + '`service_name`, `provider_name` (an AOG name such as `remote_aliyun_image-to-image`), `model_name` (canonical or alias). `auth_key` is always "".',
+      + '`service_name`, `provider_name` (an AOG name such as `remote_aliyun_image-to-image`), `model_name` (canonical or alias). `auth_key` is always "". '
+      + 'A body declared as another type than JSON: 415. Sent by a web page from elsewhere (an `Origin` not of this machine): 403, as every POST.',
     request: { query: exportFilterSchema, body: { required: false, content: { 'application/json': { schema: exportFilterSchema } } } },
-    responses: { 200: { description: 'The .aog file', content: { 'application/json': { schema: aogFileSchema } } }, ...errorResponses(400, 404) },
+    responses: { 200: { description: 'The .aog file', content: { 'application/json': { schema: aogFileSchema } } }, ...errorResponses(400, 403, 404, 415) },
   }), async (http) => {
     const filters = await readAogListFilters(http, exportFilterNames);
     return http.json(exportAogFile(context, filters));

@@ -68,7 +68,7 @@ export function registerAogModelRoutes(app: AtelierApp, context: AppContext): vo
     },
     responses: {
       200: { description: 'Models', content: { 'application/json': { schema: z.object({ business_code: z.literal(30000), message: z.string(), data: z.array(aogModelSchema) }) } } },
-      ...errorResponses(400),
+      ...errorResponses(400, 415),
     },
   }), async (http) => {
     const filters = await readAogListFilters(http, modelFilterNames);

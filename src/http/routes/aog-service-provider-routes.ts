@@ -1,5 +1,7 @@
 import { leadingCharacters } from '../../text/character-length.ts';
 import { createRoute, z } from '@hono/zod-openapi';
+import { readConfigFile } from '../../config/provider-config-file.ts';
+import { createServiceProviderEntry, storedSettingsConfigure, updateServiceProviderEntry } from '../../config/service-provider-entry.ts';
 import { uninstallProvider } from '../../config/uninstall-provider.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { ProviderCapabilities } from '../../providers/spec/capabilities.ts';
@@ -8,9 +10,11 @@ import { aogEnvelope, aogEnvelopeSchema } from '../aog-envelope.ts';
 import { readAogListFilters } from '../aog-list-filters.ts';
 import { resolveAogProviderName } from '../aog-provider-names.ts';
 import { matchingServiceProviders, serviceProviderFilterNames, type ServiceProviderFilters } from '../aog-service-provider-entries.ts';
+import { maxDescriptionLength, readCreateServiceProviderRequest, readUpdateServiceProviderRequest, serviceSources } from '../aog-service-provider-requests.ts';
 import { defineRoute, type AtelierApp } from '../define-route.ts';
-import { checkJsonContentType } from '../parse-json-body.ts';
+import { checkJsonContentType, readJsonObject } from '../parse-json-body.ts';
 import { errorResponses } from '../schemas/response-schemas.ts';
+import { serviceNames } from '../schemas/task-schemas.ts';
 
 /** AOG's answer to every service_provider route (`bcode.ServiceProviderCode`). */
 const serviceProviderSuccess = [20000, 'service provider interface call success'] as const;
@@ -23,7 +27,22 @@ const filterRequest = {
   body: { required: false, content: { 'application/json': { schema: serviceProviderFilterSchema } } },
 };
 const filterDescription = 'Filtered as AOG filters it, by exact match: `service_name`, `service_source`, `provider_name`, `api_flavor` (compared with `flavor`), '
-  + 'given as a JSON body on the GET (AOG\'s client) or as a query string (which wins when it names any of them). An empty value means no filter.';
+  + 'given as a JSON body on the GET (AOG\'s client) or as a query string (which wins when it names any of them). An empty value means no filter. '
+  + 'A body declared as another type than JSON: 415.';
+
+/** The answer of a change (create, update, remove): the provider's id and whether it is configured now. */
+const changeAnswerSchema = aogEnvelopeSchema.extend({ data: z.object({ provider_name: z.string(), configured: z.boolean() }) });
+
+/** The fields create and update read; AOG's others (`method`, `auth_type`, `models`, `extra_headers`, …) are not read. */
+const changeFields = {
+  provider_name: z.string().openapi({ description: 'An AOG name (`remote_aliyun_image-to-image`) or the provider\'s id or alias (`aliyun`, `dashscope`)' }),
+  service_name: z.enum(serviceNames),
+  service_source: z.enum(serviceSources).openapi({ description: 'Default remote; local is the embedded engine (nothing to store)' }),
+  api_flavor: z.string().openapi({ description: 'aliyun (dashscope), tencent, stepfun or openai; `flavor` (the listing\'s name) is read too' }),
+  auth_key: z.string().openapi({ description: 'JSON string, e.g. {"api_key":"sk-…"}, read as an install reads it; never returned' }),
+  desc: z.string().max(maxDescriptionLength).openapi({ description: 'Shown as `desc` by the listing (default: the provider\'s display name)' }),
+  url: z.string().openapi({ description: 'When given, the endpoint Atelier calls (what aog install sends); another endpoint is base_url in auth_key' }),
+};
 
 /** `service_source=remote, provider_name=x` for an error message: what was asked for, in the client's words. */
 function describeFilters(filters: ServiceProviderFilters): string {
@@ -40,15 +59,15 @@ function configuredWithoutFile(capabilities: ProviderCapabilities): string {
 }
 
 /**
- * AOG's service_provider routes: the listing and its `/detail` (one code path; never a key) and the removal of a
- * provider's stored settings. Adding a provider is `POST /aog/v0.2/service/install`.
+ * AOG's service_provider routes: the listing and its `/detail` (one code path; never a key), and the changes of a
+ * provider's stored settings: create (as an install stores them), update, remove.
  */
 export function registerAogServiceProviderRoutes(app: AtelierApp, context: AppContext): void {
   defineRoute(app, createRoute({
     method: 'get', path: '/aog/v0.2/service_provider', tags: ['AOG control plane'], summary: 'Configured providers (keys are never included)',
     description: `${filterDescription} Nothing matching gives an empty list.`,
     request: filterRequest,
-    responses: { 200: { description: 'Providers', content: { 'application/json': { schema: aogEnvelopeSchema } } }, ...errorResponses(400) },
+    responses: { 200: { description: 'Providers', content: { 'application/json': { schema: aogEnvelopeSchema } } }, ...errorResponses(400, 415) },
   }), async (http) => {
     const filters = await readAogListFilters(http, serviceProviderFilterNames);
     return http.json(aogEnvelope(...serviceProviderSuccess, matchingServiceProviders(context, filters)));
@@ -58,7 +77,7 @@ export function registerAogServiceProviderRoutes(app: AtelierApp, context: AppCo
     method: 'get', path: '/aog/v0.2/service_provider/detail', tags: ['AOG control plane'], summary: 'One configured provider (its key is never included)',
     description: `${filterDescription} Answers the first entry the listing would give for the same filters, as \`data\`; none: 404 \`provider_not_found\` (40010).`,
     request: filterRequest,
-    responses: { 200: { description: 'The provider', content: { 'application/json': { schema: aogEnvelopeSchema } } }, ...errorResponses(400, 404) },
+    responses: { 200: { description: 'The provider', content: { 'application/json': { schema: aogEnvelopeSchema } } }, ...errorResponses(400, 404, 415) },
   }), async (http) => {
     const filters = await readAogListFilters(http, serviceProviderFilterNames);
     const [first] = matchingServiceProviders(context, filters);
@@ -70,8 +89,56 @@ export function registerAogServiceProviderRoutes(app: AtelierApp, context: AppCo
   });
 
   defineRoute(app, createRoute({
+    method: 'post', path: '/aog/v0.2/service_provider', tags: ['AOG control plane'], summary: 'Create a provider entry: store its key (as an install does) and description',
+    description: 'AOG\'s CreateServiceProviderRequest, read as an install reads its provider fields; the settings are checked first and written to '
+      + 'config.json (0600) only when valid, so a refused request (400) changes nothing. A provider already configured (listed by GET; by config.json or '
+      + 'the environment): 409 `provider_already_exists` (AOG\'s 10009), nothing written. `service_source` local: nothing to store, answered as an install '
+      + 'answers it. A Content-Type other than JSON: 415.',
+    request: { body: { content: { 'application/json': { schema: z.object(changeFields).partial().required({ service_name: true }) } } } },
+    responses: { 200: { description: 'Created', content: { 'application/json': { schema: changeAnswerSchema } } }, ...errorResponses(400, 403, 404, 409, 415) },
+  }), async (http) => {
+    const plan = readCreateServiceProviderRequest(await readJsonObject(http), context.catalog.definitions);
+    const [businessCode, message] = serviceProviderSuccess;
+    if (plan.kind === 'embedded') {
+      return http.json(aogEnvelope(businessCode, `${message}; the embedded engine needs no settings, nothing was stored`, { provider_name: 'local', configured: true }));
+    }
+    const { provider, change } = plan;
+    const { id } = provider.capabilities;
+    if (context.catalog.isConfigured(id)) {
+      const source = storedSettingsConfigure(provider, await readConfigFile(context.settings.dataDirectory))
+        ? 'config.json holds its settings' : `the environment configures it: ${provider.capabilities.environment.join(', ')}`;
+      throw new GatewayError('provider_already_exists', { provider: id, source });
+    }
+    await createServiceProviderEntry(context.settings.dataDirectory, provider, change);
+    await context.reloadConfiguration();
+    const configured = context.catalog.isConfigured(id);
+    context.logger.info('provider created', { provider: id, configured });
+    return http.json(aogEnvelope(businessCode, message, { provider_name: id, configured }));
+  });
+
+  defineRoute(app, createRoute({
+    method: 'put', path: '/aog/v0.2/service_provider', tags: ['AOG control plane'], summary: 'Update a configured provider: a new key and/or description',
+    description: 'AOG\'s UpdateServiceProviderRequest: `provider_name` picks a configured cloud provider; `auth_key` (merged over the stored settings, '
+      + 'checked first) and `desc` change, and each one absent or "" keeps its stored value. `service_name`, `service_source`, `api_flavor` and `url` '
+      + 'must agree with the provider when given. Unknown or unconfigured name: 404 `provider_not_found` (40010). A Content-Type other than JSON: 415.',
+    request: { body: { content: { 'application/json': { schema: z.object(changeFields).partial().required({ provider_name: true }) } } } },
+    responses: { 200: { description: 'Updated', content: { 'application/json': { schema: changeAnswerSchema } } }, ...errorResponses(400, 403, 404, 415) },
+  }), async (http) => {
+    const body = await readJsonObject(http);
+    const { provider, change } = readUpdateServiceProviderRequest(body, context.catalog.definitions, (providerId) => context.catalog.isConfigured(providerId));
+    const { id } = provider.capabilities;
+    await updateServiceProviderEntry(context.settings.dataDirectory, provider, change);
+    await context.reloadConfiguration();
+    const configured = context.catalog.isConfigured(id);
+    const changed = [...(change.settings === undefined ? [] : ['auth_key']), ...(change.description === undefined ? [] : ['desc'])];
+    context.logger.info('provider updated', { provider: id, changed, configured });
+    const [businessCode, message] = serviceProviderSuccess;
+    return http.json(aogEnvelope(businessCode, changed.length === 0 ? `${message}; nothing to change was given` : message, { provider_name: id, configured }));
+  });
+
+  defineRoute(app, createRoute({
     method: 'delete', path: '/aog/v0.2/service_provider', tags: ['AOG control plane'], summary: 'Remove a provider\'s stored settings (its key) from config.json',
-    description: 'Removes what config.json stores for the provider (written 0600, through the same checked write as an install) and applies it at once. '
+    description: 'Removes what config.json stores for the provider (its settings and description; written 0600, through the same checked write as an install) and applies it at once. '
       + 'Atelier keeps one set of settings per provider, so `remote_aliyun_image-to-image` and `remote_aliyun_image-to-video` both remove aliyun\'s. '
       + 'Environment variables are not touched: when they still configure the provider, the message says so and `data.configured` is true. '
       + 'Unknown name: 404 `provider_not_found` (40010); nothing stored: 404 `provider_settings_not_stored` (20009), nothing written. '
@@ -83,7 +150,7 @@ export function registerAogServiceProviderRoutes(app: AtelierApp, context: AppCo
       }) } } },
     },
     responses: {
-      200: { description: 'Removed', content: { 'application/json': { schema: aogEnvelopeSchema.extend({ data: z.object({ provider_name: z.string(), configured: z.boolean() }) }) } } },
+      200: { description: 'Removed', content: { 'application/json': { schema: changeAnswerSchema } } },
       ...errorResponses(400, 403, 404, 415),
     },
   }), async (http) => {
