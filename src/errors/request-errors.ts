@@ -71,7 +71,7 @@ export const requestErrors = {
   control_plane_remote_forbidden: {
     status: 403, businessCode: 150003, retryable: false,
     message: 'The control plane ({method} {path}) accepts changes from this machine only, not from {remoteAddress}',
-    description: 'A request that changes stored keys or service settings (install, import, PUT service, POST, PUT or DELETE service_provider) came from another machine: with the server bound to a network address, anyone who can reach it could otherwise replace or remove the keys.',
+    description: 'A request that changes stored keys or service settings (install, import, PUT service, POST, PUT or DELETE service_provider) came from another machine, or through a reverse proxy (it carried Forwarded, X-Forwarded-For or X-Real-IP): with the server reachable from the network, anyone who can reach it could otherwise replace or remove the keys.',
     howToFix: 'Run the change on the machine Atelier runs on (atelier install …, or curl against 127.0.0.1).',
   },
   request_origin_forbidden: {

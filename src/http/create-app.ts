@@ -65,6 +65,14 @@ export function createApp(context: AppContext, gate: AdmissionGate = { accepting
     if (remoteAddress !== undefined && !isLoopbackPeer(remoteAddress)) {
       throw new GatewayError('control_plane_remote_forbidden', { method: http.req.method, path: http.req.path, remoteAddress: remoteAddress.slice(0, 60) });
     }
+    // A reverse proxy on this machine connects from loopback whoever its client is. The header it adds cannot be
+    // trusted to name the client, but its presence says the request was forwarded: refused, since the client may be
+    // anywhere. (A proxy that adds none, such as nginx without proxy_set_header, still has to be restricted by its
+    // own configuration.)
+    const forwardedBy = forwardingHeaders.find((name) => http.req.header(name) !== undefined);
+    if (forwardedBy !== undefined) {
+      throw new GatewayError('control_plane_remote_forbidden', { method: http.req.method, path: http.req.path, remoteAddress: `a client behind a proxy (${forwardedBy} header)` });
+    }
     return next();
   });
   app.use('*', async (http, next) => {
@@ -148,6 +156,9 @@ function isReadOnly(method: string): boolean {
  * AOG sends as a POST: it never contains a key, and what it shows (configured providers, models, policies, public
  * endpoint URLs) the GET listings already answer to any peer.
  */
+/** Headers a reverse proxy adds to say whom it forwards for (RFC 7239 and the common de facto ones). */
+const forwardingHeaders = ['forwarded', 'x-forwarded-for', 'x-real-ip'] as const;
+
 function isControlPlaneChange(method: string, path: string): boolean {
   if (isReadOnly(method)) return false;
   if (method === 'POST' && path === '/aog/v0.2/service/export') return false;

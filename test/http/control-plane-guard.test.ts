@@ -44,6 +44,23 @@ describe('peer addresses', () => {
   });
 });
 
+describe('requests a reverse proxy forwards', () => {
+  // A proxy on this machine connects from loopback whoever its client is; the headers it adds say it forwarded.
+  it.each([['x-forwarded-for', '198.51.100.7'], ['forwarded', 'for=198.51.100.7'], ['x-real-ip', '198.51.100.7'], ['X-Forwarded-For', '127.0.0.1']])('refuses a change carrying %s, even from loopback', async (header, value) => {
+    const response = await importFrom('127.0.0.1', { 'content-type': 'application/json', [header]: value });
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(response.status, JSON.stringify(body)).toBe(403);
+    expect(body.code).toBe('control_plane_remote_forbidden');
+    expect(body.message).toContain(`a client behind a proxy (${header.toLowerCase()} header)`);
+    expect(await storedConfig()).toBe('no config.json');
+  });
+
+  it('still answers a read and a generation forwarded by a proxy', async () => {
+    const listing = await harness.app.request('http://127.0.0.1:16688/aog/v0.2/service_provider', { headers: { 'x-forwarded-for': '198.51.100.7' } }, { incoming: { socket: { remoteAddress: '127.0.0.1' } } });
+    expect(listing.status, await listing.text()).toBe(200);
+  });
+});
+
 describe('requests a browser sends for a web page', () => {
   it.each(['https://evil.example', 'null', 'http://rebound.evil.example:16688'])('refuses a change carrying Origin: %s, even from loopback and without a Content-Type', async (origin) => {
     const response = await importFrom('127.0.0.1', { origin });
