@@ -31,4 +31,13 @@ describe('the OpenAPI document', () => {
     expect(served.filter((route) => !documented.includes(route))).toEqual([]);
     expect(documented.filter((route) => !served.includes(route) && !route.startsWith('HEAD '))).toEqual([]);
   });
+
+  it("lists on every route the errors the middleware answers before any handler (Host check, body limit, shutdown)", async () => {
+    const document = (await (await harness.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const missing = Object.entries(document.paths).flatMap(([path, operations]) => Object.entries(operations).flatMap(([method, operation]) => {
+      const expected = method === 'get' || method === 'head' ? ['400', '403', '413'] : ['400', '403', '413', '503'];
+      return expected.filter((status) => !(status in operation.responses)).map((status) => `${method.toUpperCase()} ${path}: ${status}`);
+    }));
+    expect(missing).toEqual([]);
+  });
 });
