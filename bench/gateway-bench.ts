@@ -22,13 +22,14 @@
  * and BENCH_SERVER_ENV, a JSON object of extra environment variables for the server only (for experiments such as
  * `{"NODE_OPTIONS":"--max-semi-space-size=1"}` or glibc's `MALLOC_*` settings, which must not reach the bench process).
  */
-import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
 import { startDashScopeFake, type DashScopeFake } from '../test/fakes/dashscope-fake-server.ts';
 import { spawnServer, type SpawnedServer } from '../test/support/spawn-server.ts';
+import { cpuMillisecondsOf, direct, distinctJpeg, memoryOf } from './support/dashscope-direct-path.ts';
 import { noiseJpeg } from './support/noise-jpeg.ts';
 import { percentile } from './support/statistics.ts';
 
@@ -38,45 +39,6 @@ const sizes = (process.env.BENCH_SIZES ?? '1,8').split(',').map(Number);
 const inFlightCounts = (process.env.BENCH_IN_FLIGHT ?? '1,8').split(',').map(Number);
 const model = 'wanx2.1-imageedit';
 const serverEnvironmentOverrides = JSON.parse(process.env.BENCH_SERVER_ENV ?? '{}') as Record<string, string>;
-
-/** The same JPEG with a comment segment (FF FE) after SOI holding `counter`: a valid file with its own hash. */
-function distinctJpeg(jpeg: Buffer, counter: number): Buffer {
-  const text = Buffer.from(`atelier-bench-${counter}`);
-  const segment = Buffer.alloc(4);
-  segment.writeUInt16BE(0xfffe, 0);
-  segment.writeUInt16BE(text.length + 2, 2);
-  return Buffer.concat([jpeg.subarray(0, 2), segment, text, jpeg.subarray(2)]);
-}
-
-/** CPU time (user + system, all threads) the process `pid` has used, in ms (kernel ticks: 10 ms resolution). */
-async function cpuMillisecondsOf(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15), at 100 ticks per second
-}
-
-async function memoryOf(pid: number): Promise<{ rss: number; peak: number }> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kilobytes = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
-  return { rss: kilobytes('VmRSS'), peak: kilobytes('VmHWM') };
-}
-
-/** Straight to the fake: submit, poll until SUCCEEDED, download the result. Resolves with the download's ms. */
-async function direct(fake: DashScopeFake, body: Uint8Array<ArrayBuffer>): Promise<number> {
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${fake.apiKey}`, 'x-dashscope-async': 'enable' };
-  const submitted = await fetch(`${fake.baseUrl}/services/aigc/image2image/image-synthesis`, { method: 'POST', headers, body });
-  const submit = (await submitted.json()) as { output?: { task_id?: string } };
-  if (submitted.status !== 200 || !submit.output?.task_id) throw new Error(`the fake refused the submit: ${JSON.stringify(submit)}`);
-  for (;;) {
-    await sleep(1); // Atelier waits at least its 1 ms poll interval too
-    const polled = await fetch(`${fake.baseUrl}/tasks/${submit.output.task_id}`, { headers: { authorization: headers.authorization } });
-    const { output } = (await polled.json()) as { output: { task_status: string; results?: Array<{ url: string }> } };
-    if (output.task_status === 'FAILED' || output.task_status === 'UNKNOWN') throw new Error(`the fake's task ended ${output.task_status}`);
-    if (output.task_status !== 'SUCCEEDED') continue;
-    const started = performance.now();
-    await (await fetch(output.results![0].url)).arrayBuffer();
-    return performance.now() - started;
-  }
-}
 
 /** Through Atelier: the AOG call, then the result from the URL Atelier answers with. */
 async function throughAtelier(server: SpawnedServer, body: Uint8Array<ArrayBuffer>): Promise<void> {
