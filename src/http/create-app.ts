@@ -145,6 +145,9 @@ function repeatedQueryParameter(url: string): { name: string; count: number } | 
   return undefined;
 }
 
+/** Headers a reverse proxy adds to say whom it forwards for (RFC 7239 and the common de facto ones). */
+const forwardingHeaders = ['forwarded', 'x-forwarded-for', 'x-real-ip'] as const;
+
 /** GET and HEAD change nothing here. */
 function isReadOnly(method: string): boolean {
   return method === 'GET' || method === 'HEAD';
@@ -156,9 +159,6 @@ function isReadOnly(method: string): boolean {
  * AOG sends as a POST: it never contains a key, and what it shows (configured providers, models, policies, public
  * endpoint URLs) the GET listings already answer to any peer.
  */
-/** Headers a reverse proxy adds to say whom it forwards for (RFC 7239 and the common de facto ones). */
-const forwardingHeaders = ['forwarded', 'x-forwarded-for', 'x-real-ip'] as const;
-
 function isControlPlaneChange(method: string, path: string): boolean {
   if (isReadOnly(method)) return false;
   if (method === 'POST' && path === '/aog/v0.2/service/export') return false;
