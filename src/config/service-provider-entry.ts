@@ -28,7 +28,7 @@ export function createServiceProviderEntry(dataDirectory: string, provider: Prov
   const { id } = provider.capabilities;
   return updateConfigFile(dataDirectory, (config) => {
     if (storedSettingsConfigure(provider, config)) throw new GatewayError('provider_already_exists', { provider: id, source: 'config.json holds its settings' });
-    mergeProviderSettings(config, id, change.settings);
+    mergeOverStoredSettings(config, provider, change.settings);
     setProviderDescription(config, id, change.description);
   }, (config) => checkInstalledSettings(provider, config.providers ?? {}));
 }
@@ -45,9 +45,25 @@ export function updateServiceProviderEntry(dataDirectory: string, provider: Prov
   const { settings, description } = change;
   return updateConfigFile(dataDirectory, (config) => {
     if (settings === undefined && description === undefined) return 'unchanged';
-    if (settings !== undefined) mergeProviderSettings(config, id, settings);
+    if (settings !== undefined) mergeOverStoredSettings(config, provider, settings);
     if (description !== undefined) setProviderDescription(config, id, description);
   }, (config) => {
     if (settings !== undefined) checkInstalledSettings(provider, config.providers ?? {});
   });
+}
+
+/**
+ * `mergeProviderSettings` over the entry `provider` reads. Without an entry under its id a provider may read one
+ * under an alias (aliyun reads `providers.dashscope`): that one is moved under the id first, or a new key would hide
+ * its `base_url` (a region switched silently) and leave its old key behind in the file.
+ */
+function mergeOverStoredSettings(config: ConfigFile, provider: ProviderDefinition, settings: Record<string, string>): void {
+  const { id, aliases } = provider.capabilities;
+  const stored = config.providers ?? {};
+  const alias = Object.hasOwn(stored, id) ? undefined : aliases.find((name) => Object.hasOwn(stored, name));
+  if (alias !== undefined) {
+    config.providers = { ...stored, [id]: stored[alias] };
+    delete config.providers[alias];
+  }
+  mergeProviderSettings(config, id, settings);
 }
