@@ -55,7 +55,7 @@ export function readSettings(argv: string[], env: Readonly<Record<string, string
   }
   const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const publicUrl = parsePublicUrl((values['public-url'] as string | undefined) ?? env.ATELIER_PUBLIC_URL, values['public-url'] !== undefined ? '--public-url' : 'ATELIER_PUBLIC_URL')
-    ?? `http://${publicHost}:${port}`;
+    ?? derivedPublicUrl(publicHost, port);
 
   const ffmpegPath = parseFfmpeg((values.ffmpeg as string | undefined) ?? env.ATELIER_FFMPEG, values.ffmpeg !== undefined ? '--ffmpeg' : 'ATELIER_FFMPEG');
   const retentionMilliseconds = parseRetention((values.retention as string | undefined) ?? env.ATELIER_RETENTION, values.retention !== undefined ? '--retention' : 'ATELIER_RETENTION');
@@ -104,6 +104,18 @@ function parseHost(flag: string | undefined, env: Readonly<Record<string, string
   const aogHost = parseAogHost(value);
   if ('problem' in aogHost) throw new SettingsError(`AOG_HOST must be ${aogHostForm}, such as 127.0.0.1:16688, but received "${value}": ${aogHost.problem}`);
   return { host: aogHost.host, aogHostPort: aogHost.port };
+}
+
+/**
+ * `http://<host>:<port>` when no public URL is given. A bind address with no URL form (an IPv6 zone id, `fe80::1%eth0`)
+ * is refused here: every returned link would be broken, and the Origin check, which parses it, would fail each change.
+ */
+function derivedPublicUrl(publicHost: string, port: number): string {
+  const url = `http://${publicHost}:${port}`;
+  if (!URL.canParse(url)) {
+    throw new SettingsError(`the address to bind (${publicHost}) cannot be written in the URLs Atelier returns; set --public-url or ATELIER_PUBLIC_URL to the URL clients use, such as http://127.0.0.1:${port}`);
+  }
+  return url;
 }
 
 /** A data directory path, or undefined when unset. Empty or blank is refused (it would mean the working directory). */

@@ -142,7 +142,7 @@ export function registerAogServiceProviderRoutes(app: AtelierApp, context: AppCo
       + 'Atelier keeps one set of settings per provider, so `remote_aliyun_image-to-image` and `remote_aliyun_image-to-video` both remove aliyun\'s. '
       + 'Environment variables are not touched: when they still configure the provider, the message says so and `data.configured` is true. '
       + 'Unknown name: 404 `provider_not_found` (40010); nothing stored: 404 `provider_settings_not_stored` (20009), nothing written. '
-      + 'A Content-Type other than JSON (or none): 415 `request_content_type_unsupported` (40004), as for an install.',
+      + 'A Content-Type other than JSON: 415 `request_content_type_unsupported` (40004), as for an install (none is accepted).',
     request: {
       query: z.object({ provider_name: z.string().optional().openapi({ description: 'The same name as a query string (wins over the body)' }) }),
       body: { required: false, content: { 'application/json': { schema: z.object({
