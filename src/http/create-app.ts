@@ -30,7 +30,7 @@ export function createApp(context: AppContext, gate: AdmissionGate = { accepting
   const app: AtelierApp = new OpenAPIHono();
 
   app.use('*', async (http, next) => {
-    if (!gate.accepting && http.req.method !== 'GET') throw new GatewayError('server_shutting_down');
+    if (!gate.accepting && !isReadOnly(http.req.method)) throw new GatewayError('server_shutting_down');
     gate.inFlight++;
     context.logger.debug('request received', { method: http.req.method, path: http.req.path });
     try {

@@ -135,6 +135,6 @@ export const tencentCapabilities: ProviderCapabilities = {
   kind: 'cloud',
   // Tencent runs 3 jobs at once per account by default; a 4th answers RequestLimitExceeded.JobNumExceed (spec §1).
   defaultConcurrency: 3,
-  environment: ['TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'TENCENTCLOUD_REGION', 'TENCENTCLOUD_AIART_ENDPOINT'],
+  environment: ['TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'TENCENTCLOUD_SESSION_TOKEN', 'TENCENTCLOUD_REGION', 'TENCENTCLOUD_AIART_ENDPOINT'],
   models: [tencentImageToImage],
 };
