@@ -3,6 +3,7 @@
  * actually answers is in the document (a route added without `defineRoute` would otherwise be invisible to clients).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorAreas } from '../../src/errors/catalogue.ts';
 import { createTestApp } from '../support/test-context.ts';
 
 let harness: Awaited<ReturnType<typeof createTestApp>>;
@@ -38,6 +39,16 @@ describe('the OpenAPI document', () => {
       const expected = method === 'get' || method === 'head' ? ['400', '403', '413'] : ['400', '403', '413', '503'];
       return expected.filter((status) => !(status in operation.responses)).map((status) => `${method.toUpperCase()} ${path}: ${status}`);
     }));
+    expect(missing).toEqual([]);
+  });
+
+  it('lists on the synchronous AOG generation routes every status their task can fail with (the answer is the task\'s error)', async () => {
+    const document = (await (await harness.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const { task_canceled, task_deadline_exceeded, task_wait_timeout, task_interrupted, task_not_pollable } = errorAreas.task;
+    const taskFailures = [...Object.values(errorAreas.provider), ...Object.values(errorAreas.engine), task_canceled, task_deadline_exceeded, task_wait_timeout, task_interrupted, task_not_pollable];
+    const statuses = [...new Set(taskFailures.map((spec) => String(spec.status)))];
+    const missing = ['/aog/v0.2/services/image-to-image', '/aog/v0.2/services/image-to-video'].flatMap((path) =>
+      statuses.filter((status) => !(status in document.paths[path].post.responses)).map((status) => `POST ${path}: ${status}`));
     expect(missing).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { fileUrl } from './file-routes.ts';
 
 const resultSchema = z.object({
   id: z.string().openapi({ description: 'Task id.' }),
-  url: z.array(z.string()).openapi({ description: 'Result URLs served by Atelier (GET /v1/files/{id}); they do not expire.' }),
+  url: z.array(z.string()).openapi({ description: 'Result URLs served by Atelier (GET /v1/files/{id}); they stay valid for the retention period (--retention, 30 days by default).' }),
   local_path: z.array(z.string()).openapi({ description: 'The same results as files on the Atelier machine (AOG\'s convention for local services).' }),
   seeds: z.array(z.number().int()).optional().openapi({
     description: 'Atelier extension: seeds[k] reproduces url[k] when sent back as seed with n = 1. Present when the provider reports seeds (the embedded engine always does).',
@@ -40,7 +40,8 @@ const definition = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: imageToImageBodySchema } } } },
   responses: {
     200: { description: 'Images produced', content: { 'application/json': { schema: successSchema } } },
-    ...errorResponses(400, 403, 404, 413, 415, 429, 500, 502, 504),
+    // 402, 409 and 422 too: the answer is the task's own error (quota, cancel, refused content) when it fails.
+    ...errorResponses(400, 402, 403, 404, 409, 413, 415, 422, 429, 500, 502, 504),
   },
 });
 

@@ -43,7 +43,7 @@ const definition = createRoute({
   responses: {
     200: { description: 'The video', content: { 'application/json': { schema: successSchema } } },
     202: { description: 'Queued ("async": true)', content: { 'application/json': { schema: acceptedSchema } } },
-    ...errorResponses(400, 403, 404, 409, 413, 415, 429, 500, 502, 504),
+    ...errorResponses(400, 402, 403, 404, 409, 413, 415, 422, 429, 500, 502, 504),
   },
 });
 

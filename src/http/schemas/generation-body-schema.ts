@@ -24,8 +24,8 @@ export const commonGenerationFields = {
   fallbacks: z.array(z.string({ error: fallbackEntryFormat }).refine(isFallbackEntry, { error: fallbackEntryFormat }), { error: `an array of at most ${maxFallbacks} providers` })
     .max(maxFallbacks, { error: `an array of at most ${maxFallbacks} providers` }).optional()
     .openapi({
-      description: 'Atelier extension: providers to try, in order, when the chosen one fails with a retryable error (unavailable, throttled, timed out) — '
-        + 'never after bad input, rejected credentials or refused content. Each entry is a provider name as remote_service_provider accepts it, '
+      description: 'Atelier extension: providers to try, in order, when the chosen one fails with a retryable error (unavailable, throttled, timed out) '
+        + 'or is out of use (its endpoint retired) — never after bad input, rejected credentials or refused content. Each entry is a provider name as remote_service_provider accepts it, '
         + 'optionally with a model: "tencent", "aliyun:wanx2.1-imageedit", "local". Omitted = the service\'s configured default '
         + '(services.<service>.fallbacks in config.json); [] = no fallback. provider_options are sent to the first provider only.',
       example: ['tencent', 'local'],
@@ -40,7 +40,7 @@ export const imageToImageBodySchema = z.object({
   mask_type: z.enum(inputTypes).optional().openapi({ description: 'How to read mask.' }),
   mask_convention: oneOf(['white', 'alpha', 'auto']).optional().openapi({ description: 'white = white marks the edit area (DashScope); alpha = transparent marks it (OpenAI); auto (default) detects.' }),
   strength: numberAboveUpTo(0, 1).optional().openapi({ description: 'How far the result moves from the original, (0, 1]; larger = more change.' }),
-  style: text(100).optional().openapi({ description: 'Embedded-engine catalogue id from GET /v1/styles; replaces the style the prompt names (the prompt\'s edits still apply).' }),
+  style: text(100).optional().openapi({ description: 'Embedded engine: a catalogue id from GET /v1/styles; replaces the style the prompt names (the prompt\'s edits still apply). A cloud model that takes a style reads it as its own (GET /v1/models lists its values).' }),
   size: sizeField.optional().openapi({ description: 'Output size WxH for providers that take one.' }),
   output_format: oneOf(['png', 'jpeg', 'webp']).optional().openapi({ description: 'Output encoding (embedded engine; default PNG for PNG/alpha inputs, else JPEG).' }),
 }).openapi('ImageToImageRequest');
