@@ -99,9 +99,11 @@ export function checkInstalledSettings(provider: ProviderDefinition, file: Provi
 /**
  * Stores an install's settings in config.json after `checkInstalledSettings` approved them, under the config file's
  * lock: a refusal leaves the file as it was. The one write for `POST /aog/v0.2/service/install` and `atelier install`.
+ * Merged as `mergeProviderSettings` merges (over the stored settings; an entry the provider read under an alias moves
+ * under its id first, and no other entry naming it stays).
  *
  * @throws GatewayError `parameter_invalid` from `checkInstalledSettings`
  */
 export function saveInstalledSettings(dataDirectory: string, provider: ProviderDefinition, settings: Record<string, string>): Promise<void> {
-  return saveProviderSettings(dataDirectory, provider.capabilities.id, settings, (config) => checkInstalledSettings(provider, config.providers ?? {}));
+  return saveProviderSettings(dataDirectory, provider.capabilities, settings, (config) => checkInstalledSettings(provider, config.providers ?? {}));
 }

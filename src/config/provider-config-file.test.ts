@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readConfigFile } from './provider-config-file.ts';
+import { mergeProviderSettings, readConfigFile, type ConfigFile } from './provider-config-file.ts';
 
 let directory: string;
 beforeEach(async () => {
@@ -40,5 +40,31 @@ describe('config.json provider descriptions', () => {
     for (const descriptions of ['Beijing key', ['Beijing key'], { aliyun: 42 }, null]) {
       await expect(withConfig({ provider_descriptions: descriptions })).rejects.toThrow(/config\.json: provider_descriptions must be an object of strings by provider id/);
     }
+  });
+});
+
+describe('mergeProviderSettings (install, .aog import, POST/PUT service_provider)', () => {
+  const aliyun = { id: 'aliyun', aliases: ['dashscope', 'remote_aliyun_image-to-image'] };
+  const intlBaseUrl = 'https://dashscope-intl.aliyuncs.com/api/v1';
+  const merged = (config: ConfigFile) => {
+    mergeProviderSettings(config, aliyun, { api_key: 'sk-new' });
+    return config.providers;
+  };
+
+  it('merges over the entry under the id, keeping its place and the other providers\' entries', () => {
+    expect(Object.entries(merged({ providers: { aliyun: { api_key: 'sk-old', base_url: intlBaseUrl }, tencent: { secret_id: 'i', secret_key: 'k' } } })!))
+      .toEqual([['aliyun', { api_key: 'sk-new', base_url: intlBaseUrl }], ['tencent', { secret_id: 'i', secret_key: 'k' }]]);
+    expect(merged({})).toEqual({ aliyun: { api_key: 'sk-new' } });
+  });
+
+  it('moves the entry read under an alias under the id first, so its base_url stays and its key goes', () => {
+    expect(merged({ providers: { dashscope: { api_key: 'sk-old', base_url: intlBaseUrl } } })).toEqual({ aliyun: { api_key: 'sk-new', base_url: intlBaseUrl } });
+  });
+
+  it('removes every other entry naming the provider (hidden behind its id, or never read), keeping the rest', () => {
+    const config: ConfigFile = { providers: {
+      aliyun: { api_key: 'sk-old' }, dashscope: { api_key: 'sk-hidden', base_url: intlBaseUrl }, Aliyun: { api_key: 'sk-case' }, 'remote_aliyun_image-to-image': { api_key: 'sk-aog' }, openai: { api_key: 'sk-openai' },
+    } };
+    expect(merged(config)).toEqual({ aliyun: { api_key: 'sk-new' }, openai: { api_key: 'sk-openai' } });
   });
 });

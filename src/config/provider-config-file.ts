@@ -1,6 +1,8 @@
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { findProviderNamed } from '../providers/provider-catalog.ts';
+import type { ProviderCapabilities } from '../providers/spec/capabilities.ts';
 import type { ProviderSettingsSource } from '../providers/spec/provider-definition.ts';
 import { fallbackEntryFormat, isFallbackEntry, maxFallbacks } from '../routing/fallback-chain.ts';
 
@@ -113,20 +115,34 @@ export async function updateConfigFile(dataDirectory: string, update: (config: C
 let pendingWrite: Promise<void> = Promise.resolve();
 
 /**
- * Stores a provider's settings (from `atelier install` or the AOG control plane), over any it had, keeping the rest.
- * `check` receives the config as it would be written and refuses it by throwing (nothing is written then).
+ * Stores a provider's settings (from `atelier install` or the AOG control plane) as `mergeProviderSettings` puts them,
+ * keeping the rest. `check` receives the config as it would be written and refuses it by throwing (nothing is written then).
  */
-export function saveProviderSettings(dataDirectory: string, providerId: string, settings: Record<string, string>, check?: (config: ConfigFile) => void): Promise<void> {
-  return updateConfigFile(dataDirectory, (config) => mergeProviderSettings(config, providerId, settings), check);
+export function saveProviderSettings(dataDirectory: string, provider: ProviderNames, settings: Record<string, string>, check?: (config: ConfigFile) => void): Promise<void> {
+  return updateConfigFile(dataDirectory, (config) => mergeProviderSettings(config, provider, settings), check);
 }
 
+/** The names a provider's settings may be stored under: its id, and the aliases `DELETE` also removes. */
+export type ProviderNames = Pick<ProviderCapabilities, 'id' | 'aliases'>;
+
 /**
- * Puts a provider's settings into `config` over any it had, keeping its other stored values (a `base_url` stays when a
- * later install gives only a key): the one rule for an install and a `.aog` import.
+ * Puts a provider's settings into `config` under its id, over any it had, keeping its other stored values (a
+ * `base_url` stays when a later install gives only a key): the one rule for an install, a `.aog` import and
+ * `POST`/`PUT /aog/v0.2/service_provider`. Without an entry under its id a provider may read one under an alias
+ * (aliyun reads `providers.dashscope`): that one is moved under the id first, or the new key would hide its
+ * `base_url` (a region switched silently). Every other entry naming the provider (by an alias, or its id in other
+ * case, as `DELETE` finds them) goes: the provider never reads it once its id has an entry, and a key left there
+ * would be a secret the user believes replaced.
  */
-export function mergeProviderSettings(config: ConfigFile, providerId: string, settings: Record<string, string>): void {
-  config.providers ??= {};
-  config.providers[providerId] = { ...config.providers[providerId], ...settings };
+export function mergeProviderSettings(config: ConfigFile, provider: ProviderNames, settings: Record<string, string>): void {
+  const stored = config.providers ?? {};
+  const { id, aliases } = provider;
+  const read = Object.hasOwn(stored, id) ? id : aliases.find((alias) => Object.hasOwn(stored, alias));
+  const merged = { ...(read === undefined ? {} : stored[read]), ...settings };
+  const namesProvider = (key: string) => findProviderNamed([{ capabilities: provider }], key) !== undefined;
+  // The id's own entry keeps its place in the file; the others naming the provider go.
+  config.providers = Object.fromEntries(Object.entries(stored).filter(([key]) => key === id || !namesProvider(key)));
+  config.providers[id] = merged;
 }
 
 /** Stores a service's default hybrid policy in `config`, keeping its other defaults (its `fallbacks`). */

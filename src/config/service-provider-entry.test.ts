@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { providerDefinitions } from '../providers/registry.ts';
-import { readConfigFile } from './provider-config-file.ts';
+import { readConfigFile, removeProviderSettings } from './provider-config-file.ts';
 import { createServiceProviderEntry, updateServiceProviderEntry } from './service-provider-entry.ts';
 
 const aliyun = providerDefinitions.find((definition) => definition.capabilities.id === 'aliyun')!;
@@ -15,12 +15,13 @@ beforeEach(async () => {
 });
 afterEach(() => rm(directory, { recursive: true, force: true }));
 
+const notByEnvironment = { configuredByEnvironment: false };
 const writeConfig = (config: unknown) => writeFile(join(directory, 'config.json'), JSON.stringify(config), { mode: 0o600 });
 
 describe('a change of a provider whose settings config.json keeps under an alias (aliyun read from providers.dashscope)', () => {
   it('PUT merges the new key over those settings: the base_url stays and the old key does not stay behind', async () => {
     await writeConfig({ providers: { dashscope: { api_key: 'sk-old-dashscope-0123456789', base_url: intlBaseUrl } } });
-    await updateServiceProviderEntry(directory, aliyun, { settings: { api_key: 'sk-new-aliyun-0123456789' } });
+    await updateServiceProviderEntry(directory, aliyun, { settings: { api_key: 'sk-new-aliyun-0123456789' } }, notByEnvironment);
     const config = await readConfigFile(directory);
     expect(config.providers).toEqual({ aliyun: { api_key: 'sk-new-aliyun-0123456789', base_url: intlBaseUrl } });
     expect(await readFile(join(directory, 'config.json'), 'utf8')).not.toContain('sk-old-dashscope');
@@ -33,9 +34,39 @@ describe('a change of a provider whose settings config.json keeps under an alias
     expect((await readConfigFile(directory)).providers).toEqual({ aliyun: { api_key: 'sk-new-aliyun-0123456789', base_url: intlBaseUrl } });
   });
 
-  it('leaves an alias entry alone when the provider has an entry of its own (the one it reads)', async () => {
-    await writeConfig({ providers: { aliyun: { api_key: 'sk-own-aliyun-0123456789' }, dashscope: { base_url: intlBaseUrl } } });
-    await updateServiceProviderEntry(directory, aliyun, { settings: { api_key: 'sk-new-aliyun-0123456789' } });
-    expect((await readConfigFile(directory)).providers).toEqual({ aliyun: { api_key: 'sk-new-aliyun-0123456789' }, dashscope: { base_url: intlBaseUrl } });
+  it('removes an alias entry the provider hides behind its own (never read, but a key the user believes replaced)', async () => {
+    await writeConfig({ providers: { aliyun: { api_key: 'sk-own-aliyun-0123456789' }, dashscope: { api_key: 'sk-hidden-dashscope-0123', base_url: intlBaseUrl } } });
+    await updateServiceProviderEntry(directory, aliyun, { settings: { api_key: 'sk-new-aliyun-0123456789' } }, notByEnvironment);
+    expect((await readConfigFile(directory)).providers).toEqual({ aliyun: { api_key: 'sk-new-aliyun-0123456789' } });
+    expect(await readFile(join(directory, 'config.json'), 'utf8')).not.toContain('sk-hidden-dashscope');
+  });
+});
+
+describe('PUT decides under config.json\'s lock whether the provider is configured', () => {
+  const configPath = () => join(directory, 'config.json');
+
+  it('writes nothing and answers false when a removal took the settings away after the caller\'s check', async () => {
+    await writeConfig({ providers: { aliyun: { api_key: 'sk-removed-aliyun-0123456789' }, tencent: { secret_id: 'id', secret_key: 'key' } } });
+    // What a DELETE does between the route's check (the catalogue still says configured) and this write.
+    await removeProviderSettings(directory, (key) => key === 'aliyun');
+    const afterRemoval = await readFile(configPath(), 'utf8');
+    for (const change of [{ settings: { api_key: 'sk-recreated-aliyun-0123' }, description: 'Beijing key' }, { description: 'Beijing key' }, {}]) {
+      expect(await updateServiceProviderEntry(directory, aliyun, change, notByEnvironment)).toBe(false);
+      expect(await readFile(configPath(), 'utf8')).toBe(afterRemoval);
+    }
+  });
+
+  it('does not create config.json for a provider configured nowhere', async () => {
+    expect(await updateServiceProviderEntry(directory, aliyun, { description: 'Beijing key' }, notByEnvironment)).toBe(false);
+    await expect(readFile(configPath(), 'utf8')).rejects.toThrow();
+  });
+
+  it('counts settings stored under an alias, and a provider the environment configures with nothing in the file', async () => {
+    await writeConfig({ providers: { dashscope: { api_key: 'sk-alias-aliyun-0123456789' } } });
+    expect(await updateServiceProviderEntry(directory, aliyun, { description: 'under an alias' }, notByEnvironment)).toBe(true);
+    expect((await readConfigFile(directory)).provider_descriptions).toEqual({ aliyun: 'under an alias' });
+    await rm(configPath());
+    expect(await updateServiceProviderEntry(directory, aliyun, { description: 'from the environment' }, { configuredByEnvironment: true })).toBe(true);
+    expect(await readConfigFile(directory)).toEqual({ provider_descriptions: { aliyun: 'from the environment' } });
   });
 });

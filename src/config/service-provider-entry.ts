@@ -28,7 +28,7 @@ export function createServiceProviderEntry(dataDirectory: string, provider: Prov
   const { id } = provider.capabilities;
   return updateConfigFile(dataDirectory, (config) => {
     if (storedSettingsConfigure(provider, config)) throw new GatewayError('provider_already_exists', { provider: id, source: 'config.json holds its settings' });
-    mergeOverStoredSettings(config, provider, change.settings);
+    mergeProviderSettings(config, provider.capabilities, change.settings);
     setProviderDescription(config, id, change.description);
   }, (config) => checkInstalledSettings(provider, config.providers ?? {}));
 }
@@ -38,32 +38,28 @@ export function createServiceProviderEntry(dataDirectory: string, provider: Prov
  * ones (a `base_url` stays when only a key is given), a new description replaces the old; an absent part keeps what is
  * stored, and a change with neither writes nothing. New settings are checked before the write, as for an install.
  *
+ * Whether the provider is configured is decided under the file's lock, from config.json as read there (its settings
+ * under its id or an alias) or `configuredByEnvironment`: a check made before taking the lock could be overtaken by a
+ * removal (`DELETE`), and the change would then re-create the provider or leave a stray description behind.
+ *
+ * @param configuredByEnvironment whether the environment variables alone configure the provider (they do not change
+ *   while Atelier runs; `ProviderCatalog.isConfiguredByEnvironment` tells)
+ * @returns false when the provider was not configured at the moment of the write: nothing was written
  * @throws GatewayError `parameter_invalid` from `checkInstalledSettings`
  */
-export function updateServiceProviderEntry(dataDirectory: string, provider: ProviderDefinition, change: ServiceProviderChange): Promise<void> {
+export async function updateServiceProviderEntry(
+  dataDirectory: string, provider: ProviderDefinition, change: ServiceProviderChange, { configuredByEnvironment }: { configuredByEnvironment: boolean },
+): Promise<boolean> {
   const { id } = provider.capabilities;
   const { settings, description } = change;
-  return updateConfigFile(dataDirectory, (config) => {
-    if (settings === undefined && description === undefined) return 'unchanged';
-    if (settings !== undefined) mergeOverStoredSettings(config, provider, settings);
+  let configured = false;
+  await updateConfigFile(dataDirectory, (config) => {
+    configured = configuredByEnvironment || storedSettingsConfigure(provider, config);
+    if (!configured || (settings === undefined && description === undefined)) return 'unchanged';
+    if (settings !== undefined) mergeProviderSettings(config, provider.capabilities, settings);
     if (description !== undefined) setProviderDescription(config, id, description);
   }, (config) => {
     if (settings !== undefined) checkInstalledSettings(provider, config.providers ?? {});
   });
-}
-
-/**
- * `mergeProviderSettings` over the entry `provider` reads. Without an entry under its id a provider may read one
- * under an alias (aliyun reads `providers.dashscope`): that one is moved under the id first, or a new key would hide
- * its `base_url` (a region switched silently) and leave its old key behind in the file.
- */
-function mergeOverStoredSettings(config: ConfigFile, provider: ProviderDefinition, settings: Record<string, string>): void {
-  const { id, aliases } = provider.capabilities;
-  const stored = config.providers ?? {};
-  const alias = Object.hasOwn(stored, id) ? undefined : aliases.find((name) => Object.hasOwn(stored, name));
-  if (alias !== undefined) {
-    config.providers = { ...stored, [id]: stored[alias] };
-    delete config.providers[alias];
-  }
-  mergeProviderSettings(config, id, settings);
+  return configured;
 }

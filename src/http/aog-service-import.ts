@@ -1,5 +1,5 @@
 import { checkInstalledSettings, providerSettingsFromInstall } from '../config/install-provider.ts';
-import { mergeProviderSettings, mergeServicePolicy, updateConfigFile } from '../config/provider-config-file.ts';
+import { mergeProviderSettings, mergeServicePolicy, setProviderDescription, updateConfigFile } from '../config/provider-config-file.ts';
 import { GatewayError, describeReceived } from '../errors/gateway-error.ts';
 import { aogEndpointUrl } from '../providers/aog-endpoint-urls.ts';
 import { findProviderNamed } from '../providers/provider-catalog.ts';
@@ -11,6 +11,7 @@ import type { AppContext } from '../server/create-context.ts';
 import { shortenText } from '../text/character-length.ts';
 import { servicesOf } from './aog-provider-names.ts';
 import { aogFileVersion } from './aog-service-export.ts';
+import { readDescription } from './aog-service-provider-requests.ts';
 import { isServiceName, serviceNames } from './schemas/task-schemas.ts';
 import { storedHybridPolicy } from './stored-hybrid-policy.ts';
 
@@ -19,8 +20,11 @@ const acceptedOlderVersions = ['v0.6'];
 
 /** What a `.aog` file changes, checked in full before anything is written. */
 export interface AogImportPlan {
-  /** Settings to store by provider id, with the `service_providers` entry that gave them (for error messages). */
-  providers: Map<string, { entry: string; provider: ProviderDefinition; settings: Record<string, string> }>;
+  /**
+   * Settings to store by provider id, with the `service_providers` entry that gave them (for error messages) and the
+   * description to store with them (none: the stored one stays).
+   */
+  providers: Map<string, { entry: string; provider: ProviderDefinition; settings: Record<string, string>; description?: string }>;
   policies: Map<ServiceName, HybridPolicy>;
   warnings: Warning[];
 }
@@ -31,8 +35,11 @@ export interface AogImportPlan {
  * - `services.<name>.hybrid_policy` is read as `PUT /aog/v0.2/service` reads it (absent or `""`: `default`).
  *   `service_providers` there is not used: Atelier routes by model and policy, not by a provider bound to a service.
  * - `service_providers.<name>` with a non-empty `auth_key` is read as an install reads it (`api_flavor` + `auth_key`);
- *   two entries giving one provider different settings are refused. Without a key the entry changes nothing: a
- *   cloud provider left unconfigured by the file gets a warning saying how to add its key.
+ *   two entries giving one provider different settings are refused. Its `desc` is read as `POST`/`PUT
+ *   /aog/v0.2/service_provider` read it and stored with the key (absent or `""`: the stored one stays); when entries
+ *   of one provider give different ones, the first is stored and the others get a warning (AOG keeps one per service,
+ *   Atelier one per provider). Without a key the entry changes nothing, its `desc` included: a cloud provider left
+ *   unconfigured by the file gets a warning saying how to add its key.
  * - Services Atelier does not serve, and keyless entries of flavors it does not have, are skipped with a warning;
  *   a `url` other than the one Atelier calls gets a warning (it is not used). Other fields are not read.
  *
@@ -81,7 +88,7 @@ function planProviderEntry(
   const authKey = entry.auth_key;
   const hasKey = authKey !== undefined && authKey !== null && authKey !== '';
   const provider = hasKey
-    ? addProviderSettings(plan, definitions, { where, name: label(name), flavor, authKey, service })
+    ? addProviderSettings(plan, definitions, { where, name: label(name), flavor, authKey, service, entry })
     : flavor === undefined ? undefined : findProviderNamed(definitions, flavor);
   if (provider === undefined) {
     plan.warnings.push(skipped(where, `its api_flavor ${flavor === undefined ? '(none)' : label(flavor)} is not a provider Atelier has`));
@@ -99,14 +106,16 @@ function planProviderEntry(
   return hasKey ? [] : [{ where, provider, service }];
 }
 
-/** Reads an entry's key as an install does and adds it to the plan; errors name the entry. */
+/** Reads an entry's key as an install does, and its `desc`, and adds them to the plan; errors name the entry. */
 function addProviderSettings(
   plan: AogImportPlan, definitions: readonly ProviderDefinition[],
-  { where, name, flavor, authKey, service }: { where: string; name: string; flavor: string | undefined; authKey: unknown; service: ServiceName },
+  { where, name, flavor, authKey, service, entry }: { where: string; name: string; flavor: string | undefined; authKey: unknown; service: ServiceName; entry: Record<string, unknown> },
 ): ProviderDefinition {
   let read: ReturnType<typeof providerSettingsFromInstall>;
+  let description: string | undefined;
   try {
     read = providerSettingsFromInstall(flavor, authKey);
+    description = readDescription(entry);
   } catch (error) {
     throw namingEntry(error, where);
   }
@@ -117,7 +126,13 @@ function addProviderSettings(
       parameter: `${where}.auth_key`, expected: `the same settings as service_providers.${earlier.entry} (both configure ${read.providerId})`, received: 'different settings',
     });
   }
-  plan.providers.set(read.providerId, { entry: earlier?.entry ?? name, provider, settings: read.settings });
+  if (earlier?.description !== undefined && description !== undefined && description !== earlier.description) {
+    plan.warnings.push({
+      type: 'other', feature: `${where}.desc`,
+      details: `not stored: Atelier keeps one description per provider, the first one an entry of ${read.providerId} gives`,
+    });
+  }
+  plan.providers.set(read.providerId, { entry: earlier?.entry ?? name, provider, settings: read.settings, description: earlier?.description ?? description });
   if (!servicesOf(provider.capabilities).includes(service)) {
     plan.warnings.push({
       type: 'other', feature: where,
@@ -128,14 +143,17 @@ function addProviderSettings(
 }
 
 /**
- * Writes the plan in one checked, locked, 0600 write of config.json (the install's write) and applies it: when a
- * provider refuses its settings (checked as a start without environment variables would read them), nothing is
- * written and the error names the entry.
+ * Writes the plan in one checked, locked, 0600 write of config.json (settings merged as an install merges them, with
+ * their descriptions) and applies it: when a provider refuses its settings (checked as a start without environment
+ * variables would read them), nothing is written and the error names the entry.
  */
 export async function applyAogImport(context: AppContext, plan: AogImportPlan): Promise<void> {
   if (plan.providers.size === 0 && plan.policies.size === 0) return;
   await updateConfigFile(context.settings.dataDirectory, (config) => {
-    for (const [providerId, { settings }] of plan.providers) mergeProviderSettings(config, providerId, settings);
+    for (const [providerId, { provider, settings, description }] of plan.providers) {
+      mergeProviderSettings(config, provider.capabilities, settings);
+      if (description !== undefined) setProviderDescription(config, providerId, description);
+    }
     for (const [service, policy] of plan.policies) mergeServicePolicy(config, service, policy);
   }, (config) => {
     for (const { entry, provider } of plan.providers.values()) {

@@ -66,12 +66,14 @@ export function readCreateServiceProviderRequest(body: Record<string, unknown>, 
  * the provider: Atelier cannot move a provider to another service or endpoint. AOG's other fields are not read.
  *
  * @param isConfigured whether a provider is configured now (listed by `GET /aog/v0.2/service_provider`)
+ * @returns the provider, the change, and `providerName` as sent (for `providerNotConfigured` when the write finds the
+ *   provider removed meanwhile)
  * @throws GatewayError `parameter_missing`; `provider_not_found` for a name Atelier does not know or a provider not
  *   configured; `parameter_invalid` naming the field (the embedded engine has nothing to change)
  */
 export function readUpdateServiceProviderRequest(
   body: Record<string, unknown>, definitions: readonly ProviderDefinition[], isConfigured: (providerId: string) => boolean,
-): { provider: ProviderDefinition; change: ServiceProviderChange } {
+): { provider: ProviderDefinition; providerName: string; change: ServiceProviderChange } {
   const name = optionalString(body, 'provider_name');
   if (name === undefined) throw new GatewayError('parameter_missing', { parameter: 'provider_name' });
   const resolved = resolveAogProviderName(definitions, name);
@@ -83,13 +85,7 @@ export function readUpdateServiceProviderRequest(
   if (kind === 'local') {
     throw new GatewayError('parameter_invalid', { parameter: 'provider_name', expected: `a cloud provider (${cloudProviderIds(definitions)}): the embedded engine has no settings to change`, received: describeReceived(name) });
   }
-  if (!isConfigured(id)) {
-    const configured = definitions.filter((definition) => definition.capabilities.kind === 'cloud' && isConfigured(definition.capabilities.id));
-    throw new GatewayError('provider_not_found', {
-      provider: `${leadingCharacters(name, 80)}, which is not configured (POST /aog/v0.2/service_provider creates it)`,
-      known: configured.length === 0 ? 'no cloud provider is configured' : `configured: ${configured.map((definition) => definition.capabilities.id).join(', ')}`,
-    });
-  }
+  if (!isConfigured(id)) throw providerNotConfigured(name, provider, definitions, isConfigured);
   const service = body.service_name === undefined || body.service_name === null || body.service_name === '' ? resolved.service : checkService(body.service_name);
   if (service !== undefined) {
     checkServed(provider, service);
@@ -108,7 +104,21 @@ export function readUpdateServiceProviderRequest(
   checkUrl(body, provider, service === undefined ? servicesOf(provider.capabilities) : [service]);
   const authKey = body.auth_key;
   const settings = authKey === undefined || authKey === null || authKey === '' ? undefined : providerSettingsFromInstall(id, authKey).settings;
-  return { provider, change: { settings, description: readDescription(body) } };
+  return { provider, providerName: name, change: { settings, description: readDescription(body) } };
+}
+
+/**
+ * The 404 of an update for a provider that is not configured, `name` being the `provider_name` sent. The others
+ * configured are listed; `provider` never is (the catalogue may still list it while a removal is being applied).
+ */
+export function providerNotConfigured(
+  name: string, provider: ProviderDefinition, definitions: readonly ProviderDefinition[], isConfigured: (providerId: string) => boolean,
+): GatewayError {
+  const configured = definitions.filter((definition) => definition !== provider && definition.capabilities.kind === 'cloud' && isConfigured(definition.capabilities.id));
+  return new GatewayError('provider_not_found', {
+    provider: `${leadingCharacters(name, 80)}, which is not configured (POST /aog/v0.2/service_provider creates it)`,
+    known: configured.length === 0 ? 'no cloud provider is configured' : `configured: ${configured.map((definition) => definition.capabilities.id).join(', ')}`,
+  });
 }
 
 /** `api_flavor`, or `flavor` as the listing names it; both given must agree. */
@@ -157,8 +167,13 @@ function checkUrl(body: Record<string, unknown>, provider: ProviderDefinition, s
   });
 }
 
-/** `desc`: a string of at most `maxDescriptionLength` characters; absent or `""` is none. */
-function readDescription(body: Record<string, unknown>): string | undefined {
+/**
+ * `desc`: a string of at most `maxDescriptionLength` characters; absent, `null` or `""` is none. The one rule for
+ * `POST`/`PUT /aog/v0.2/service_provider` and a `.aog` import.
+ *
+ * @throws GatewayError `parameter_invalid` naming `desc`
+ */
+export function readDescription(body: Record<string, unknown>): string | undefined {
   const description = optionalString(body, 'desc');
   if (description !== undefined && !fitsCharacterLimit(description, maxDescriptionLength)) {
     throw new GatewayError('parameter_invalid', { parameter: 'desc', expected: `a string of ${atMostCharacters(maxDescriptionLength)}`, received: `a string of ${characterLength(description)} characters` });

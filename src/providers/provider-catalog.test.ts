@@ -56,6 +56,21 @@ describe('ProviderCatalog', () => {
   });
 });
 
+describe('ProviderCatalog.isConfiguredByEnvironment', () => {
+  it('tells the providers the environment alone configures, whatever config.json holds, through reloads', () => {
+    const env = { DASHSCOPE_API_KEY: 'sk-dashscope-catalog-environment', TENCENTCLOUD_SECRET_ID: 'AKIDcatalogmixed' };
+    const { catalog } = catalogWith({});
+    // Tencent's other secret in config.json: configured, but not by the environment alone (which is not an error).
+    catalog.reload({ env, file: { tencent: { secret_key: 'catalog-mixed-secret-key' }, openai: { api_key: 'sk-openai-catalog-file' } } });
+    expect(['aliyun', 'tencent', 'openai'].map((id) => catalog.isConfigured(id))).toEqual([true, true, true]);
+    expect(['aliyun', 'tencent', 'openai'].map((id) => catalog.isConfiguredByEnvironment(id))).toEqual([true, false, false]);
+    catalog.reload({ env: { DASHSCOPE_API_KEY: 'sk-dashscope-catalog-environment' }, file: {} });
+    expect(catalog.isConfiguredByEnvironment('aliyun')).toBe(true);
+    catalog.reload({ env: {}, file: { aliyun: { api_key: 'sk-dashscope-catalog-file' } } });
+    expect(catalog.isConfiguredByEnvironment('aliyun')).toBe(false);
+  });
+});
+
 describe('ProviderCatalog.modelRetired', () => {
   it('takes the retired model out of use with its reason, and its provider once every model is retired, until the next reload', () => {
     const env = { TENCENTCLOUD_SECRET_ID: 'AKIDcatalogretired', TENCENTCLOUD_SECRET_KEY: 'catalog-retired-secret-key' };

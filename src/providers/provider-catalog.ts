@@ -22,6 +22,8 @@ export class ProviderCatalog {
   private settings = new Map<string, unknown>();
   private models = new Map<string, ProviderModel>();
   private unavailableReasons = new Map<string, string>();
+  /** Ids of the providers the environment variables alone configure (config.json aside). */
+  private configuredByEnvironment = new Set<string>();
   /** Reasons by `provider/model` for models whose provider answered that they are retired (`modelRetired`). */
   private retiredModels = new Map<string, string>();
 
@@ -52,7 +54,11 @@ export class ProviderCatalog {
       const reason = definition.unavailableReason?.(source);
       if (reason !== undefined) unavailableReasons.set(definition.capabilities.id, reason);
     }
+    const configuredByEnvironment = new Set(
+      this.definitions.filter((definition) => environmentConfigures(definition, source.env)).map((definition) => definition.capabilities.id),
+    );
     this.settings = settingsById;
+    this.configuredByEnvironment = configuredByEnvironment;
     this.models = new Map();
     this.unavailableReasons = unavailableReasons;
     this.retiredModels = new Map();
@@ -81,6 +87,15 @@ export class ProviderCatalog {
   /** Whether the provider has settings and at least one model that is not retired. */
   isConfigured(providerId: string): boolean {
     return this.settings.has(providerId) && this.retiredReasonOfEveryModel(providerId) === undefined;
+  }
+
+  /**
+   * Whether the environment variables alone configure the provider, whatever config.json holds. They do not change
+   * while Atelier runs, so this stays true when config.json changes; a change decided under the config file's lock
+   * (`updateServiceProviderEntry`) adds what config.json holds there.
+   */
+  isConfiguredByEnvironment(providerId: string): boolean {
+    return this.configuredByEnvironment.has(providerId);
   }
 
   /** Whether `modelId` of `providerId` can be called: its provider is configured and the model was not retired. */
@@ -165,6 +180,19 @@ export class ProviderCatalog {
       const settings = this.settings.get(definition.capabilities.id);
       return settings === undefined ? [] : definition.secretsOf(settings);
     });
+  }
+}
+
+/**
+ * Whether `env` alone configures `definition`. Read after the settings from the environment and config.json together
+ * were accepted: a part that is invalid alone (one Tencent secret there, the other in config.json) configures nothing
+ * alone, so its error is not one to report.
+ */
+function environmentConfigures(definition: ProviderDefinition, env: ProviderSettingsSource['env']): boolean {
+  try {
+    return definition.readSettings({ env, file: {} }) !== undefined;
+  } catch {
+    return false;
   }
 }
 

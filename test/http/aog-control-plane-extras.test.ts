@@ -253,6 +253,39 @@ describe('DELETE /aog/v0.2/service_provider of a provider the environment config
   });
 });
 
+describe('POST /aog/v0.2/service/install over settings kept under an alias (aliyun reads providers.dashscope)', () => {
+  const intlBaseUrl = 'https://dashscope-intl.aliyuncs.com/api/v1';
+  const writeConfig = (harness: Harness, config: unknown) => writeFile(join(harness.dataDirectory, 'config.json'), JSON.stringify(config), { mode: 0o600 });
+
+  it('moves them under the id and merges the new key over them, as it merges over providers.aliyun: the old key goes, the base_url stays', async () => {
+    const harness = await createTestApp();
+    try {
+      await writeConfig(harness, { providers: { dashscope: { api_key: 'sk-extras-alias-old-0123', base_url: intlBaseUrl }, openai: { api_key: 'sk-extras-openai-0123' } } });
+      await harness.context.reloadConfiguration();
+      expect((await installAliyun(harness)).status).toBe(200);
+      const onDisk = await configText(harness);
+      expect(onDisk).not.toContain('sk-extras-alias-old');
+      expect(JSON.parse(onDisk).providers).toEqual({ aliyun: { api_key: aliyunKey, base_url: intlBaseUrl }, openai: { api_key: 'sk-extras-openai-0123' } });
+      expect(await configuredInV1Providers(harness, 'aliyun')).toBe(true);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('removes an alias entry hidden behind providers.aliyun (a stored key the user believes replaced)', async () => {
+    const harness = await createTestApp();
+    try {
+      await writeConfig(harness, { providers: { aliyun: { api_key: 'sk-extras-own-old-0123' }, dashscope: { api_key: 'sk-extras-hidden-0123', base_url: intlBaseUrl } } });
+      expect((await installAliyun(harness)).status).toBe(200);
+      const onDisk = await configText(harness);
+      expect(onDisk).not.toContain('sk-extras-hidden');
+      expect(JSON.parse(onDisk).providers).toEqual({ aliyun: { api_key: aliyunKey } });
+    } finally {
+      await harness.close();
+    }
+  });
+});
+
 describe('GET /aog/v0.2/model', () => {
   let harness: Harness;
   beforeAll(async () => {

@@ -243,6 +243,93 @@ describe('POST /aog/v0.2/service/import', () => {
   });
 });
 
+describe('POST /aog/v0.2/service/import: descriptions and settings kept under an alias', () => {
+  const intlBaseUrl = 'https://dashscope-intl.aliyuncs.com/api/v1';
+  /** The file exported by `source`, with aliyun's key put back in each of its entries, as the import warning says. */
+  const withAliyunKey = (file: Body) => ({
+    ...file,
+    service_providers: Object.fromEntries(Object.entries(file.service_providers as Body).map(([name, entry]) => [name, name.startsWith('remote_aliyun_') ? { ...entry, auth_key: JSON.stringify({ api_key: aliyunKey }) } : entry])),
+  });
+
+  it('round-trips a stored description: export, key added, import elsewhere, and the listing there shows it', async () => {
+    const source = await createTestApp();
+    const target = await createTestApp();
+    try {
+      const created = await source.post('/aog/v0.2/service_provider', { service_name: 'image-to-image', api_flavor: 'aliyun', auth_key: JSON.stringify({ api_key: aliyunKey }), desc: 'Beijing key' });
+      expect(created.status).toBe(200);
+      const exported = (await exportFrom(source)).body;
+      expect(exported.service_providers['remote_aliyun_image-to-video'].desc).toBe('Beijing key');
+      const imported = await importInto(target, withAliyunKey(exported));
+      expect(imported.status, imported.text).toBe(200);
+      expect(imported.body.data.providers).toEqual(['aliyun']);
+      expect(JSON.parse(await readConfig(target)).provider_descriptions).toEqual({ aliyun: 'Beijing key' });
+      expect((await exportFrom(target)).body.service_providers['remote_aliyun_image-to-image'].desc).toBe('Beijing key');
+      expect(target.context.providerDescription('aliyun')).toBe('Beijing key');
+    } finally {
+      await source.close();
+      await target.close();
+    }
+  });
+
+  it('refuses a desc POST and PUT would refuse (too long, not a string), naming the entry, and writes nothing', async () => {
+    const harness = await createTestApp();
+    try {
+      for (const desc of ['x'.repeat(501), 42, ['Beijing key']]) {
+        const file = aogFile('v0.7', {
+          'remote_aliyun_image-to-image': { ...aliyunEntry('image-to-image', JSON.stringify({ api_key: aliyunKey })), desc },
+        }, { 'image-to-image': { hybrid_policy: 'always_remote' } });
+        const { status, body, text } = await importInto(harness, file);
+        expect(status, text).toBe(400);
+        expect(body.code).toBe('parameter_invalid');
+        expect(body.message).toContain('service_providers.remote_aliyun_image-to-image.desc');
+        expect(await readConfig(harness)).toBe('{}');
+      }
+      expect(harness.context.catalog.isConfigured('aliyun')).toBe(false);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('stores the first desc of a provider\'s entries, with a warning for a different one; an entry without a key stores none', async () => {
+    const harness = await createTestApp();
+    try {
+      const key = JSON.stringify({ api_key: aliyunKey });
+      const imported = await importInto(harness, aogFile('v0.7', {
+        'remote_aliyun_image-to-image': { ...aliyunEntry('image-to-image', key), desc: '' },
+        'remote_aliyun_image-to-video': { ...aliyunEntry('image-to-video', key), desc: 'Beijing key' },
+        'remote_aliyun_other': { ...aliyunEntry('image-to-image', key), desc: 'Singapore key' },
+      }));
+      expect(imported.status, imported.text).toBe(200);
+      expect(JSON.parse(await readConfig(harness)).provider_descriptions).toEqual({ aliyun: 'Beijing key' });
+      const warnings = imported.body.warnings as Array<{ feature: string; details: string }>;
+      expect(warnings.find((warning) => warning.feature === 'service_providers.remote_aliyun_other.desc')?.details).toContain('one description per provider');
+
+      const before = await readConfig(harness);
+      const keyless = await importInto(harness, aogFile('v0.7', { 'remote_aliyun_image-to-image': { ...aliyunEntry('image-to-image', ''), desc: 'Singapore key' } }));
+      expect(keyless.status).toBe(200);
+      expect(await readConfig(harness)).toBe(before);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('moves settings kept under an alias under the id before merging the key, so the old key does not stay in config.json', async () => {
+    const harness = await createTestApp();
+    try {
+      await writeFile(join(harness.dataDirectory, 'config.json'), JSON.stringify({ providers: { dashscope: { api_key: 'sk-import-alias-old-0123', base_url: intlBaseUrl } } }), { mode: 0o600 });
+      await harness.context.reloadConfiguration();
+      const imported = await importInto(harness, aogFile('v0.7', { 'remote_aliyun_image-to-image': aliyunEntry('image-to-image', JSON.stringify({ api_key: aliyunKey })) }));
+      expect(imported.status, imported.text).toBe(200);
+      const text = await readConfig(harness);
+      expect(text).not.toContain('sk-import-alias-old');
+      expect(JSON.parse(text).providers).toEqual({ aliyun: { api_key: aliyunKey, base_url: intlBaseUrl } });
+      expect(await configured(harness, 'aliyun')).toBe(true);
+    } finally {
+      await harness.close();
+    }
+  });
+});
+
 describe('POST /aog/v0.2/service/import: AOG\'s own files (aog-compat §10)', () => {
   let harness: Harness;
   beforeAll(async () => {

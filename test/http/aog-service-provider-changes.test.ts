@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readSettings } from '../../src/config/read-settings.ts';
+import { uninstallProvider } from '../../src/config/uninstall-provider.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { startServer } from '../../src/server/start-server.ts';
 import { createTestApp } from '../support/test-context.ts';
@@ -243,6 +244,35 @@ describe('PUT /aog/v0.2/service_provider', () => {
     expect(await stored()).toEqual({ providers: {} });
     expect((await create(harness, aliyunCreate({ desc: '' }))).status).toBe(200);
     expect((await detail(harness, 'remote_aliyun_image-to-image')).desc).toBe(harness.context.catalog.findProvider('aliyun')!.capabilities.displayName);
+  });
+});
+
+describe('PUT /aog/v0.2/service_provider overtaken by a DELETE of the same provider', () => {
+  it('answers the same 404 and writes nothing when the settings went after the catalogue said configured', async () => {
+    const harness = await createTestApp();
+    try {
+      expect((await create(harness, aliyunCreate())).status).toBe(200);
+      // The file half of a DELETE: the settings are gone, the catalogue is not reloaded yet and still says configured.
+      const aliyun = harness.context.catalog.findProvider('aliyun')!;
+      expect(await uninstallProvider(harness.dataDirectory, aliyun, harness.context.catalog.definitions)).toBe(true);
+      expect(harness.context.catalog.isConfigured('aliyun')).toBe(true);
+      const afterRemoval = await configText(harness);
+      for (const request of [
+        { provider_name: 'remote_aliyun_image-to-image', auth_key: JSON.stringify({ api_key: rotatedKey }), desc: 'Singapore key' },
+        { provider_name: 'aliyun', desc: 'Singapore key' },
+      ]) {
+        const refused = await answer(await update(harness, request));
+        expect(refused.status, JSON.stringify(refused.body)).toBe(404);
+        expect(refused.body).toMatchObject({ business_code: 40010, code: 'provider_not_found' });
+        expect(refused.body.message).toContain('not configured (POST /aog/v0.2/service_provider creates it)');
+        expect(refused.body.message).toContain('no cloud provider is configured');
+        expect(await configText(harness)).toBe(afterRemoval);
+      }
+      expect(afterRemoval).not.toContain(aliyunKey);
+      expect(afterRemoval).not.toContain('provider_descriptions');
+    } finally {
+      await harness.close();
+    }
   });
 });
 

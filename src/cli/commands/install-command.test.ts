@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -21,6 +21,16 @@ describe('atelier install with no server answering', () => {
     const { code } = await offline('{"api_key":"sk-offline-install-0123"}');
     expect(code).toBe(0);
     expect(await readFile(join(directory, 'config.json'), 'utf8')).toContain('sk-offline-install-0123');
+  });
+
+  it('moves settings kept under an alias (providers.dashscope) under the id, merging the key over them, so the old key does not stay', async () => {
+    const intlBaseUrl = 'https://dashscope-intl.aliyuncs.com/api/v1';
+    await writeFile(join(directory, 'config.json'), JSON.stringify({ providers: { dashscope: { api_key: 'sk-offline-alias-old-0123', base_url: intlBaseUrl } } }), { mode: 0o600 });
+    const { code } = await offline('{"api_key":"sk-offline-install-0123"}');
+    expect(code).toBe(0);
+    const text = await readFile(join(directory, 'config.json'), 'utf8');
+    expect(text).not.toContain('sk-offline-alias-old');
+    expect(JSON.parse(text).providers).toEqual({ aliyun: { api_key: 'sk-offline-install-0123', base_url: intlBaseUrl } });
   });
 
   it('refuses invalid settings as the server does, and writes nothing (they would stop the next start)', async () => {

@@ -4,6 +4,7 @@ import { aogEnvelope, aogEnvelopeSchema } from '../aog-envelope.ts';
 import { readAogListFilters } from '../aog-list-filters.ts';
 import { aogFileVersion, exportAogFile, exportFilterNames } from '../aog-service-export.ts';
 import { applyAogImport, planAogImport } from '../aog-service-import.ts';
+import { maxDescriptionLength } from '../aog-service-provider-requests.ts';
 import { defineRoute, type AtelierApp } from '../define-route.ts';
 import { readJsonObject } from '../parse-json-body.ts';
 import { errorResponses, warningSchema } from '../schemas/response-schemas.ts';
@@ -45,7 +46,8 @@ export function registerAogExportImportRoutes(app: AtelierApp, context: AppConte
   defineRoute(app, createRoute({
     method: 'post', path: '/aog/v0.2/service/import', tags: ['AOG control plane'], summary: 'Import a .aog file: provider keys and per-service hybrid policies',
     description: `\`version\` ${aogFileVersion} (v0.6 with a warning; anything else: 422 \`aog_version_mismatch\`, 10014). Entries with a non-empty \`auth_key\` are stored as an install stores them; `
-      + 'one invalid entry refuses the whole file (400 naming it) and nothing is written. Entries without a key change nothing; services Atelier does not serve are skipped with a warning.',
+      + `one invalid entry refuses the whole file (400 naming it) and nothing is written. Their \`desc\` (at most ${maxDescriptionLength} characters, as for POST/PUT service_provider) is stored with the key. `
+      + 'Entries without a key change nothing (their `desc` included); services Atelier does not serve are skipped with a warning.',
     request: { body: { content: { 'application/json': { schema: aogFileSchema } } } },
     responses: {
       200: {

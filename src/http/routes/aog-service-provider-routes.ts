@@ -10,7 +10,7 @@ import { aogEnvelope, aogEnvelopeSchema } from '../aog-envelope.ts';
 import { readAogListFilters } from '../aog-list-filters.ts';
 import { resolveAogProviderName } from '../aog-provider-names.ts';
 import { matchingServiceProviders, serviceProviderFilterNames, type ServiceProviderFilters } from '../aog-service-provider-entries.ts';
-import { maxDescriptionLength, readCreateServiceProviderRequest, readUpdateServiceProviderRequest, serviceSources } from '../aog-service-provider-requests.ts';
+import { maxDescriptionLength, providerNotConfigured, readCreateServiceProviderRequest, readUpdateServiceProviderRequest, serviceSources } from '../aog-service-provider-requests.ts';
 import { defineRoute, type AtelierApp } from '../define-route.ts';
 import { checkJsonContentType, readJsonObject } from '../parse-json-body.ts';
 import { errorResponses } from '../schemas/response-schemas.ts';
@@ -125,9 +125,14 @@ export function registerAogServiceProviderRoutes(app: AtelierApp, context: AppCo
     responses: { 200: { description: 'Updated', content: { 'application/json': { schema: changeAnswerSchema } } }, ...errorResponses(400, 403, 404, 415) },
   }), async (http) => {
     const body = await readJsonObject(http);
-    const { provider, change } = readUpdateServiceProviderRequest(body, context.catalog.definitions, (providerId) => context.catalog.isConfigured(providerId));
+    const isConfigured = (providerId: string) => context.catalog.isConfigured(providerId);
+    const { provider, providerName, change } = readUpdateServiceProviderRequest(body, context.catalog.definitions, isConfigured);
     const { id } = provider.capabilities;
-    await updateServiceProviderEntry(context.settings.dataDirectory, provider, change);
+    // Checked again under config.json's lock: a DELETE may have removed the settings since the catalogue was read.
+    const configuredByEnvironment = context.catalog.isConfiguredByEnvironment(id);
+    if (!await updateServiceProviderEntry(context.settings.dataDirectory, provider, change, { configuredByEnvironment })) {
+      throw providerNotConfigured(providerName, provider, context.catalog.definitions, isConfigured);
+    }
     await context.reloadConfiguration();
     const configured = context.catalog.isConfigured(id);
     const changed = [...(change.settings === undefined ? [] : ['auth_key']), ...(change.description === undefined ? [] : ['desc'])];
