@@ -21,6 +21,15 @@ describe('config.json service defaults', () => {
     expect(config.services?.['image-to-image']?.fallbacks).toEqual(['tencent', 'aliyun:wanx-x-painting', 'local']);
   });
 
+  it('stops at a hybrid_policy that is not a policy, instead of reading a typo as the default', async () => {
+    for (const hybridPolicy of ['always-remote', '', 42, null]) {
+      await expect(withConfig({ services: { 'image-to-image': { hybrid_policy: hybridPolicy } } })).rejects.toThrow(
+        /config\.json: services\.image-to-image\.hybrid_policy must be one of default, always_local, always_remote/,
+      );
+    }
+    await expect(withConfig({ services: { 'image-to-image': { hybrid_policy: 'always_remote' } } })).resolves.toBeDefined();
+  });
+
   it('stops at a fallbacks value that is not a list of provider names, naming the key', async () => {
     for (const fallbacks of ['local', ['local tencent'], [42], ['a', 'b', 'c', 'd', 'e', 'f']]) {
       await expect(withConfig({ services: { 'image-to-video': { fallbacks } } })).rejects.toThrow(

@@ -5,6 +5,7 @@ import { findProviderNamed } from '../providers/provider-catalog.ts';
 import type { ProviderCapabilities } from '../providers/spec/capabilities.ts';
 import type { ProviderSettingsSource } from '../providers/spec/provider-definition.ts';
 import { fallbackEntryFormat, isFallbackEntry, maxFallbacks } from '../routing/fallback-chain.ts';
+import { hybridPolicies } from '../routing/hybrid-policy.ts';
 
 /** `<data-dir>/config.json`: provider settings written by `atelier install` and the AOG control plane (mode 0600). */
 export function configFilePath(dataDirectory: string): string {
@@ -55,12 +56,17 @@ export async function readConfigFile(dataDirectory: string): Promise<ConfigFile>
 }
 
 /**
- * Checks how `services.<service>.fallbacks` is written, so a typo stops start-up (or the control-plane write that
- * re-reads the file) instead of failing requests later. Whether the providers exist and are configured is checked
- * per request, since configuration can change while Atelier runs.
+ * Checks how `services.<service>.hybrid_policy` and `.fallbacks` are written, so a typo stops start-up (or the
+ * control-plane write that re-reads the file) instead of being read as the default policy or failing requests later.
+ * Whether the fallback providers exist and are configured is checked per request, since configuration can change
+ * while Atelier runs.
  */
 function checkServiceDefaults(config: ConfigFile, path: string): void {
   for (const [service, defaults] of Object.entries(config.services ?? {})) {
+    const policy = (defaults as ServiceDefaults | null)?.hybrid_policy;
+    if (policy !== undefined && !(hybridPolicies as readonly unknown[]).includes(policy)) {
+      throw new Error(`${path}: services.${service}.hybrid_policy must be one of ${hybridPolicies.join(', ')} but received ${JSON.stringify(policy).slice(0, 100)}`);
+    }
     const fallbacks = (defaults as ServiceDefaults | null)?.fallbacks;
     if (fallbacks === undefined) continue;
     if (!Array.isArray(fallbacks) || fallbacks.length > maxFallbacks || !fallbacks.every(isFallbackEntry)) {
