@@ -52,3 +52,21 @@ describe('atelier install --server on another machine', () => {
     await expect(readFile(join(directory, 'config.json'), 'utf8')).rejects.toThrow();
   });
 });
+
+describe('atelier install with ATELIER_SERVER', () => {
+  it('talks to that server like export, import and tasks do (and refuses one on another machine)', async () => {
+    const previous = process.env.ATELIER_SERVER;
+    process.env.ATELIER_SERVER = 'http://192.0.2.51:16688';
+    try {
+      const { code, stderr } = await runCommandInProcess(installCommand, [
+        'image-to-image', '--remote', '--flavor', 'aliyun', '--auth_key', '{"api_key":"sk-never-sent-4567"}', '--data-dir', directory,
+      ]);
+      expect(code).toBe(2);
+      expect(stderr.join('\n')).toContain('http://192.0.2.51:16688 is not this machine');
+      await expect(readFile(join(directory, 'config.json'), 'utf8')).rejects.toThrow();
+    } finally {
+      if (previous === undefined) delete process.env.ATELIER_SERVER;
+      else process.env.ATELIER_SERVER = previous;
+    }
+  });
+});

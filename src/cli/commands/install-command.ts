@@ -4,13 +4,13 @@ import { findProviderNamed } from '../../providers/provider-catalog.ts';
 import { providerDefinitions } from '../../providers/registry.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { parseCommandLine, type Command, type FlagSpec } from '../command.ts';
-import { checkServerIsThisMachine } from '../post-to-server.ts';
+import { checkServerIsThisMachine, serverAddress } from '../post-to-server.ts';
 
 const flags: Record<string, FlagSpec> = {
   remote: { type: 'boolean', description: 'Install a cloud provider for the service (AOG form)' },
   flavor: { type: 'string', description: `Provider flavor: ${installableFlavors.join(', ')}` },
   auth_key: { type: 'string', description: 'Credentials as JSON, e.g. \'{"api_key":"sk-…"}\' or \'{"secret_id":"…","secret_key":"…"}\'' },
-  server: { type: 'string', description: 'A running Atelier to configure (default http://127.0.0.1:16688); when none answers, config.json is written directly' },
+  server: { type: 'string', description: 'A running Atelier to configure (default ATELIER_SERVER, else http://127.0.0.1:16688); when none answers, config.json is written directly' },
   'data-dir': { type: 'string', description: 'Data directory holding config.json (default ~/.atelier)' },
 };
 
@@ -41,7 +41,7 @@ export const installCommand: Command = {
       const flavor = String(values.flavor ?? '');
       const authKey = values.auth_key as string | undefined;
       const { providerId, settings } = providerSettingsFromInstall(flavor, authKey);
-      const server = ((values.server as string | undefined) ?? 'http://127.0.0.1:16688').replace(/\/+$/, '');
+      const server = serverAddress(values.server as string | undefined);
       try {
         checkServerIsThisMachine(server);
       } catch (error) {
