@@ -15,12 +15,14 @@ export const serviceSources = ['local', 'remote'] as const;
 export const maxDescriptionLength = 500;
 
 /**
- * The service a request names, as an install reads it.
+ * The service a request names, as an install reads it. A request without one is a 400 like any missing required
+ * field (AOG's request validator answers 400 too), not a 404 about a service called "nothing".
  *
- * @throws GatewayError `service_not_found`
+ * @throws GatewayError `parameter_missing`; `service_not_found`
  */
 export function checkService(value: unknown): ServiceName {
   if (isServiceName(value)) return value;
+  if (value === undefined || value === null || value === '') throw new GatewayError('parameter_missing', { parameter: 'service_name' });
   throw new GatewayError('service_not_found', { service: describeReceived(value) });
 }
 

@@ -142,6 +142,16 @@ describe('POST /aog/v0.2/service_provider', () => {
     const unknownService = await answer(await create(harness, aliyunCreate({ service_name: 'chat' })));
     expect(unknownService.status).toBe(404);
     expect(unknownService.body.code).toBe('service_not_found');
+    // No service at all is a missing field (400), on this route as on install and PUT service.
+    for (const [path, method, body] of [
+      ['/aog/v0.2/service_provider', 'POST', { api_flavor: 'aliyun', auth_key: '{"api_key":"sk-changes-missing-0123"}' }],
+      ['/aog/v0.2/service/install', 'POST', { service_source: 'remote', api_flavor: 'aliyun', auth_key: '{"api_key":"sk-changes-missing-0123"}' }],
+      ['/aog/v0.2/service', 'PUT', { service_name: '', hybrid_policy: 'always_local' }],
+    ] as const) {
+      const missing = await answer(await harness.app.request(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+      expect(missing.status, `${method} ${path}`).toBe(400);
+      expect(missing.body).toMatchObject({ code: 'parameter_missing', business_code: 40061, message: 'service_name request param lost' });
+    }
     expect(await configText(harness)).toBe('no config.json');
     expect(harness.context.catalog.isConfigured('aliyun')).toBe(false);
   });
