@@ -37,8 +37,9 @@ const changeAnswerSchema = aogEnvelopeSchema.extend({ data: z.object({ provider_
 const changeFields = {
   provider_name: z.string().openapi({ description: 'An AOG name (`remote_aliyun_image-to-image`) or the provider\'s id or alias (`aliyun`, `dashscope`)' }),
   service_name: z.enum(serviceNames),
-  service_source: z.enum(serviceSources).openapi({ description: 'Default remote; local is the embedded engine (nothing to store)' }),
-  api_flavor: z.string().openapi({ description: 'aliyun (dashscope), tencent, stepfun or openai; `flavor` (the listing\'s name) is read too' }),
+  service_source: z.enum(serviceSources).openapi({ description: 'Create: default remote; local is the embedded engine (nothing to store). Update: must be remote (only cloud providers have settings)' }),
+  api_flavor: z.string().openapi({ description: 'aliyun (dashscope), tencent, stepfun or openai' }),
+  flavor: z.string().openapi({ description: 'The listing\'s name for api_flavor, read the same way; when both are sent they must agree' }),
   auth_key: z.string().openapi({ description: 'JSON string, e.g. {"api_key":"sk-…"}, read as an install reads it; never returned' }),
   desc: z.string().max(maxDescriptionLength).openapi({ description: 'Shown as `desc` by the listing (default: the provider\'s display name)' }),
   url: z.string().openapi({ description: 'When given, the endpoint Atelier calls (what aog install sends); another endpoint is base_url in auth_key' }),
