@@ -53,7 +53,7 @@ describe('config.json provider descriptions', () => {
 });
 
 describe('mergeProviderSettings (install, .aog import, POST/PUT service_provider)', () => {
-  const aliyun = { id: 'aliyun', aliases: ['dashscope', 'remote_aliyun_image-to-image'] };
+  const aliyun = { id: 'aliyun', aliases: ['dashscope', 'remote_aliyun_image-to-image'], settingsAliases: ['dashscope'] };
   const intlBaseUrl = 'https://dashscope-intl.aliyuncs.com/api/v1';
   const merged = (config: ConfigFile) => {
     mergeProviderSettings(config, aliyun, { api_key: 'sk-new' });

@@ -128,22 +128,26 @@ export function saveProviderSettings(dataDirectory: string, provider: ProviderNa
   return updateConfigFile(dataDirectory, (config) => mergeProviderSettings(config, provider, settings), check);
 }
 
-/** The names a provider's settings may be stored under: its id, and the aliases `DELETE` also removes. */
-export type ProviderNames = Pick<ProviderCapabilities, 'id' | 'aliases'>;
+/**
+ * The names a provider's settings may be stored under: its id, and the aliases `DELETE` also removes; it reads those
+ * under `settingsAliases` only.
+ */
+export type ProviderNames = Pick<ProviderCapabilities, 'id' | 'aliases' | 'settingsAliases'>;
 
 /**
  * Puts a provider's settings into `config` under its id, over any it had, keeping its other stored values (a
  * `base_url` stays when a later install gives only a key): the one rule for an install, a `.aog` import and
  * `POST`/`PUT /aog/v0.2/service_provider`. Without an entry under its id a provider may read one under an alias
- * (aliyun reads `providers.dashscope`): that one is moved under the id first, or the new key would hide its
- * `base_url` (a region switched silently). Every other entry naming the provider (by an alias, or its id in other
- * case, as `DELETE` finds them) goes: the provider never reads it once its id has an entry, and a key left there
- * would be a secret the user believes replaced.
+ * (aliyun reads `providers.dashscope`, its `settingsAliases`): that one is moved under the id first, or the new key
+ * would hide its `base_url` (a region switched silently). Every other entry naming the provider (by an alias, or its
+ * id in other case, as `DELETE` finds them) goes: the provider never reads it once its id has an entry, and a key left
+ * there would be a secret the user believes replaced. Its values are not taken over: the provider never used them,
+ * and a `base_url` there would send the new key to a server the user never configured.
  */
 export function mergeProviderSettings(config: ConfigFile, provider: ProviderNames, settings: Record<string, string>): void {
   const stored = config.providers ?? {};
-  const { id, aliases } = provider;
-  const read = Object.hasOwn(stored, id) ? id : aliases.find((alias) => Object.hasOwn(stored, alias));
+  const { id, settingsAliases = [] } = provider;
+  const read = Object.hasOwn(stored, id) ? id : settingsAliases.find((alias) => Object.hasOwn(stored, alias));
   const merged = { ...(read === undefined ? {} : stored[read]), ...settings };
   const namesProvider = (key: string) => findProviderNamed([{ capabilities: provider }], key) !== undefined;
   // The id's own entry keeps its place in the file; the others naming the provider go.

@@ -15,7 +15,8 @@ beforeEach(async () => {
 });
 afterEach(() => rm(directory, { recursive: true, force: true }));
 
-const notByEnvironment = { configuredByEnvironment: false };
+/** `ProviderCatalog.isConfiguredWith` without environment variables: config.json alone decides. */
+const notByEnvironment = { isConfiguredWith: (providers: Record<string, Record<string, string>>) => aliyun.readSettings({ env: {}, file: providers }) !== undefined };
 const writeConfig = (config: unknown) => writeFile(join(directory, 'config.json'), JSON.stringify(config), { mode: 0o600 });
 
 describe('a change of a provider whose settings config.json keeps under an alias (aliyun read from providers.dashscope)', () => {
@@ -66,7 +67,7 @@ describe('PUT decides under config.json\'s lock whether the provider is configur
     expect(await updateServiceProviderEntry(directory, aliyun, { description: 'under an alias' }, notByEnvironment)).toBe(true);
     expect((await readConfigFile(directory)).provider_descriptions).toEqual({ aliyun: 'under an alias' });
     await rm(configPath());
-    expect(await updateServiceProviderEntry(directory, aliyun, { description: 'from the environment' }, { configuredByEnvironment: true })).toBe(true);
+    expect(await updateServiceProviderEntry(directory, aliyun, { description: 'from the environment' }, { isConfiguredWith: () => true })).toBe(true);
     expect(await readConfigFile(directory)).toEqual({ provider_descriptions: { aliyun: 'from the environment' } });
   });
 });

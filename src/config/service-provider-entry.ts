@@ -11,9 +11,16 @@ export interface ServiceProviderChange {
   description?: string;
 }
 
-/** Whether config.json alone (as a start without environment variables reads it) configures `provider`. */
+/**
+ * Whether config.json alone (as a start without environment variables reads it) configures `provider`. A part that is
+ * invalid alone (Tencent's SecretKey, its SecretId being in the environment) configures nothing alone.
+ */
 export function storedSettingsConfigure(provider: ProviderDefinition, config: ConfigFile): boolean {
-  return provider.readSettings({ env: {}, file: config.providers ?? {} }) !== undefined;
+  try {
+    return provider.readSettings({ env: {}, file: config.providers ?? {} }) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -38,23 +45,25 @@ export function createServiceProviderEntry(dataDirectory: string, provider: Prov
  * ones (a `base_url` stays when only a key is given), a new description replaces the old; an absent part keeps what is
  * stored, and a change with neither writes nothing. New settings are checked before the write, as for an install.
  *
- * Whether the provider is configured is decided under the file's lock, from config.json as read there (its settings
- * under its id or an alias) or `configuredByEnvironment`: a check made before taking the lock could be overtaken by a
+ * Whether the provider is configured is decided under the file's lock, from config.json's `providers` as read there
+ * together with the environment (`isConfiguredWith`): a check made before taking the lock could be overtaken by a
  * removal (`DELETE`), and the change would then re-create the provider or leave a stray description behind.
  *
- * @param configuredByEnvironment whether the environment variables alone configure the provider (they do not change
- *   while Atelier runs; `ProviderCatalog.isConfiguredByEnvironment` tells)
+ * @param isConfiguredWith whether the provider is configured with these `providers` and the environment variables
+ *   (from `ProviderCatalog.settingsWith`)
  * @returns false when the provider was not configured at the moment of the write: nothing was written
- * @throws GatewayError `parameter_invalid` from `checkInstalledSettings`
+ * @throws GatewayError `parameter_invalid` from `checkInstalledSettings`, or from `isConfiguredWith` when config.json
+ *   and the environment are invalid together (config.json edited by hand since the start)
  */
 export async function updateServiceProviderEntry(
-  dataDirectory: string, provider: ProviderDefinition, change: ServiceProviderChange, { configuredByEnvironment }: { configuredByEnvironment: boolean },
+  dataDirectory: string, provider: ProviderDefinition, change: ServiceProviderChange,
+  { isConfiguredWith }: { isConfiguredWith: (providers: NonNullable<ConfigFile['providers']>) => boolean },
 ): Promise<boolean> {
   const { id } = provider.capabilities;
   const { settings, description } = change;
   let configured = false;
   await updateConfigFile(dataDirectory, (config) => {
-    configured = configuredByEnvironment || storedSettingsConfigure(provider, config);
+    configured = isConfiguredWith(config.providers ?? {});
     if (!configured || (settings === undefined && description === undefined)) return 'unchanged';
     if (settings !== undefined) mergeProviderSettings(config, provider.capabilities, settings);
     if (description !== undefined) setProviderDescription(config, id, description);

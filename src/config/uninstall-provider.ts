@@ -1,5 +1,5 @@
 import { findProviderNamed } from '../providers/provider-catalog.ts';
-import type { ProviderDefinition } from '../providers/spec/provider-definition.ts';
+import type { ProviderDefinition, ProviderSettingsSource } from '../providers/spec/provider-definition.ts';
 import { removeProviderSettings } from './provider-config-file.ts';
 
 /**
@@ -10,9 +10,16 @@ import { removeProviderSettings } from './provider-config-file.ts';
  * configure stays configured after the caller reloads the catalogue.
  *
  * @param providers every provider, to tell which config.json keys name `provider`
+ * @param checkWithEnvironment reads `provider`'s settings from these `providers` with the environment variables
+ *   (`ProviderCatalog.settingsWith`), throwing when they are invalid together: when the environment holds part of them
+ *   (Tencent's SecretId) and config.json the rest, the environment's part alone would stop the next start
  * @returns whether anything was stored (nothing is written when not)
+ * @throws GatewayError `parameter_invalid` from `checkWithEnvironment`, nothing written
  */
-export async function uninstallProvider(dataDirectory: string, provider: ProviderDefinition, providers: readonly ProviderDefinition[]): Promise<boolean> {
+export async function uninstallProvider(
+  dataDirectory: string, provider: ProviderDefinition, providers: readonly ProviderDefinition[],
+  checkWithEnvironment: (providers: ProviderSettingsSource['file']) => void = () => undefined,
+): Promise<boolean> {
   const removed = await removeProviderSettings(
     dataDirectory,
     (key) => findProviderNamed(providers, key) === provider,
@@ -21,6 +28,7 @@ export async function uninstallProvider(dataDirectory: string, provider: Provide
       if (provider.readSettings({ env: {}, file: config.providers ?? {} }) !== undefined) {
         throw new Error(`config.json would still configure ${provider.capabilities.id} after removing its settings`);
       }
+      checkWithEnvironment(config.providers ?? {});
     },
   );
   return removed.length > 0;

@@ -56,18 +56,20 @@ describe('ProviderCatalog', () => {
   });
 });
 
-describe('ProviderCatalog.isConfiguredByEnvironment', () => {
-  it('tells the providers the environment alone configures, whatever config.json holds, through reloads', () => {
-    const env = { DASHSCOPE_API_KEY: 'sk-dashscope-catalog-environment', TENCENTCLOUD_SECRET_ID: 'AKIDcatalogmixed' };
+describe('ProviderCatalog.settingsWith', () => {
+  it('reads a provider\'s settings from config.json\'s providers as given with the environment as last read, through reloads', () => {
     const { catalog } = catalogWith({});
-    // Tencent's other secret in config.json: configured, but not by the environment alone (which is not an error).
-    catalog.reload({ env, file: { tencent: { secret_key: 'catalog-mixed-secret-key' }, openai: { api_key: 'sk-openai-catalog-file' } } });
-    expect(['aliyun', 'tencent', 'openai'].map((id) => catalog.isConfigured(id))).toEqual([true, true, true]);
-    expect(['aliyun', 'tencent', 'openai'].map((id) => catalog.isConfiguredByEnvironment(id))).toEqual([true, false, false]);
-    catalog.reload({ env: { DASHSCOPE_API_KEY: 'sk-dashscope-catalog-environment' }, file: {} });
-    expect(catalog.isConfiguredByEnvironment('aliyun')).toBe(true);
+    const mixed = { tencent: { secret_key: 'catalog-mixed-secret-key' } };
+    catalog.reload({ env: { DASHSCOPE_API_KEY: 'sk-dashscope-catalog-environment', TENCENTCLOUD_SECRET_ID: 'AKIDcatalogmixed' }, file: mixed });
+    expect(catalog.settingsWith('aliyun', {})).toMatchObject({ apiKey: 'sk-dashscope-catalog-environment' });
+    // Tencent's SecretId in the environment, its SecretKey in config.json: configured by both together only.
+    expect(catalog.settingsWith('tencent', mixed)).toMatchObject({ secretId: 'AKIDcatalogmixed', secretKey: 'catalog-mixed-secret-key' });
+    expect(() => catalog.settingsWith('tencent', {})).toThrow(/TENCENTCLOUD_SECRET_KEY/);
+    expect(catalog.settingsWith('openai', {})).toBeUndefined();
     catalog.reload({ env: {}, file: { aliyun: { api_key: 'sk-dashscope-catalog-file' } } });
-    expect(catalog.isConfiguredByEnvironment('aliyun')).toBe(false);
+    expect(catalog.settingsWith('aliyun', {})).toBeUndefined();
+    expect(catalog.settingsWith('aliyun', { dashscope: { api_key: 'sk-dashscope-catalog-file' } })).toMatchObject({ apiKey: 'sk-dashscope-catalog-file' });
+    expect(catalog.settingsWith('no-such-provider', {})).toBeUndefined();
   });
 });
 

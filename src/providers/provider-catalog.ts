@@ -22,8 +22,8 @@ export class ProviderCatalog {
   private settings = new Map<string, unknown>();
   private models = new Map<string, ProviderModel>();
   private unavailableReasons = new Map<string, string>();
-  /** Ids of the providers the environment variables alone configure (config.json aside). */
-  private configuredByEnvironment = new Set<string>();
+  /** The environment variables as last read (they do not change while Atelier runs), for `settingsWith`. */
+  private environment: ProviderSettingsSource['env'] = {};
   /** Reasons by `provider/model` for models whose provider answered that they are retired (`modelRetired`). */
   private retiredModels = new Map<string, string>();
 
@@ -54,11 +54,8 @@ export class ProviderCatalog {
       const reason = definition.unavailableReason?.(source);
       if (reason !== undefined) unavailableReasons.set(definition.capabilities.id, reason);
     }
-    const configuredByEnvironment = new Set(
-      this.definitions.filter((definition) => environmentConfigures(definition, source.env)).map((definition) => definition.capabilities.id),
-    );
     this.settings = settingsById;
-    this.configuredByEnvironment = configuredByEnvironment;
+    this.environment = source.env;
     this.models = new Map();
     this.unavailableReasons = unavailableReasons;
     this.retiredModels = new Map();
@@ -90,12 +87,16 @@ export class ProviderCatalog {
   }
 
   /**
-   * Whether the environment variables alone configure the provider, whatever config.json holds. They do not change
-   * while Atelier runs, so this stays true when config.json changes; a change decided under the config file's lock
-   * (`updateServiceProviderEntry`) adds what config.json holds there.
+   * The provider's settings as a reload would read them with `file` as config.json's `providers` and the environment
+   * variables as last read (they do not change while Atelier runs); undefined when they do not configure it. For a
+   * change decided under the config file's lock, where config.json may no longer be what the catalogue read. Both
+   * together, not each alone: Tencent's SecretId may come from the environment and its SecretKey from config.json,
+   * StepFun's key from config.json and `STEPFUN_IGNORE_RETIREMENT` from the environment.
+   *
+   * @throws GatewayError `parameter_invalid` when they are invalid together (a reload, or the next start, would stop)
    */
-  isConfiguredByEnvironment(providerId: string): boolean {
-    return this.configuredByEnvironment.has(providerId);
+  settingsWith(providerId: string, file: ProviderSettingsSource['file']): unknown {
+    return this.definitions.find((definition) => definition.capabilities.id === providerId)?.readSettings({ env: this.environment, file });
   }
 
   /** Whether `modelId` of `providerId` can be called: its provider is configured and the model was not retired. */
@@ -180,19 +181,6 @@ export class ProviderCatalog {
       const settings = this.settings.get(definition.capabilities.id);
       return settings === undefined ? [] : definition.secretsOf(settings);
     });
-  }
-}
-
-/**
- * Whether `env` alone configures `definition`. Read after the settings from the environment and config.json together
- * were accepted: a part that is invalid alone (one Tencent secret there, the other in config.json) configures nothing
- * alone, so its error is not one to report.
- */
-function environmentConfigures(definition: ProviderDefinition, env: ProviderSettingsSource['env']): boolean {
-  try {
-    return definition.readSettings({ env, file: {} }) !== undefined;
-  } catch {
-    return false;
   }
 }
 

@@ -130,8 +130,10 @@ export function registerAogServiceProviderRoutes(app: AtelierApp, context: AppCo
     const { provider, providerName, change } = readUpdateServiceProviderRequest(body, context.catalog.definitions, isConfigured);
     const { id } = provider.capabilities;
     // Checked again under config.json's lock: a DELETE may have removed the settings since the catalogue was read.
-    const configuredByEnvironment = context.catalog.isConfiguredByEnvironment(id);
-    if (!await updateServiceProviderEntry(context.settings.dataDirectory, provider, change, { configuredByEnvironment })) {
+    const configuredAtWrite = await updateServiceProviderEntry(context.settings.dataDirectory, provider, change, {
+      isConfiguredWith: (providers) => context.catalog.settingsWith(id, providers) !== undefined,
+    });
+    if (!configuredAtWrite) {
       throw providerNotConfigured(providerName, provider, context.catalog.definitions, isConfigured);
     }
     await context.reloadConfiguration();
@@ -148,6 +150,8 @@ export function registerAogServiceProviderRoutes(app: AtelierApp, context: AppCo
       + 'Atelier keeps one set of settings per provider, so `remote_aliyun_image-to-image` and `remote_aliyun_image-to-video` both remove aliyun\'s. '
       + 'Environment variables are not touched: when they still configure the provider, the message says so and `data.configured` is true. '
       + 'Unknown name: 404 `provider_not_found` (40010); nothing stored: 404 `provider_settings_not_stored` (20009), nothing written. '
+      + 'A removal that would leave the environment\'s part of the settings alone and invalid (Tencent\'s SecretId without the SecretKey config.json held): '
+      + '400 `parameter_invalid` naming the variable, nothing written. '
       + 'A Content-Type other than JSON: 415 `request_content_type_unsupported` (40004), as for an install (none is accepted).',
     request: {
       query: z.object({ provider_name: z.string().optional().openapi({ description: 'The same name as a query string (wins over the body)' }) }),
@@ -170,7 +174,9 @@ export function registerAogServiceProviderRoutes(app: AtelierApp, context: AppCo
       throw new GatewayError('provider_not_found', { provider: leadingCharacters(name, 80), known: context.catalog.definitions.map((definition) => definition.capabilities.id).join(', ') });
     }
     const { capabilities } = provider;
-    const removed = await uninstallProvider(context.settings.dataDirectory, provider, context.catalog.definitions);
+    const removed = await uninstallProvider(context.settings.dataDirectory, provider, context.catalog.definitions, (providers) => {
+      context.catalog.settingsWith(capabilities.id, providers);
+    });
     if (!removed) {
       const state = context.catalog.isConfigured(capabilities.id) ? configuredWithoutFile(capabilities) : 'it is not configured';
       throw new GatewayError('provider_settings_not_stored', { provider: capabilities.id, state });

@@ -237,6 +237,8 @@ export const dashscopeModels: readonly DashScopeModelCapabilities[] = [
 export const dashscopeCapabilities: ProviderCapabilities = {
   id: 'aliyun',
   aliases: ['dashscope', 'remote_aliyun_image-to-image', 'remote_aliyun_image-to-video'],
+  // readDashScopeSettings reads `providers.aliyun`, else `providers.dashscope`.
+  settingsAliases: ['dashscope'],
   displayName: 'Alibaba Cloud DashScope (Tongyi Wanxiang)',
   kind: 'cloud',
   // DashScope runs 2 tasks at once per model and account (1 for the legacy models); more only queue upstream.

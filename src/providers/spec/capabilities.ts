@@ -61,6 +61,11 @@ export interface ProviderCapabilities {
   id: string;
   /** Other ids accepted in `remote_service_provider` (e.g. `dashscope`, AOG's `remote_aliyun_image-to-image`). */
   aliases: readonly string[];
+  /**
+   * The aliases whose config.json `providers` entry `readSettings` reads when there is none under the id, in that
+   * order (aliyun reads `providers.dashscope`). An entry under any other alias is never read.
+   */
+  settingsAliases?: readonly string[];
   displayName: string;
   kind: 'cloud' | 'local';
   /** Default number of jobs in flight at this provider (the scheduler's per-provider limit). */
