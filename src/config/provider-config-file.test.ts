@@ -77,3 +77,33 @@ describe('mergeProviderSettings (install, .aog import, POST/PUT service_provider
     expect(merged(config)).toEqual({ aliyun: { api_key: 'sk-new' }, openai: { api_key: 'sk-openai' } });
   });
 });
+
+describe('config.json outline', () => {
+  it('stops at a file that is not an object, or settings that are not strings, naming the key and never quoting a value', async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [null, /must hold a JSON object such as \{"providers":\{\}\} but holds null/],
+      [[], /must hold a JSON object .* but holds an array/],
+      [{ providers: [] }, /providers must be an object of provider settings/],
+      [{ providers: { aliyun: 'sk-secret-as-string-0123' } }, /providers\.aliyun must be an object of settings/],
+      [{ providers: { stepfun: { api_key: 'sk-fine-0123', ignore_retirement: true } } }, /providers\.stepfun\.ignore_retirement must be a string .* but is boolean/],
+      [{ providers: { openai: { api_key: 12345678 } } }, /providers\.openai\.api_key must be a string .* but is number/],
+      [{ services: { 'image-to-image': 'always_local' } }, /services\.image-to-image must be an object/],
+    ];
+    for (const [config, message] of cases) {
+      const refusal = await withConfig(config).then(() => undefined, (error: Error) => error.message);
+      expect(refusal, JSON.stringify(config)).toMatch(message);
+      expect(refusal).not.toContain('sk-secret-as-string');
+      expect(refusal).not.toContain('12345678');
+    }
+  });
+
+  it('says where a file stops being JSON without quoting it (the text around the fault can be part of a key)', async () => {
+    await writeFile(join(directory, 'config.json'), '{\n  "providers": {"aliyun": {"api_key": sk-unquoted-secret-0123}}\n}');
+    const refusal = await readConfigFile(directory).then(() => undefined, (error: Error) => error.message);
+    expect(refusal).toMatch(/config\.json is not valid JSON/);
+    expect(refusal).not.toContain('sk-unquoted');
+    // Where the parser gives a position, it is turned into a line and column.
+    await writeFile(join(directory, 'config.json'), '{\n  "providers": {"aliyun": {"api_key": "sk-unclosed-0123"}\n');
+    expect(await readConfigFile(directory).then(() => undefined, (error: Error) => error.message)).toMatch(/config\.json is not valid JSON at line 3, column 1;/);
+  });
+});

@@ -47,12 +47,56 @@ export async function readConfigFile(dataDirectory: string): Promise<ConfigFile>
   let parsed: ConfigFile;
   try {
     parsed = JSON.parse(text) as ConfigFile;
-  } catch (error) {
-    throw new Error(`${configFilePath(dataDirectory)} is not valid JSON: ${(error as Error).message}`);
+  } catch {
+    // Not JSON.parse's message: it quotes the text around the fault, which in this file can be part of a key.
+    throw new Error(`${configFilePath(dataDirectory)} is not valid JSON${faultPosition(text)}; check it with a JSON validator (it holds keys: do not paste it anywhere public)`);
   }
+  checkShape(parsed, configFilePath(dataDirectory));
   checkServiceDefaults(parsed, configFilePath(dataDirectory));
   checkProviderDescriptions(parsed, configFilePath(dataDirectory));
   return parsed;
+}
+
+/** Where `text` stops being JSON, as " at line L, column C", or "" when the parser does not say. */
+function faultPosition(text: string): string {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    const position = /at position (\d+)/.exec((error as Error).message)?.[1];
+    if (position === undefined) return '';
+    const before = text.slice(0, Number(position)).split('\n');
+    return ` at line ${before.length}, column ${before[before.length - 1].length + 1}`;
+  }
+  return '';
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks the file's outline — an object; `providers` an object of objects of strings; `services` an object of
+ * objects — so that a hand edit such as `"ignore_retirement": true` or a file holding `null` stops start-up with a
+ * message naming the key, instead of a TypeError, or an install that reports success and stores nothing.
+ */
+function checkShape(config: unknown, path: string): asserts config is ConfigFile {
+  if (!isPlainObject(config)) throw new Error(`${path} must hold a JSON object such as {"providers":{}} but holds ${Array.isArray(config) ? 'an array' : String(config)}`);
+  if (config.providers !== undefined) {
+    if (!isPlainObject(config.providers)) throw new Error(`${path}: providers must be an object of provider settings by provider id`);
+    for (const [id, settings] of Object.entries(config.providers)) {
+      if (!isPlainObject(settings)) throw new Error(`${path}: providers.${id.slice(0, 60)} must be an object of settings such as {"api_key":"…"}`);
+      for (const [name, value] of Object.entries(settings)) {
+        // The value itself is never quoted: it may be a key.
+        if (typeof value !== 'string') throw new Error(`${path}: providers.${id.slice(0, 60)}.${name.slice(0, 60)} must be a string (write "1" or "true" in quotes) but is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+      }
+    }
+  }
+  if (config.services !== undefined) {
+    if (!isPlainObject(config.services)) throw new Error(`${path}: services must be an object of service defaults by service name`);
+    for (const [service, defaults] of Object.entries(config.services)) {
+      if (!isPlainObject(defaults)) throw new Error(`${path}: services.${service.slice(0, 60)} must be an object such as {"hybrid_policy":"default"}`);
+    }
+  }
 }
 
 /**
