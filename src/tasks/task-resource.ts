@@ -24,7 +24,8 @@ export interface TaskResource {
   /** What the provider understood and applied, e.g. `["watercolor", "brighter"]` (the embedded engine). */
   applied?: string[];
   warnings: Warning[];
-  usage?: Usage;
+  /** Billable usage as the provider reported it: images made, video seconds. */
+  usage?: { images?: number; video_seconds?: number };
   error?: { code: string; message: string; business_code: number; retryable: boolean; provider_code?: string };
   /** The last retryable failure while the task waits for a retry. */
   last_error?: { code: string; message: string };
@@ -64,7 +65,7 @@ export function toTaskResource(task: TaskRecord, publicUrl: string): TaskResourc
   if (task.spec.requestedModel !== undefined && task.spec.requestedModel !== task.modelId) resource.requested_model = task.spec.requestedModel;
   if (task.startedAt) resource.started_at = task.startedAt;
   if (task.finishedAt) resource.finished_at = task.finishedAt;
-  if (task.usage) resource.usage = task.usage;
+  if (task.usage) resource.usage = usageResource(task.usage);
   if (task.error) {
     const providerCode = task.error.parameters.providerCode;
     resource.error = {
@@ -90,4 +91,12 @@ export function toTaskResource(task: TaskRecord, publicUrl: string): TaskResourc
 function redactQuery(url: string): string {
   const parsed = new URL(url);
   return `${parsed.protocol}//${parsed.host}${parsed.pathname}${parsed.search ? '?…' : ''}`;
+}
+
+/** The usage in the resource's snake_case (the record keeps the providers' `Usage`). */
+function usageResource(usage: Usage): NonNullable<TaskResource['usage']> {
+  return {
+    ...(usage.images !== undefined ? { images: usage.images } : {}),
+    ...(usage.videoSeconds !== undefined ? { video_seconds: usage.videoSeconds } : {}),
+  };
 }

@@ -42,7 +42,7 @@ describe('POST /aog/v0.2/services/image-to-video', () => {
     expect(range.headers.get('content-range')).toBe(`bytes 0-99/${bytes.length}`);
 
     const task = (await (await harness.app.request(`/v1/tasks/${body.id}`)).json()) as TaskResource;
-    expect(task).toMatchObject({ service: 'image-to-video', state: 'succeeded', requested_model: 'wan2.2-i2v-plus', usage: { videoSeconds: 3 } });
+    expect(task).toMatchObject({ service: 'image-to-video', state: 'succeeded', requested_model: 'wan2.2-i2v-plus', usage: { video_seconds: 3 } });
   });
 
   it('answers 202 with the task id at once when "async": true', async () => {

@@ -61,7 +61,7 @@ export const taskResourceSchema = z.object({
   })),
   applied: z.array(z.string()).optional().openapi({ description: 'What the embedded engine understood and applied, in order (catalogue or motion ids).', example: ['watercolor', 'brighter'] }),
   warnings: z.array(warningSchema),
-  usage: z.object({ images: z.number().optional(), videoSeconds: z.number().optional() }).optional(),
+  usage: z.object({ images: z.number().optional(), video_seconds: z.number().optional() }).optional(),
   error: z.object({
     code: z.string(), message: z.string(), business_code: z.number().int(), retryable: z.boolean(), provider_code: z.string().optional(),
   }).optional().openapi({ description: 'Why the task failed (state failed).' }),
