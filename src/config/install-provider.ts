@@ -82,10 +82,18 @@ function jsonKindOf(value: unknown): string {
  * before writing: the provider's own checks (base URL, region, endpoint) decide, and a refusal names the
  * `auth_key` entry, e.g. `auth_key.base_url`, instead of the environment variable the provider's check names.
  *
+ * Then, when given, `withEnvironment` reads them together with the environment the server runs with: a variable
+ * that is harmless while the provider is unconfigured (a bad `TENCENTCLOUD_REGION`) is read once the stored key
+ * configures it, and would then fail the reload and stop the next start; its error names that variable.
+ *
  * @param file the config file's `providers` as they would be written
+ * @param withEnvironment reads the provider's settings from `file` and the environment (`ProviderCatalog.settingsWith`
+ *   on the server, `process.env` for `atelier install` without a server), throwing when they are invalid
  * @throws GatewayError `parameter_invalid`
  */
-export function checkInstalledSettings(provider: ProviderDefinition, file: ProviderSettingsSource['file']): void {
+export function checkInstalledSettings(
+  provider: ProviderDefinition, file: ProviderSettingsSource['file'], withEnvironment?: EnvironmentCheck,
+): void {
   try {
     provider.readSettings({ env: {}, file });
   } catch (error) {
@@ -94,7 +102,11 @@ export function checkInstalledSettings(provider: ProviderDefinition, file: Provi
     const key = optionalKeys.find((name) => variable.endsWith(name.toUpperCase()));
     throw new GatewayError('parameter_invalid', { ...error.parameters, parameter: key === undefined ? `auth_key (${variable})` : `auth_key.${key}` });
   }
+  withEnvironment?.(file);
 }
+
+/** Reads a provider's settings from config.json's `providers` and the environment, throwing when they are invalid. */
+export type EnvironmentCheck = (file: ProviderSettingsSource['file']) => unknown;
 
 /**
  * Stores an install's settings in config.json after `checkInstalledSettings` approved them, under the config file's
@@ -104,6 +116,8 @@ export function checkInstalledSettings(provider: ProviderDefinition, file: Provi
  *
  * @throws GatewayError `parameter_invalid` from `checkInstalledSettings`
  */
-export function saveInstalledSettings(dataDirectory: string, provider: ProviderDefinition, settings: Record<string, string>): Promise<void> {
-  return saveProviderSettings(dataDirectory, provider.capabilities, settings, (config) => checkInstalledSettings(provider, config.providers ?? {}));
+export function saveInstalledSettings(
+  dataDirectory: string, provider: ProviderDefinition, settings: Record<string, string>, withEnvironment?: EnvironmentCheck,
+): Promise<void> {
+  return saveProviderSettings(dataDirectory, provider.capabilities, settings, (config) => checkInstalledSettings(provider, config.providers ?? {}, withEnvironment));
 }

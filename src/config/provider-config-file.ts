@@ -74,13 +74,21 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** What a JSON value is, without its content: `null`, `an array`, `an object`, `a string`, `a number`, `a boolean`. */
+function jsonKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
 /**
  * Checks the file's outline — an object; `providers` an object of objects of strings; `services` an object of
  * objects — so that a hand edit such as `"ignore_retirement": true` or a file holding `null` stops start-up with a
  * message naming the key, instead of a TypeError, or an install that reports success and stores nothing.
  */
 function checkShape(config: unknown, path: string): asserts config is ConfigFile {
-  if (!isPlainObject(config)) throw new Error(`${path} must hold a JSON object such as {"providers":{}} but holds ${Array.isArray(config) ? 'an array' : String(config)}`);
+  // By its kind only: a file holding a bare string may be a key pasted over it.
+  if (!isPlainObject(config)) throw new Error(`${path} must hold a JSON object such as {"providers":{}} but holds ${jsonKind(config)}`);
   if (config.providers !== undefined) {
     if (!isPlainObject(config.providers)) throw new Error(`${path}: providers must be an object of provider settings by provider id`);
     for (const [id, settings] of Object.entries(config.providers)) {
@@ -123,10 +131,11 @@ function checkServiceDefaults(config: ConfigFile, path: string): void {
 function checkProviderDescriptions(config: ConfigFile, path: string): void {
   const descriptions: unknown = config.provider_descriptions;
   if (descriptions === undefined) return;
-  const isStringMap = typeof descriptions === 'object' && descriptions !== null && !Array.isArray(descriptions)
-    && Object.values(descriptions).every((value) => typeof value === 'string');
-  if (!isStringMap) {
-    throw new Error(`${path}: provider_descriptions must be an object of strings by provider id, such as {"aliyun":"Beijing key"}, but received ${JSON.stringify(descriptions).slice(0, 200)}`);
+  const expected = `${path}: provider_descriptions must be an object of strings by provider id, such as {"aliyun":"Beijing key"}`;
+  // Named by kind, never quoted: settings put here by mistake would carry a key.
+  if (!isPlainObject(descriptions)) throw new Error(`${expected}, but it is ${jsonKind(descriptions)}`);
+  for (const [id, description] of Object.entries(descriptions)) {
+    if (typeof description !== 'string') throw new Error(`${expected}, but provider_descriptions.${id.slice(0, 60)} is ${jsonKind(description)}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { ProviderDefinition } from '../providers/spec/provider-definition.ts';
-import { checkInstalledSettings } from './install-provider.ts';
+import { checkInstalledSettings, type EnvironmentCheck } from './install-provider.ts';
 import { mergeProviderSettings, setProviderDescription, updateConfigFile, type ConfigFile } from './provider-config-file.ts';
 
 /** What `POST` or `PUT /aog/v0.2/service_provider` stores for a cloud provider; an absent part keeps what is stored. */
@@ -27,17 +27,20 @@ export function storedSettingsConfigure(provider: ProviderDefinition, config: Co
  * Stores a new provider entry (`POST /aog/v0.2/service_provider`): its settings merged as an install merges them and
  * its description (a stale one from an earlier entry goes when none is given). Refused, with nothing written, when
  * config.json already configures the provider (checked under the file's lock, so two creates cannot both succeed) or
- * when `checkInstalledSettings` refuses the settings. The caller checks the environment beforehand.
+ * when `checkInstalledSettings` refuses the settings (with the environment too, through `withEnvironment`).
  *
  * @throws GatewayError `provider_already_exists`; `parameter_invalid` from `checkInstalledSettings`
  */
-export function createServiceProviderEntry(dataDirectory: string, provider: ProviderDefinition, change: Required<Pick<ServiceProviderChange, 'settings'>> & ServiceProviderChange): Promise<void> {
+export function createServiceProviderEntry(
+  dataDirectory: string, provider: ProviderDefinition, change: Required<Pick<ServiceProviderChange, 'settings'>> & ServiceProviderChange,
+  withEnvironment?: EnvironmentCheck,
+): Promise<void> {
   const { id } = provider.capabilities;
   return updateConfigFile(dataDirectory, (config) => {
     if (storedSettingsConfigure(provider, config)) throw new GatewayError('provider_already_exists', { provider: id, source: 'config.json holds its settings' });
     mergeProviderSettings(config, provider.capabilities, change.settings);
     setProviderDescription(config, id, change.description);
-  }, (config) => checkInstalledSettings(provider, config.providers ?? {}));
+  }, (config) => checkInstalledSettings(provider, config.providers ?? {}, withEnvironment));
 }
 
 /**
@@ -68,7 +71,7 @@ export async function updateServiceProviderEntry(
     if (settings !== undefined) mergeProviderSettings(config, provider.capabilities, settings);
     if (description !== undefined) setProviderDescription(config, id, description);
   }, (config) => {
-    if (settings !== undefined) checkInstalledSettings(provider, config.providers ?? {});
+    if (settings !== undefined) checkInstalledSettings(provider, config.providers ?? {}, isConfiguredWith);
   });
   return configured;
 }

@@ -158,7 +158,7 @@ export async function applyAogImport(context: AppContext, plan: AogImportPlan): 
   }, (config) => {
     for (const { entry, provider } of plan.providers.values()) {
       try {
-        checkInstalledSettings(provider, config.providers ?? {});
+        checkInstalledSettings(provider, config.providers ?? {}, (file) => context.catalog.settingsWith(provider.capabilities.id, file));
       } catch (error) {
         throw namingEntry(error, `service_providers.${entry}`);
       }

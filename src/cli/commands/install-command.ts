@@ -64,7 +64,8 @@ export const installCommand: Command = {
       const dataDirectory = values['data-dir'] as string | undefined;
       const { dataDirectory: directory } = readSettings(dataDirectory ? ['--data-dir', dataDirectory] : [], process.env);
       // The server's own check, before the write: invalid settings would otherwise stop the next start.
-      await saveInstalledSettings(directory, findProviderNamed(providerDefinitions, providerId)!, settings);
+      const provider = findProviderNamed(providerDefinitions, providerId)!;
+      await saveInstalledSettings(directory, provider, settings, (file) => provider.readSettings({ env: process.env, file }));
       console.log(`${service}: ${providerId} configured in ${directory}/config.json (no running server answered; it takes effect at the next start).`);
       return 0;
     } catch (error) {

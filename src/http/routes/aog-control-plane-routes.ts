@@ -44,7 +44,7 @@ export function registerAogControlPlaneRoutes(app: AtelierApp, context: AppConte
       const { providerId, settings } = providerSettingsFromInstall(body.api_flavor, body.auth_key);
       const provider = context.catalog.findProvider(providerId)!;
       // Checked before the write: a refusal leaves the file and the catalogue as they were.
-      await saveInstalledSettings(context.settings.dataDirectory, provider, settings);
+      await saveInstalledSettings(context.settings.dataDirectory, provider, settings, (file) => context.catalog.settingsWith(providerId, file));
       await context.reloadConfiguration();
       context.logger.info('provider installed', { provider: providerId });
     }

@@ -110,7 +110,7 @@ export function registerAogServiceProviderRoutes(app: AtelierApp, context: AppCo
         ? 'config.json holds its settings' : `the environment configures it: ${provider.capabilities.environment.join(', ')}`;
       throw new GatewayError('provider_already_exists', { provider: id, source });
     }
-    await createServiceProviderEntry(context.settings.dataDirectory, provider, change);
+    await createServiceProviderEntry(context.settings.dataDirectory, provider, change, (file) => context.catalog.settingsWith(id, file));
     await context.reloadConfiguration();
     const configured = context.catalog.isConfigured(id);
     context.logger.info('provider created', { provider: id, configured });
