@@ -3,14 +3,10 @@
  * provider configured by the environment alone, or by config.json alone, work as before and no answer carries a key;
  * install, POST and import refuse a key that the environment's other settings would make invalid, writing nothing.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readSettings } from '../../src/config/read-settings.ts';
-import { createApp } from '../../src/http/create-app.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
-import { createContext } from '../../src/server/create-context.ts';
+import { createTestApp } from '../support/test-context.ts';
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -19,15 +15,8 @@ afterEach(async () => {
 });
 
 async function startWith(config: unknown, env: Record<string, string>) {
-  const dataDirectory = await mkdtemp(join(tmpdir(), `atelier-delete-review-${process.pid}-`));
-  if (config !== undefined) await writeFile(join(dataDirectory, 'config.json'), JSON.stringify(config), { mode: 0o600 });
-  const settings = readSettings(['--data-dir', dataDirectory, '--input-root', dataDirectory, '--public-url', 'http://atelier.test'], {});
-  const context = await createContext(settings, { logger: silentLogger, env });
-  const app = createApp(context);
-  close = async () => {
-    await context.close();
-    await rm(dataDirectory, { recursive: true, force: true });
-  };
+  const { app, context, dataDirectory, close: closeApp } = await createTestApp({ config, env });
+  close = closeApp;
   const call = async (method: 'DELETE' | 'PUT' | 'POST', body: unknown, path = '/aog/v0.2/service_provider') => {
     const response = await app.request(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return { status: response.status, text: await response.text() };

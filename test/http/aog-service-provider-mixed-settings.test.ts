@@ -3,14 +3,10 @@
  * configured by both together (neither alone) is configured for `PUT` and `POST` too, a `DELETE` does not leave the
  * environment's invalid part alone, and a write never applies settings from an entry the provider never read.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readSettings } from '../../src/config/read-settings.ts';
-import { createApp } from '../../src/http/create-app.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
-import { createContext } from '../../src/server/create-context.ts';
+import { createTestApp } from '../support/test-context.ts';
 
 type Harness = Awaited<ReturnType<typeof startWith>>;
 
@@ -26,24 +22,9 @@ afterEach(async () => {
   harness = undefined;
 });
 
-/**
- * An in-process app whose config.json holds `config` at start-up, with `env` as its environment (written before the
- * start: the environment's part alone may not be a valid configuration).
- */
+/** An in-process app whose config.json holds `config` at start-up, with `env` as its environment. */
 async function startWith(config: unknown, env: Record<string, string>) {
-  const dataDirectory = await mkdtemp(join(tmpdir(), `atelier-review-${process.pid}-`));
-  await writeFile(join(dataDirectory, 'config.json'), JSON.stringify(config), { mode: 0o600 });
-  const settings = readSettings(['--data-dir', dataDirectory, '--input-root', dataDirectory, '--public-url', 'http://atelier.test'], {});
-  const context = await createContext(settings, { logger: silentLogger, env });
-  const app = createApp(context);
-  const started = {
-    app, context, dataDirectory,
-    post: (path: string, body: unknown) => app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    close: async () => {
-      await context.close();
-      await rm(dataDirectory, { recursive: true, force: true });
-    },
-  };
+  const started = await createTestApp({ config, env });
   harness = started;
   return started;
 }
