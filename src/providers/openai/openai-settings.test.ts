@@ -37,6 +37,11 @@ describe('OpenAI settings', () => {
     expect(error.message).toBe('Expected an absolute http(s) URL such as https://api.openai.com/v1 for OPENAI_BASE_URL but received "api.openai.com" (string)');
   });
 
+  it('never quotes the credentials or query string that make a base URL refused (either may hold a key)', () => {
+    const error = thrownBy(() => readOpenAiSettings({ env: { OPENAI_API_KEY: 'sk-test-123456', OPENAI_BASE_URL: 'https://user:sk-in-userinfo-0123@proxy.example/v1?key=sk-in-query-4567' }, file: {} }));
+    expect(error.message).toBe('Expected an absolute http(s) URL such as https://api.openai.com/v1 for OPENAI_BASE_URL but received "https://***@proxy.example/v1?***" (string)');
+  });
+
   it('declares the key as its only secret (none for keyless local servers) and alpha masks', () => {
     expect(openAiProvider.secretsOf(readOpenAiSettings({ env: { OPENAI_API_KEY: 'sk-test-123456' }, file: {} })!)).toEqual(['sk-test-123456']);
     expect(openAiProvider.secretsOf(readOpenAiSettings({ env: { OPENAI_BASE_URL: 'http://127.0.0.1:1234/v1' }, file: {} })!)).toEqual([]);

@@ -21,7 +21,13 @@ export function checkBaseUrl(value: string, variable: string, example: string): 
     parsed = undefined;
   }
   if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.search !== '' || parsed.username !== '') {
-    throw new GatewayError('parameter_invalid', { parameter: variable, expected: `an absolute http(s) URL such as ${example}`, received: describeReceived(value) });
+    throw new GatewayError('parameter_invalid', { parameter: variable, expected: `an absolute http(s) URL such as ${example}`, received: describeReceived(parsed ? withoutSecrets(parsed) : value) });
   }
   return value.replace(/\/+$/, '');
+}
+
+/** The URL as an error may quote it: credentials and query string (where a key could sit) replaced by `***`. */
+function withoutSecrets(url: URL): string {
+  const credentials = url.username !== '' || url.password !== '' ? '***@' : '';
+  return `${url.protocol}//${credentials}${url.host}${url.pathname}${url.search !== '' ? '?***' : ''}`;
 }
