@@ -174,6 +174,18 @@ describe('DELETE /aog/v0.2/service_provider', () => {
     expect(local.body.code).toBe('provider_settings_not_stored');
   });
 
+  it('answers the same 404 for the embedded engine when config.json holds a hand-written providers.local (never read)', async () => {
+    const edited = await createTestApp({ config: { providers: { local: { api_key: 'never-read' } } } });
+    try {
+      const local = await answer(await deleteProvider(edited, { provider_name: 'local' }));
+      expect(local.status, JSON.stringify(local.body)).toBe(404);
+      expect(local.body).toMatchObject({ code: 'provider_settings_not_stored' });
+      expect(local.body.message).toContain('the embedded engine needs no settings');
+    } finally {
+      await edited.close();
+    }
+  });
+
   it('does not create config.json when there is nothing to remove', async () => {
     const fresh = await createTestApp();
     try {

@@ -174,6 +174,9 @@ export function registerAogServiceProviderRoutes(app: AtelierApp, context: AppCo
       throw new GatewayError('provider_not_found', { provider: leadingCharacters(name, 80), known: context.catalog.definitions.map((definition) => definition.capabilities.id).join(', ') });
     }
     const { capabilities } = provider;
+    // The embedded engine reads no settings, so config.json holds none to remove (an entry written there by hand is
+    // never read); asking config.json whether it "still configures" the engine would always say yes.
+    if (capabilities.kind === 'local') throw new GatewayError('provider_settings_not_stored', { provider: capabilities.id, state: configuredWithoutFile(capabilities) });
     const removed = await uninstallProvider(context.settings.dataDirectory, provider, context.catalog.definitions, (providers) => {
       context.catalog.settingsWith(capabilities.id, providers);
     });
