@@ -5,6 +5,7 @@ import { schedulerResubmits } from '../../../test/fakes/scheduler-verdict.ts';
 import { testCall, testContext } from '../../../test/fakes/generation-call-kit.ts';
 import { recordingDependencies, type RecordingDependencies } from '../../../test/fakes/model-test-kit.ts';
 import { startOpenAiFake, type OpenAiFake } from '../../../test/fakes/openai-fake-server.ts';
+import { openAiFakeSettings } from '../../../test/fakes/openai-test-setup.ts';
 import { findOpenAiModel } from './openai-capabilities.ts';
 import { OpenAiImageEditModel } from './openai-image-edit-model.ts';
 import type { OpenAiSettings } from './openai-settings.ts';
@@ -17,12 +18,7 @@ import type { OpenAiSettings } from './openai-settings.ts';
 let fake: OpenAiFake;
 let dependencies: RecordingDependencies['dependencies'];
 
-function settings(overrides: Partial<OpenAiSettings> = {}): OpenAiSettings {
-  return {
-    apiKey: fake.apiKey ?? undefined, baseUrl: fake.baseUrl, requestTimeoutMs: 5_000, downloadTimeoutMs: 5_000,
-    throttleAttempts: 4, throttleBaseDelayMs: 1_000, maxResponseBytes: 50 * 1024 * 1024, ...overrides,
-  };
-}
+const settings = (overrides: Partial<OpenAiSettings> = {}) => openAiFakeSettings(fake, overrides);
 
 beforeEach(async () => {
   fake = await startOpenAiFake();

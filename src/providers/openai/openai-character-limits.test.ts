@@ -8,6 +8,7 @@ import { rejectionOf } from '../../../test/fakes/caught-gateway-error.ts';
 import { testCall, testContext } from '../../../test/fakes/generation-call-kit.ts';
 import { recordingDependencies, runSynchronous, type RecordingDependencies } from '../../../test/fakes/model-test-kit.ts';
 import { startOpenAiFake, type OpenAiFake } from '../../../test/fakes/openai-fake-server.ts';
+import { openAiFakeSettings } from '../../../test/fakes/openai-test-setup.ts';
 import type { GenerationCall } from '../spec/generation-call.ts';
 import { findOpenAiModel } from './openai-capabilities.ts';
 import { OpenAiImageEditModel } from './openai-image-edit-model.ts';
@@ -23,10 +24,7 @@ afterEach(() => fake.stop());
 const emoji = (count: number) => '😀'.repeat(count);
 
 function editModel(id: string): OpenAiImageEditModel {
-  return new OpenAiImageEditModel(findOpenAiModel(id)!, {
-    apiKey: fake.apiKey ?? undefined, baseUrl: fake.baseUrl, requestTimeoutMs: 5_000, downloadTimeoutMs: 5_000,
-    throttleAttempts: 1, throttleBaseDelayMs: 1_000, maxResponseBytes: 50 * 1024 * 1024,
-  }, dependencies());
+  return new OpenAiImageEditModel(findOpenAiModel(id)!, openAiFakeSettings(fake, { throttleAttempts: 1 }), dependencies());
 }
 
 async function call(partial: Partial<GenerationCall>): Promise<GenerationCall> {

@@ -4,6 +4,7 @@ import { rejectionOf } from '../../../test/fakes/caught-gateway-error.ts';
 import { testCall, testContext } from '../../../test/fakes/generation-call-kit.ts';
 import { recordingDependencies, runSynchronous, type RecordingDependencies } from '../../../test/fakes/model-test-kit.ts';
 import { startOpenAiFake, type OpenAiFake } from '../../../test/fakes/openai-fake-server.ts';
+import { openAiFakeSettings } from '../../../test/fakes/openai-test-setup.ts';
 import type { GenerationCall, ImageInput, MaskInput } from '../spec/generation-call.ts';
 import { findOpenAiModel, type OpenAiModelCapabilities } from './openai-capabilities.ts';
 import { OpenAiImageEditModel } from './openai-image-edit-model.ts';
@@ -16,18 +17,7 @@ let sleeps: number[];
 let logLines: string[];
 let dependencies: RecordingDependencies['dependencies'];
 
-function settings(overrides: Partial<OpenAiSettings> = {}): OpenAiSettings {
-  return {
-    apiKey: fake.apiKey ?? undefined,
-    baseUrl: fake.baseUrl,
-    requestTimeoutMs: 5_000,
-    downloadTimeoutMs: 5_000,
-    throttleAttempts: 4,
-    throttleBaseDelayMs: 1_000,
-    maxResponseBytes: 50 * 1024 * 1024,
-    ...overrides,
-  };
-}
+const settings = (overrides: Partial<OpenAiSettings> = {}) => openAiFakeSettings(fake, overrides);
 
 async function pngImage(width: number, height: number): Promise<ImageInput> {
   const bytes = await sharp({ create: { width, height, channels: 3, background: { r: 20, g: 90, b: 200 } } }).png().toBuffer();

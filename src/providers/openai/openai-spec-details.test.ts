@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testCall } from '../../../test/fakes/generation-call-kit.ts';
 import { recordingDependencies, runSynchronous, type RecordingDependencies } from '../../../test/fakes/model-test-kit.ts';
 import { startOpenAiFake, type OpenAiFake } from '../../../test/fakes/openai-fake-server.ts';
+import { openAiFakeSettings } from '../../../test/fakes/openai-test-setup.ts';
 import { findOpenAiModel } from './openai-capabilities.ts';
 import { OpenAiImageEditModel } from './openai-image-edit-model.ts';
 import { readOpenAiSettings, type OpenAiSettings } from './openai-settings.ts';
@@ -20,12 +21,7 @@ beforeEach(async () => {
 });
 afterEach(() => fake.stop());
 
-function settings(overrides: Partial<OpenAiSettings> = {}): OpenAiSettings {
-  return {
-    apiKey: fake.apiKey ?? undefined, baseUrl: fake.baseUrl, requestTimeoutMs: 5_000, downloadTimeoutMs: 5_000,
-    throttleAttempts: 1, throttleBaseDelayMs: 1_000, maxResponseBytes: 50 * 1024 * 1024, ...overrides,
-  };
-}
+const settings = (overrides: Partial<OpenAiSettings> = {}) => openAiFakeSettings(fake, { throttleAttempts: 1, ...overrides });
 
 async function pngBytes(width: number, height: number): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: { r: 20, g: 90, b: 200 } } }).png().toBuffer();
