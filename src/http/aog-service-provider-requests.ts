@@ -22,7 +22,7 @@ export const maxDescriptionLength = 500;
  */
 export function checkService(value: unknown): ServiceName {
   if (isServiceName(value)) return value;
-  if (value === undefined || value === null || value === '') throw new GatewayError('parameter_missing', { parameter: 'service_name' });
+  if (isAbsent(value)) throw new GatewayError('parameter_missing', { parameter: 'service_name' });
   throw new GatewayError('service_not_found', { service: describeReceived(value) });
 }
 
@@ -88,7 +88,7 @@ export function readUpdateServiceProviderRequest(
     throw new GatewayError('parameter_invalid', { parameter: 'provider_name', expected: `a cloud provider (${cloudProviderIds(definitions)}): the embedded engine has no settings to change`, received: describeReceived(name) });
   }
   if (!isConfigured(id)) throw providerNotConfigured(name, provider, definitions, isConfigured);
-  const service = body.service_name === undefined || body.service_name === null || body.service_name === '' ? resolved.service : checkService(body.service_name);
+  const service = isAbsent(body.service_name) ? resolved.service : checkService(body.service_name);
   if (service !== undefined) {
     checkServed(provider, service);
     if (resolved.service !== undefined && service !== resolved.service) {
@@ -105,7 +105,7 @@ export function readUpdateServiceProviderRequest(
   }
   checkUrl(body, provider, service === undefined ? servicesOf(provider.capabilities) : [service]);
   const authKey = body.auth_key;
-  const settings = authKey === undefined || authKey === null || authKey === '' ? undefined : providerSettingsFromInstall(id, authKey).settings;
+  const settings = isAbsent(authKey) ? undefined : providerSettingsFromInstall(id, authKey).settings;
   return { provider, providerName: name, change: { settings, description: readDescription(body) } };
 }
 
@@ -183,10 +183,15 @@ export function readDescription(body: Record<string, unknown>): string | undefin
   return description;
 }
 
-/** A string field; absent, `null` or `""` is undefined (Go's zero value), anything but a string is refused. */
+/** Absent, `null` or `""`: not given (Go clients send a field's zero value for "unset"). */
+function isAbsent(value: unknown): value is undefined | null | '' {
+  return value === undefined || value === null || value === '';
+}
+
+/** A string field; absent, `null` or `""` is undefined, anything but a string is refused. */
 function optionalString(body: Record<string, unknown>, name: string): string | undefined {
   const value = Object.hasOwn(body, name) ? body[name] : undefined;
-  if (value === undefined || value === null || value === '') return undefined;
+  if (isAbsent(value)) return undefined;
   if (typeof value !== 'string') throw new GatewayError('parameter_invalid', { parameter: name, expected: 'a string', received: describeReceived(value) });
   return value;
 }
