@@ -1,4 +1,5 @@
 import { GatewayError, describeReceived } from '../errors/gateway-error.ts';
+import { isRecord } from '../providers/shared/is-record.ts';
 import type { ProviderDefinition, ProviderSettingsSource } from '../providers/spec/provider-definition.ts';
 import { saveProviderSettings } from './provider-config-file.ts';
 
@@ -44,7 +45,7 @@ export function providerSettingsFromInstall(flavor: unknown, authKey: unknown): 
   } catch {
     throw new GatewayError('parameter_invalid', { parameter: 'auth_key', expected: `a JSON string such as {"${keys[0]}":"…"}`, received: 'text that is not JSON' });
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  if (!isRecord(parsed)) {
     throw new GatewayError('parameter_invalid', { parameter: 'auth_key', expected: `a JSON object with ${keys.join(' and ')}`, received: jsonKindOf(parsed) });
   }
   const values = parsed as Record<string, unknown>;

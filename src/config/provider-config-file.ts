@@ -2,6 +2,7 @@ import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { findProviderNamed } from '../providers/provider-catalog.ts';
+import { isRecord } from '../providers/shared/is-record.ts';
 import type { ProviderCapabilities } from '../providers/spec/capabilities.ts';
 import type { ProviderSettingsSource } from '../providers/spec/provider-definition.ts';
 import { fallbackEntryFormat, isFallbackEntry, maxFallbacks } from '../routing/fallback-chain.ts';
@@ -70,10 +71,6 @@ function faultPosition(text: string): string {
   return '';
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** What a JSON value is, without its content: `null`, `an array`, `an object`, `a string`, `a number`, `a boolean`. */
 function jsonKind(value: unknown): string {
   if (value === null) return 'null';
@@ -88,11 +85,11 @@ function jsonKind(value: unknown): string {
  */
 function checkShape(config: unknown, path: string): asserts config is ConfigFile {
   // By its kind only: a file holding a bare string may be a key pasted over it.
-  if (!isPlainObject(config)) throw new Error(`${path} must hold a JSON object such as {"providers":{}} but holds ${jsonKind(config)}`);
+  if (!isRecord(config)) throw new Error(`${path} must hold a JSON object such as {"providers":{}} but holds ${jsonKind(config)}`);
   if (config.providers !== undefined) {
-    if (!isPlainObject(config.providers)) throw new Error(`${path}: providers must be an object of provider settings by provider id`);
+    if (!isRecord(config.providers)) throw new Error(`${path}: providers must be an object of provider settings by provider id`);
     for (const [id, settings] of Object.entries(config.providers)) {
-      if (!isPlainObject(settings)) throw new Error(`${path}: providers.${id.slice(0, 60)} must be an object of settings such as {"api_key":"…"}`);
+      if (!isRecord(settings)) throw new Error(`${path}: providers.${id.slice(0, 60)} must be an object of settings such as {"api_key":"…"}`);
       for (const [name, value] of Object.entries(settings)) {
         // The value itself is never quoted: it may be a key.
         if (typeof value !== 'string') throw new Error(`${path}: providers.${id.slice(0, 60)}.${name.slice(0, 60)} must be a string (write "1" or "true" in quotes) but is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
@@ -100,9 +97,9 @@ function checkShape(config: unknown, path: string): asserts config is ConfigFile
     }
   }
   if (config.services !== undefined) {
-    if (!isPlainObject(config.services)) throw new Error(`${path}: services must be an object of service defaults by service name`);
+    if (!isRecord(config.services)) throw new Error(`${path}: services must be an object of service defaults by service name`);
     for (const [service, defaults] of Object.entries(config.services)) {
-      if (!isPlainObject(defaults)) throw new Error(`${path}: services.${service.slice(0, 60)} must be an object such as {"hybrid_policy":"default"}`);
+      if (!isRecord(defaults)) throw new Error(`${path}: services.${service.slice(0, 60)} must be an object such as {"hybrid_policy":"default"}`);
     }
   }
 }
@@ -133,7 +130,7 @@ function checkProviderDescriptions(config: ConfigFile, path: string): void {
   if (descriptions === undefined) return;
   const expected = `${path}: provider_descriptions must be an object of strings by provider id, such as {"aliyun":"Beijing key"}`;
   // Named by kind, never quoted: settings put here by mistake would carry a key.
-  if (!isPlainObject(descriptions)) throw new Error(`${expected}, but it is ${jsonKind(descriptions)}`);
+  if (!isRecord(descriptions)) throw new Error(`${expected}, but it is ${jsonKind(descriptions)}`);
   for (const [id, description] of Object.entries(descriptions)) {
     if (typeof description !== 'string') throw new Error(`${expected}, but provider_descriptions.${id.slice(0, 60)} is ${jsonKind(description)}`);
   }

@@ -3,6 +3,7 @@ import { mergeProviderSettings, mergeServicePolicy, setProviderDescription, upda
 import { GatewayError, describeReceived } from '../errors/gateway-error.ts';
 import { aogEndpointUrl } from '../providers/aog-endpoint-urls.ts';
 import { findProviderNamed } from '../providers/provider-catalog.ts';
+import { isRecord } from '../providers/shared/is-record.ts';
 import type { ServiceName } from '../providers/spec/generation-call.ts';
 import type { ProviderDefinition } from '../providers/spec/provider-definition.ts';
 import type { Warning } from '../providers/spec/warning.ts';
@@ -181,10 +182,8 @@ function objectAt(file: Record<string, unknown>, key: string): Record<string, un
 /** A value that must be a JSON object; absent or `null` is empty (Go reads `null` as the zero value). */
 function asObject(value: unknown, where: string): Record<string, unknown> {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new GatewayError('parameter_invalid', { parameter: where, expected: 'a JSON object', received: describeReceived(value) });
-  }
-  return value as Record<string, unknown>;
+  if (!isRecord(value)) throw new GatewayError('parameter_invalid', { parameter: where, expected: 'a JSON object', received: describeReceived(value) });
+  return value;
 }
 
 /** A member that must be a string when present. */
