@@ -12,7 +12,7 @@ import type { AppContext } from '../server/create-context.ts';
 import { shortenText } from '../text/character-length.ts';
 import { servicesOf } from './aog-provider-names.ts';
 import { aogFileVersion } from './aog-service-export.ts';
-import { readDescription } from './aog-service-provider-requests.ts';
+import { isAbsent, readDescription } from './aog-service-provider-requests.ts';
 import { isServiceName, serviceNames } from './schemas/task-schemas.ts';
 import { storedHybridPolicy } from './stored-hybrid-policy.ts';
 
@@ -87,7 +87,7 @@ function planProviderEntry(
   }
   const flavor = stringAt(entry, 'api_flavor', where);
   const authKey = entry.auth_key;
-  const hasKey = authKey !== undefined && authKey !== null && authKey !== '';
+  const hasKey = !isAbsent(authKey);
   const provider = hasKey
     ? addProviderSettings(plan, definitions, { where, name: label(name), flavor, authKey, service, entry })
     : flavor === undefined ? undefined : findProviderNamed(definitions, flavor);

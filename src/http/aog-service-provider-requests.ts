@@ -184,7 +184,7 @@ export function readDescription(body: Record<string, unknown>): string | undefin
 }
 
 /** Absent, `null` or `""`: not given (Go clients send a field's zero value for "unset"). */
-function isAbsent(value: unknown): value is undefined | null | '' {
+export function isAbsent(value: unknown): value is undefined | null | '' {
   return value === undefined || value === null || value === '';
 }
 
