@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { GatewayError, describeReceived } from '../errors/gateway-error.ts';
+import { isAbsent } from './aog-absent-value.ts';
 import { checkJsonContentType, parseJsonObject } from './parse-json-body.ts';
 import { readBodyBytes } from './read-body-bytes.ts';
 
@@ -28,7 +29,7 @@ export async function readAogListFilters<Name extends string>(http: Context, nam
   const filters: Partial<Record<Name, string>> = {};
   for (const name of names) {
     const value = Object.hasOwn(source, name) ? source[name] : undefined;
-    if (value === undefined || value === null || value === '') continue;
+    if (isAbsent(value)) continue;
     if (typeof value !== 'string') throw new GatewayError('parameter_invalid', { parameter: name, expected: 'a string', received: describeReceived(value) });
     filters[name] = value;
   }

@@ -10,9 +10,10 @@ import type { Warning } from '../providers/spec/warning.ts';
 import type { HybridPolicy } from '../routing/hybrid-policy.ts';
 import type { AppContext } from '../server/create-context.ts';
 import { shortenText } from '../text/character-length.ts';
+import { isAbsent } from './aog-absent-value.ts';
 import { servicesOf } from './aog-provider-names.ts';
 import { aogFileVersion } from './aog-service-export.ts';
-import { isAbsent, readDescription } from './aog-service-provider-requests.ts';
+import { readDescription } from './aog-service-provider-requests.ts';
 import { isServiceName, serviceNames } from './schemas/task-schemas.ts';
 import { storedHybridPolicy } from './stored-hybrid-policy.ts';
 

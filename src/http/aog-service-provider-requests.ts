@@ -6,6 +6,7 @@ import { findProviderNamed } from '../providers/provider-catalog.ts';
 import type { ServiceName } from '../providers/spec/generation-call.ts';
 import type { ProviderDefinition } from '../providers/spec/provider-definition.ts';
 import { atMostCharacters, characterLength, fitsCharacterLimit, leadingCharacters } from '../text/character-length.ts';
+import { isAbsent } from './aog-absent-value.ts';
 import { resolveAogProviderName, servicesOf } from './aog-provider-names.ts';
 import { isServiceName } from './schemas/task-schemas.ts';
 
@@ -181,11 +182,6 @@ export function readDescription(body: Record<string, unknown>): string | undefin
     throw new GatewayError('parameter_invalid', { parameter: 'desc', expected: `a string of ${atMostCharacters(maxDescriptionLength)}`, received: `a string of ${characterLength(description)} characters` });
   }
   return description;
-}
-
-/** Absent, `null` or `""`: not given (Go clients send a field's zero value for "unset"). */
-export function isAbsent(value: unknown): value is undefined | null | '' {
-  return value === undefined || value === null || value === '';
 }
 
 /** A string field; absent, `null` or `""` is undefined, anything but a string is refused. */
