@@ -60,7 +60,7 @@ export function createServiceProviderEntry(
  */
 export async function updateServiceProviderEntry(
   dataDirectory: string, provider: ProviderDefinition, change: ServiceProviderChange,
-  { isConfiguredWith }: { isConfiguredWith: (providers: NonNullable<ConfigFile['providers']>) => boolean },
+  { isConfiguredWith }: { isConfiguredWith: (file: NonNullable<ConfigFile['providers']>) => boolean },
 ): Promise<boolean> {
   const { id } = provider.capabilities;
   const { settings, description } = change;

@@ -1,5 +1,6 @@
 import { findProviderNamed } from '../providers/provider-catalog.ts';
-import type { ProviderDefinition, ProviderSettingsSource } from '../providers/spec/provider-definition.ts';
+import type { ProviderDefinition } from '../providers/spec/provider-definition.ts';
+import type { EnvironmentCheck } from './install-provider.ts';
 import { removeProviderSettings } from './provider-config-file.ts';
 
 /**
@@ -18,7 +19,7 @@ import { removeProviderSettings } from './provider-config-file.ts';
  */
 export async function uninstallProvider(
   dataDirectory: string, provider: ProviderDefinition, providers: readonly ProviderDefinition[],
-  checkWithEnvironment: (providers: ProviderSettingsSource['file']) => void = () => undefined,
+  checkWithEnvironment: EnvironmentCheck = () => undefined,
 ): Promise<boolean> {
   const removed = await removeProviderSettings(
     dataDirectory,

@@ -177,9 +177,7 @@ export function registerAogServiceProviderRoutes(app: AtelierApp, context: AppCo
     // The embedded engine reads no settings, so config.json holds none to remove (an entry written there by hand is
     // never read); asking config.json whether it "still configures" the engine would always say yes.
     if (capabilities.kind === 'local') throw new GatewayError('provider_settings_not_stored', { provider: capabilities.id, state: configuredWithoutFile(capabilities) });
-    const removed = await uninstallProvider(context.settings.dataDirectory, provider, context.catalog.definitions, (providers) => {
-      context.catalog.settingsWith(capabilities.id, providers);
-    });
+    const removed = await uninstallProvider(context.settings.dataDirectory, provider, context.catalog.definitions, (file) => context.catalog.settingsWith(capabilities.id, file));
     if (!removed) {
       const state = context.catalog.isConfigured(capabilities.id) ? configuredWithoutFile(capabilities) : 'it is not configured';
       throw new GatewayError('provider_settings_not_stored', { provider: capabilities.id, state });
