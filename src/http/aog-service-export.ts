@@ -1,10 +1,10 @@
-import { GatewayError, describeReceived } from '../errors/gateway-error.ts';
 import { aogEndpointUrl } from '../providers/aog-endpoint-urls.ts';
 import { isModelNamed } from '../providers/shared/find-model.ts';
 import type { ServiceName } from '../providers/spec/generation-call.ts';
 import type { AppContext } from '../server/create-context.ts';
 import { matchingServiceProviders, type ServiceProviderEntry } from './aog-service-provider-entries.ts';
-import { isServiceName, serviceNames } from './schemas/task-schemas.ts';
+import { checkService } from './aog-service-provider-requests.ts';
+import { serviceNames } from './schemas/task-schemas.ts';
 
 /** The version a `.aog` file is written with: the AOG version Atelier emulates (`GET /version`). */
 export const aogFileVersion = 'v0.7';
@@ -51,9 +51,7 @@ export interface AogFile {
  * @throws GatewayError `service_not_found`
  */
 export function exportAogFile(context: AppContext, filters: ExportFilters): AogFile {
-  if (filters.service_name !== undefined && !isServiceName(filters.service_name)) {
-    throw new GatewayError('service_not_found', { service: describeReceived(filters.service_name) });
-  }
+  if (filters.service_name !== undefined) checkService(filters.service_name);
   const kept = matchingServiceProviders(context, { service_name: filters.service_name, provider_name: filters.provider_name })
     .map((entry) => ({ entry, models: modelsMatching(context, entry, filters.model_name) }))
     .filter(({ models }) => models.length > 0);
