@@ -111,7 +111,36 @@ export function parseJsonObject(bytes: Buffer): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new GatewayError('request_body_invalid_json', { reason: 'the body must be a JSON object' });
   }
+  const prototypeKey = prototypeKeyPath(body);
+  if (prototypeKey !== undefined) {
+    throw new GatewayError('parameter_invalid', { parameter: prototypeKey, expected: 'no key named __proto__ (it is not an option of any field)', received: 'a __proto__ key' });
+  }
   return body as Record<string, unknown>;
+}
+
+/**
+ * The path of the first `__proto__` key in a parsed JSON value, or undefined. `JSON.parse` makes it an ordinary key,
+ * but copying the object (zod's records do) turns it into the copy's prototype: the key would vanish silently, or
+ * its values would show through as inherited options (`provider_options: {"__proto__": {"aliyun": …}}`).
+ */
+function prototypeKeyPath(value: unknown): string | undefined {
+  // Iterative, each entry linked to its parent: JSON.parse takes nesting far deeper than the call stack would, and
+  // copying the path at every level would cost the square of the depth.
+  interface Visit { value: object; key?: string; parent?: Visit }
+  const pathOf = (visit: Visit | undefined, key: string): string => {
+    const keys = [key];
+    for (let step = visit; step?.key !== undefined; step = step.parent) keys.unshift(step.key);
+    return keys.join('.');
+  };
+  if (typeof value !== 'object' || value === null) return undefined;
+  const pending: Visit[] = [{ value }];
+  for (let visit = pending.pop(); visit !== undefined; visit = pending.pop()) {
+    for (const [key, child] of Object.entries(visit.value)) {
+      if (key === '__proto__') return pathOf(visit, key);
+      if (typeof child === 'object' && child !== null) pending.push({ value: child, key, parent: visit });
+    }
+  }
+  return undefined;
 }
 
 /**
