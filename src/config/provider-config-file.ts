@@ -7,6 +7,7 @@ import type { ProviderCapabilities } from '../providers/spec/capabilities.ts';
 import type { ProviderSettingsSource } from '../providers/spec/provider-definition.ts';
 import { fallbackEntryFormat, isFallbackEntry, maxFallbacks } from '../routing/fallback-chain.ts';
 import { hybridPolicies } from '../routing/hybrid-policy.ts';
+import { oneAtATime } from './one-at-a-time.ts';
 
 /** `<data-dir>/config.json`: provider settings written by `atelier install` and the AOG control plane (mode 0600). */
 export function configFilePath(dataDirectory: string): string {
@@ -142,12 +143,8 @@ function checkProviderDescriptions(config: ConfigFile, path: string): void {
  * when it throws, the file stays as it was and the error propagates. When `update` answers `'unchanged'` nothing is
  * checked or written (a removal that found nothing to remove must not create the file).
  */
-export async function updateConfigFile(dataDirectory: string, update: (config: ConfigFile) => void | 'unchanged', check?: (config: ConfigFile) => void): Promise<void> {
-  const previous = pendingWrite;
-  let release!: () => void;
-  pendingWrite = new Promise<void>((resolve) => (release = resolve));
-  await previous;
-  try {
+export function updateConfigFile(dataDirectory: string, update: (config: ConfigFile) => void | 'unchanged', check?: (config: ConfigFile) => void): Promise<void> {
+  return inTurn(async () => {
     const config = await readConfigFile(dataDirectory);
     if (update(config) === 'unchanged') return;
     check?.(config);
@@ -163,12 +160,11 @@ export async function updateConfigFile(dataDirectory: string, update: (config: C
       await rm(temporary, { force: true }).catch(() => undefined);
       throw error;
     }
-  } finally {
-    release();
-  }
+  });
 }
 
-let pendingWrite: Promise<void> = Promise.resolve();
+/** The writers of this process, in turn: each reads the file the previous one wrote. */
+const inTurn = oneAtATime();
 
 /**
  * Stores a provider's settings (from `atelier install` or the AOG control plane) as `mergeProviderSettings` puts them,

@@ -16,6 +16,7 @@ import { createMemoryTaskBackend } from '../tasks/memory/create-memory-task-back
 import { createTaskService } from '../tasks/create-task-service.ts';
 import type { TaskGenerationService } from '../tasks/task-generation-service.ts';
 import { FileStore } from '../storage/file-store.ts';
+import { oneAtATime } from '../config/one-at-a-time.ts';
 
 /** Everything a running Atelier shares: built once at start-up (the composition root), closed on shutdown. */
 export interface AppContext {
@@ -64,17 +65,19 @@ export async function createContext(settings: Settings, options: { logger?: Logg
     retentionMilliseconds: options.durableTasks === false ? null : settings.retentionMilliseconds,
   });
   const generation = taskSystem.service;
+  const reloadsInTurn = oneAtATime();
   logger.debug('context ready', { sharpConcurrency: sharp.concurrency(), dataDirectory: settings.dataDirectory });
   return {
     settings, logger, fileStore, catalog, engine, generation, tasks: taskSystem.service,
     defaultPolicy: (service) => (servicePolicies[service]?.hybrid_policy as HybridPolicy | undefined) ?? 'default',
     providerDescription: (providerId) => (Object.hasOwn(providerDescriptions, providerId) ? providerDescriptions[providerId] : undefined),
-    reloadConfiguration: async () => {
+    // In turn: a slow read overtaken by a later one would otherwise apply the older config.json last.
+    reloadConfiguration: () => reloadsInTurn(async () => {
       const reloaded = await readConfigFile(settings.dataDirectory);
       catalog.reload(providerSettingsSource(reloaded, env));
       servicePolicies = reloaded.services ?? {};
       providerDescriptions = reloaded.provider_descriptions ?? {};
-    },
+    }),
     close: async () => {
       await taskSystem.close();
       await engine.close();
