@@ -106,7 +106,7 @@ describe('AOG control plane: POST /aog/v0.2/service/install refuses what it cann
   });
 
   it('refuses a service_source outside the documented enum (local, remote) instead of treating it as local', async () => {
-    for (const service_source of ['bogus', 'REMOTE', '', 1]) {
+    for (const service_source of ['bogus', 'REMOTE', 1]) {
       const { status, body } = await answer(await install({ service_name: 'image-to-image', service_source, api_flavor: 'openai', auth_key: '{"api_key":"sk-test"}' }));
       expect(status, `${JSON.stringify(service_source)}: ${JSON.stringify(body)}`).toBe(400);
       expect(body.code).toBe('parameter_invalid');
@@ -115,6 +115,14 @@ describe('AOG control plane: POST /aog/v0.2/service/install refuses what it cann
     const local = await install({ service_name: 'image-to-image', service_source: 'local' });
     expect(local.status).toBe(200);
     expect(fresh.context.catalog.isConfigured('openai')).toBe(false);
+  });
+
+  it('reads an empty or null service_source as not given (remote), as POST service_provider does: AOG\'s Go clients send "" for unset', async () => {
+    for (const service_source of ['', null]) {
+      const { status, body } = await answer(await install({ service_name: 'image-to-image', service_source, api_flavor: 'openai', auth_key: '{"api_key":"sk-empty-source"}' }));
+      expect(status, `${JSON.stringify(service_source)}: ${JSON.stringify(body)}`).toBe(200);
+      expect(fresh.context.catalog.isConfigured('openai')).toBe(true);
+    }
   });
 });
 

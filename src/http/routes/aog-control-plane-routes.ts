@@ -15,6 +15,7 @@ import { storedHybridPolicy } from '../stored-hybrid-policy.ts';
 import { registerAogExportImportRoutes } from './aog-export-import-routes.ts';
 import { registerAogModelRoutes } from './aog-model-routes.ts';
 import { registerAogServiceProviderRoutes } from './aog-service-provider-routes.ts';
+import { isAbsent } from '../aog-absent-value.ts';
 
 /**
  * The part of AOG's control plane clients use to set Atelier up: install a remote image service with a key, read and
@@ -28,7 +29,7 @@ export function registerAogControlPlaneRoutes(app: AtelierApp, context: AppConte
       + 'A Content-Type other than JSON: 415 `request_content_type_unsupported` (40004); none is accepted.',
     request: { body: { content: { 'application/json': { schema: z.object({
       service_name: z.enum(serviceNames),
-      service_source: z.enum(serviceSources).optional().openapi({ description: 'Default remote' }),
+      service_source: z.enum(serviceSources).optional().openapi({ description: 'Default remote (also when null or "")' }),
       api_flavor: z.enum(installableFlavors).optional().openapi({ description: 'Required for a remote install' }),
       auth_key: z.string().optional().openapi({ description: 'JSON string, e.g. {"api_key":"sk-…"}; for a remote install' }),
     }) } } } },
@@ -36,7 +37,7 @@ export function registerAogControlPlaneRoutes(app: AtelierApp, context: AppConte
   }), async (http) => {
     const body = await readJsonObject(http);
     checkService(body.service_name);
-    const source = body.service_source ?? 'remote';
+    const source = isAbsent(body.service_source) ? 'remote' : body.service_source;
     if (!(serviceSources as readonly unknown[]).includes(source)) {
       throw new GatewayError('parameter_invalid', { parameter: 'service_source', expected: `one of: ${serviceSources.join(', ')}`, received: describeReceived(source) });
     }
