@@ -81,6 +81,14 @@ export class ProviderCatalog {
     this.dependencies.logger.warn('model not used', { provider: providerId, model: modelId, reason });
   }
 
+  /**
+   * Whether the provider's settings configure it, whether or not its models have since answered "retired": what the
+   * control plane changes (a provider out of use is still the one config.json stores).
+   */
+  hasSettings(providerId: string): boolean {
+    return this.settings.has(providerId);
+  }
+
   /** Whether the provider has settings and at least one model that is not retired. */
   isConfigured(providerId: string): boolean {
     return this.settings.has(providerId) && this.retiredReasonOfEveryModel(providerId) === undefined;

@@ -105,7 +105,7 @@ export function registerAogServiceProviderRoutes(app: AtelierApp, context: AppCo
     }
     const { provider, change } = plan;
     const { id } = provider.capabilities;
-    if (context.catalog.isConfigured(id)) {
+    if (context.catalog.hasSettings(id)) {
       const source = storedSettingsConfigure(provider, await readConfigFile(context.settings.dataDirectory))
         ? 'config.json holds its settings' : `the environment configures it: ${provider.capabilities.environment.join(', ')}`;
       throw new GatewayError('provider_already_exists', { provider: id, source });
@@ -126,7 +126,8 @@ export function registerAogServiceProviderRoutes(app: AtelierApp, context: AppCo
     responses: { 200: { description: 'Updated', content: { 'application/json': { schema: changeAnswerSchema } } }, ...errorResponses(400, 403, 404, 415) },
   }), async (http) => {
     const body = await readJsonObject(http);
-    const isConfigured = (providerId: string) => context.catalog.isConfigured(providerId);
+    // Its settings, not whether it is in use: a PUT is the configuration change that puts a retired provider back.
+    const isConfigured = (providerId: string) => context.catalog.hasSettings(providerId);
     const { provider, providerName, change } = readUpdateServiceProviderRequest(body, context.catalog.definitions, isConfigured);
     const { id } = provider.capabilities;
     // Checked again under config.json's lock: a DELETE may have removed the settings since the catalogue was read.
