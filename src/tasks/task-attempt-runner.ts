@@ -58,7 +58,7 @@ export class TaskAttemptRunner {
    * @returns the patch that marks the task succeeded (the scheduler writes and announces it), or undefined when
    *   the task moved on meanwhile (canceled, or finished elsewhere) and there is nothing to write
    * @throws the provider's or the input's error, `task_interrupted` for a cloud start a crash cut short, or the
-   *   run's stop reason when it was stopped
+   *   run's stop reason when it was stopped (a cloud run only on cancel, or before its result was in hand)
    */
   async run(run: ActiveRun, initial: TaskRecord): Promise<{ taskId: string; patch: TaskPatch } | undefined> {
     let model: ProviderModel;
@@ -97,10 +97,17 @@ export class TaskAttemptRunner {
       if (!model.submitsAfterInputsStored) await inputsStored;
       const started = await model.start(call, { ...this.callContext(run, task, signal), inputsStored });
       if (started.status === 'pending') {
-        const saved = await this.store.update(task.id, {
-          operation: started.operation, runPhase: 'polling', progress: started.progress,
-          warnings: [...task.warnings, ...(started.warnings ?? [])],
-        }, ['running']);
+        let saved: TaskRecord | undefined;
+        try {
+          saved = await this.store.update(task.id, {
+            operation: started.operation, runPhase: 'polling', progress: started.progress,
+            warnings: [...task.warnings, ...(started.warnings ?? [])],
+          }, ['running']);
+        } catch (error) {
+          // Unsaved, the handle is lost with this run: nobody would ever poll the task the provider bills for.
+          this.dependencies.cancelUpstream(task, started.operation);
+          throw error;
+        }
         if (!saved) {
           this.dependencies.cancelUpstream(task, started.operation);
           return undefined;
@@ -112,19 +119,45 @@ export class TaskAttemptRunner {
         result = started.result;
       }
     }
-    if (run.stopReason) throw new Error(`stopped: ${run.stopReason}`);
+    // A cloud result in hand was paid for: a deadline or a lost lease that came while it was on its way does not
+    // throw it away (the state compare-and-set still keeps a task another runner ended from being overwritten).
+    // A cancel does: the client asked for no result.
+    if (run.stopReason && (run.local || run.stopReason === 'cancel')) throw new Error(`stopped: ${run.stopReason}`);
+    return { taskId: task.id, patch: await this.succeededPatch(task, result) };
+  }
 
+  /**
+   * One status call for a task past its deadline whose provider holds an operation: the provider may have finished
+   * it (and billed it) since the last poll, or while Atelier was down. Never throws.
+   *
+   * @returns the patch that marks the task succeeded when the operation completed, else undefined
+   */
+  async resultIfCompleted(run: ActiveRun, task: TaskRecord): Promise<{ taskId: string; patch: TaskPatch } | undefined> {
+    const operation = heldOperation(task);
+    if (operation === undefined) return undefined;
+    try {
+      const model = this.dependencies.modelFor(task);
+      if (!model.status) return undefined;
+      // The run's own signal is already aborted by the deadline; the adapter's request timeouts bound this call.
+      const status = await model.status(operation, this.callContext(run, task, new AbortController().signal));
+      if (status.status !== 'completed') return undefined;
+      return { taskId: task.id, patch: await this.succeededPatch(task, status.result) };
+    } catch (error) {
+      this.dependencies.logger.warn('last status check before the deadline failure did not succeed', { taskId: task.id, code: GatewayError.isInstance(error) ? error.code : undefined });
+      return undefined;
+    }
+  }
+
+  /** Stores a result's outputs and builds the patch that marks the task succeeded. */
+  private async succeededPatch(task: TaskRecord, result: GenerationResult): Promise<TaskPatch> {
     const stored = await storeOutputs(specForCurrentProvider(task), result.outputs, this.dependencies.fileStore);
     const outputs = stored.files.map((file, index) => {
       const seed = result.outputs[index].seed;
       return { fileId: file.id, mediaType: file.mediaType, size: file.size, ...(seed !== undefined ? { seed } : {}) };
     });
     return {
-      taskId: task.id,
-      patch: {
-        state: 'succeeded', outputs, progress: 100, usage: result.usage, applied: result.applied, finishedAt: this.dependencies.isoNow(),
-        warnings: [...task.spec.warnings, ...fallbackWarnings(task), ...task.warnings, ...result.warnings, ...stored.warnings],
-      },
+      state: 'succeeded', outputs, progress: 100, usage: result.usage, applied: result.applied, finishedAt: this.dependencies.isoNow(),
+      warnings: [...task.spec.warnings, ...fallbackWarnings(task), ...task.warnings, ...result.warnings, ...stored.warnings],
     };
   }
 

@@ -214,7 +214,8 @@ export class TaskScheduler {
       for (const run of this.active.values()) if (run.local || run.phase === 'polling') run.stop('shutdown');
     }, grace);
     // Work that ignores its abort signal must not hold shutdown forever: its lease expires and it runs again later.
-    // A billable cloud start in flight gets longer: its handle must be saved (adapter timeouts are about 30 s).
+    // A billable cloud start in flight gets longer: its handle must be saved (DashScope's submit times out in 30 s).
+    // A synchronous provider's call may run past this (timeouts of 120–180 s): its task then ends as task_interrupted.
     const cloudStarting = [...this.active.values()].some((run) => !run.local && run.phase === 'starting');
     const giveUpAfter = cloudStarting ? Math.max(grace * 2, 90_000) : grace * 2;
     let giveUp: NodeJS.Timeout | undefined;
@@ -328,8 +329,7 @@ export class TaskScheduler {
       }
       const remaining = task.deadlineAt - this.now();
       if (remaining <= 0) {
-        await this.fail(task.id, deadlineError(task), unfinishedStates);
-        this.cancelHeldOperation(task);
+        await this.expire(run, task);
         return;
       }
       deadlineTimer = setTimeout(() => run.stop('deadline'), remaining);
@@ -388,8 +388,7 @@ export class TaskScheduler {
       return { keep: false };
     }
     if (reason === 'deadline') {
-      await this.fail(task.id, deadlineError(task), unfinishedStates);
-      this.cancelHeldOperation(task);
+      await this.expire(run, task);
       return { keep: false };
     }
 
@@ -423,6 +422,21 @@ export class TaskScheduler {
     }
     await this.fail(task.id, gatewayError, unfinishedStates);
     return { keep: false };
+  }
+
+  /**
+   * Ends a task past its deadline: failed with `task_deadline_exceeded`, and the provider asked to cancel. When the
+   * provider holds an operation it is looked at once first: a result it finished since the last poll (or while
+   * Atelier was down) was paid for, and is kept.
+   */
+  private async expire(run: ActiveRun, task: TaskRecord): Promise<void> {
+    const finished = await this.attempts.resultIfCompleted(run, task);
+    if (finished) {
+      await this.finish(finished.taskId, finished.patch, unfinishedStates);
+      return;
+    }
+    await this.fail(task.id, deadlineError(task), unfinishedStates);
+    this.cancelHeldOperation(task);
   }
 
   /** Re-files a task's queue entry under another provider (after a fallback), ready at once. */
