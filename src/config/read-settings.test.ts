@@ -60,7 +60,7 @@ describe('readSettings', () => {
   it('rejects out-of-range or unknown values, naming the source, never clamping', () => {
     expect(() => readSettings(['--port', '70000'], {})).toThrow(SettingsError);
     expect(() => readSettings([], { ATELIER_PORT: '-1' })).toThrow(/ATELIER_PORT must be an integer between 0 and 65535/);
-    expect(() => readSettings([], { ATELIER_LOG_LEVEL: 'verbose' })).toThrow(/log level must be one of/);
+    expect(() => readSettings([], { ATELIER_LOG_LEVEL: 'verbose' })).toThrow(/ATELIER_LOG_LEVEL must be one of/);
     expect(() => readSettings([], { ATELIER_ALLOW_PRIVATE_URLS: 'maybe' })).toThrow(/ATELIER_ALLOW_PRIVATE_URLS must be 1 or 0/);
     expect(() => readSettings(['--no-such-flag'], {})).toThrow();
   });

@@ -51,7 +51,8 @@ export function readSettings(argv: string[], env: Readonly<Record<string, string
   const allowPrivateUrls = values['allow-private-urls'] === true || parseBooleanEnv(env.ATELIER_ALLOW_PRIVATE_URLS, 'ATELIER_ALLOW_PRIVATE_URLS');
   const logLevel = (values['log-level'] as string | undefined) ?? env.ATELIER_LOG_LEVEL ?? 'info';
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
-    throw new SettingsError(`log level must be one of debug, info, warn, error, silent but received "${logLevel}"`);
+    const source = values['log-level'] !== undefined ? '--log-level' : 'ATELIER_LOG_LEVEL';
+    throw new SettingsError(`${source} must be one of debug, info, warn, error, silent but received "${logLevel}"`);
   }
   const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const publicUrl = parsePublicUrl((values['public-url'] as string | undefined) ?? env.ATELIER_PUBLIC_URL, values['public-url'] !== undefined ? '--public-url' : 'ATELIER_PUBLIC_URL')

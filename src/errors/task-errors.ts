@@ -30,7 +30,7 @@ export const taskErrors = {
     status: 504, businessCode: 150705, retryable: true,
     message: 'Task {taskId} is still {state} after waiting {waitSeconds} s; it keeps running: fetch it later with GET /v1/tasks/{taskId}',
     description: 'A synchronous call waited as long as it is allowed to; the task was not stopped and its result stays retrievable.',
-    howToFix: 'Poll GET /v1/tasks/{task_id} (or `atelier tasks wait <id>`), or send "async": true to get the task id at once.',
+    howToFix: 'Poll GET /v1/tasks/{task_id} (or `atelier tasks wait <id>`); to get the task id at once, send "async": true to image-to-video, or submit with POST /v1/tasks.',
   },
   task_interrupted: {
     status: 502, businessCode: 150706, retryable: false,

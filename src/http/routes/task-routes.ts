@@ -38,7 +38,7 @@ const createDefinition = createRoute({
     body: { required: true, content: { 'application/json': { schema: createTaskBodySchema } } },
   },
   responses: {
-    200: { description: 'The task ended within the Prefer: wait time', content: taskContent },
+    200: { description: 'The task has ended: within the Prefer: wait time, or before an Idempotency-Key replay', content: taskContent },
     202: { description: 'The task is queued or running', content: taskContent },
     ...errorResponses(400, 403, 404, 409, 413, 415, 503),
   },
