@@ -142,3 +142,15 @@ describe('chooseRoute: a named cloud provider that cannot serve', () => {
     expect(route({ remoteServiceProvider: 'local' }).warnings).toEqual([]);
   });
 });
+
+describe('chooseRoute: always_remote without a configured cloud provider', () => {
+  it('names every provider that could serve the service, in plain English', () => {
+    expect(errorOf(() => route({ hybridPolicy: 'always_remote' }, catalogWith({})))).toMatchObject({
+      code: 'provider_not_configured',
+      message: expect.stringMatching(/always_remote and an image-to-image model is served by [^,]+ or .+, none of which is configured \(set /),
+    });
+    expect(errorOf(() => route({ model: 'wanx2.1-i2i-turbo', hybridPolicy: 'always_remote' }, catalogWith({})))).toMatchObject({
+      message: expect.stringContaining('wanx2.1-i2i-turbo is served by Alibaba Cloud DashScope (Tongyi Wanxiang), which is not configured (set DASHSCOPE_API_KEY)'),
+    });
+  });
+});

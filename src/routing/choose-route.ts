@@ -93,7 +93,7 @@ function choosePrimaryRoute(request: RouteRequest, catalog: ProviderCatalog): Ro
     const names = [...new Set(cloudCandidates.map((match) => match.provider.capabilities.displayName))];
     const hint = cloudCandidates.flatMap((match) => match.provider.capabilities.environment.slice(0, 1));
     const reason = names.length > 0
-      ? `hybrid_policy is always_remote and ${request.model ?? `a ${service} model`} is served by ${names.join(' or ')}, which is not configured (set ${[...new Set(hint)].join(' or ')})`
+      ? `hybrid_policy is always_remote and ${request.model ?? `an ${service} model`} is served by ${names.join(' or ')}, ${names.length > 1 ? 'none of which is' : 'which is not'} configured (set ${[...new Set(hint)].join(' or ')})`
       : `hybrid_policy is always_remote and no configured cloud provider serves ${request.model ?? service}`;
     throw new GatewayError('provider_not_configured', { reason });
   }
