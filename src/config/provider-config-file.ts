@@ -8,6 +8,15 @@ import type { ProviderSettingsSource } from '../providers/spec/provider-definiti
 import { fallbackEntryFormat, isFallbackEntry, maxFallbacks } from '../routing/fallback-chain.ts';
 import { hybridPolicies } from '../routing/hybrid-policy.ts';
 import { oneAtATime } from './one-at-a-time.ts';
+import { SettingsError } from './read-settings.ts';
+
+/**
+ * config.json cannot be used as it is: start-up stops with its message (one line, naming the file and the key, never
+ * quoting a value), as for an invalid flag.
+ */
+export class ConfigFileError extends SettingsError {
+  override name = 'ConfigFileError';
+}
 
 /** `<data-dir>/config.json`: provider settings written by `atelier install` and the AOG control plane (mode 0600). */
 export function configFilePath(dataDirectory: string): string {
@@ -44,14 +53,14 @@ export function providerSettingsSource(config: ConfigFile, env: Readonly<Record<
 export async function readConfigFile(dataDirectory: string): Promise<ConfigFile> {
   const text = await readFile(configFilePath(dataDirectory), 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return '{}';
-    throw error;
+    throw new ConfigFileError(`${configFilePath(dataDirectory)} cannot be read (${error.code ?? error.message}); it must be a file readable by the user running Atelier`, { cause: error });
   });
   let parsed: ConfigFile;
   try {
     parsed = JSON.parse(text) as ConfigFile;
   } catch {
     // Not JSON.parse's message: it quotes the text around the fault, which in this file can be part of a key.
-    throw new Error(`${configFilePath(dataDirectory)} is not valid JSON${faultPosition(text)}; check it with a JSON validator (it holds keys: do not paste it anywhere public)`);
+    throw new ConfigFileError(`${configFilePath(dataDirectory)} is not valid JSON${faultPosition(text)}; check it with a JSON validator (it holds keys: do not paste it anywhere public)`);
   }
   checkShape(parsed, configFilePath(dataDirectory));
   checkServiceDefaults(parsed, configFilePath(dataDirectory));
@@ -86,21 +95,21 @@ function jsonKind(value: unknown): string {
  */
 function checkShape(config: unknown, path: string): asserts config is ConfigFile {
   // By its kind only: a file holding a bare string may be a key pasted over it.
-  if (!isRecord(config)) throw new Error(`${path} must hold a JSON object such as {"providers":{}} but holds ${jsonKind(config)}`);
+  if (!isRecord(config)) throw new ConfigFileError(`${path} must hold a JSON object such as {"providers":{}} but holds ${jsonKind(config)}`);
   if (config.providers !== undefined) {
-    if (!isRecord(config.providers)) throw new Error(`${path}: providers must be an object of provider settings by provider id`);
+    if (!isRecord(config.providers)) throw new ConfigFileError(`${path}: providers must be an object of provider settings by provider id`);
     for (const [id, settings] of Object.entries(config.providers)) {
-      if (!isRecord(settings)) throw new Error(`${path}: providers.${id.slice(0, 60)} must be an object of settings such as {"api_key":"…"}`);
+      if (!isRecord(settings)) throw new ConfigFileError(`${path}: providers.${id.slice(0, 60)} must be an object of settings such as {"api_key":"…"}`);
       for (const [name, value] of Object.entries(settings)) {
         // The value itself is never quoted: it may be a key.
-        if (typeof value !== 'string') throw new Error(`${path}: providers.${id.slice(0, 60)}.${name.slice(0, 60)} must be a string (write "1" or "true" in quotes) but is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+        if (typeof value !== 'string') throw new ConfigFileError(`${path}: providers.${id.slice(0, 60)}.${name.slice(0, 60)} must be a string (write "1" or "true" in quotes) but is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
       }
     }
   }
   if (config.services !== undefined) {
-    if (!isRecord(config.services)) throw new Error(`${path}: services must be an object of service defaults by service name`);
+    if (!isRecord(config.services)) throw new ConfigFileError(`${path}: services must be an object of service defaults by service name`);
     for (const [service, defaults] of Object.entries(config.services)) {
-      if (!isRecord(defaults)) throw new Error(`${path}: services.${service.slice(0, 60)} must be an object such as {"hybrid_policy":"default"}`);
+      if (!isRecord(defaults)) throw new ConfigFileError(`${path}: services.${service.slice(0, 60)} must be an object such as {"hybrid_policy":"default"}`);
     }
   }
 }
@@ -115,12 +124,12 @@ function checkServiceDefaults(config: ConfigFile, path: string): void {
   for (const [service, defaults] of Object.entries(config.services ?? {})) {
     const policy = (defaults as ServiceDefaults | null)?.hybrid_policy;
     if (policy !== undefined && !(hybridPolicies as readonly unknown[]).includes(policy)) {
-      throw new Error(`${path}: services.${service}.hybrid_policy must be one of ${hybridPolicies.join(', ')} but received ${JSON.stringify(policy).slice(0, 100)}`);
+      throw new ConfigFileError(`${path}: services.${service}.hybrid_policy must be one of ${hybridPolicies.join(', ')} but received ${JSON.stringify(policy).slice(0, 100)}`);
     }
     const fallbacks = (defaults as ServiceDefaults | null)?.fallbacks;
     if (fallbacks === undefined) continue;
     if (!Array.isArray(fallbacks) || fallbacks.length > maxFallbacks || !fallbacks.every(isFallbackEntry)) {
-      throw new Error(`${path}: services.${service}.fallbacks must be an array of at most ${maxFallbacks} entries, each ${fallbackEntryFormat}, but received ${JSON.stringify(fallbacks).slice(0, 200)}`);
+      throw new ConfigFileError(`${path}: services.${service}.fallbacks must be an array of at most ${maxFallbacks} entries, each ${fallbackEntryFormat}, but received ${JSON.stringify(fallbacks).slice(0, 200)}`);
     }
   }
 }
@@ -131,9 +140,9 @@ function checkProviderDescriptions(config: ConfigFile, path: string): void {
   if (descriptions === undefined) return;
   const expected = `${path}: provider_descriptions must be an object of strings by provider id, such as {"aliyun":"Beijing key"}`;
   // Named by kind, never quoted: settings put here by mistake would carry a key.
-  if (!isRecord(descriptions)) throw new Error(`${expected}, but it is ${jsonKind(descriptions)}`);
+  if (!isRecord(descriptions)) throw new ConfigFileError(`${expected}, but it is ${jsonKind(descriptions)}`);
   for (const [id, description] of Object.entries(descriptions)) {
-    if (typeof description !== 'string') throw new Error(`${expected}, but provider_descriptions.${id.slice(0, 60)} is ${jsonKind(description)}`);
+    if (typeof description !== 'string') throw new ConfigFileError(`${expected}, but provider_descriptions.${id.slice(0, 60)} is ${jsonKind(description)}`);
   }
 }
 

@@ -17,6 +17,8 @@ import { createTaskService } from '../tasks/create-task-service.ts';
 import type { TaskGenerationService } from '../tasks/task-generation-service.ts';
 import { FileStore } from '../storage/file-store.ts';
 import { oneAtATime } from '../config/one-at-a-time.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import { SettingsError } from '../config/read-settings.ts';
 
 /** Everything a running Atelier shares: built once at start-up (the composition root), closed on shutdown. */
 export interface AppContext {
@@ -53,7 +55,7 @@ export async function createContext(settings: Settings, options: { logger?: Logg
   const config = await readConfigFile(settings.dataDirectory);
   let servicePolicies = config.services ?? {};
   let providerDescriptions = config.provider_descriptions ?? {};
-  const catalog = new ProviderCatalog(providerDefinitions, providerSettingsSource(config, env), { fetch: globalThis.fetch, logger, now: () => new Date(), sleep, engine });
+  const catalog = startupSettings(() => new ProviderCatalog(providerDefinitions, providerSettingsSource(config, env), { fetch: globalThis.fetch, logger, now: () => new Date(), sleep, engine }));
   const prepareContext = {
     catalog, fileStore, inputSettings: settings.input, serverHost: settings.host,
     defaultFallbacks: (service: ServiceName) => servicePolicies[service]?.fallbacks,
@@ -84,3 +86,17 @@ export async function createContext(settings: Settings, options: { logger?: Logg
     },
   };
 }
+
+/**
+ * Runs a start-up step that reads provider settings: an invalid one (a bad `DASHSCOPE_BASE_URL`, say) stops start-up
+ * as an invalid flag does, with its one-line message, instead of as a crash with a stack trace.
+ */
+function startupSettings<Result>(step: () => Result): Result {
+  try {
+    return step();
+  } catch (error) {
+    if (GatewayError.isInstance(error) && error.code === 'parameter_invalid') throw new SettingsError(error.message, { cause: error });
+    throw error;
+  }
+}
+
