@@ -33,6 +33,15 @@ describe('the OpenAPI document', () => {
     expect(documented.filter((route) => !served.includes(route) && !route.startsWith('HEAD '))).toEqual([]);
   });
 
+  it('gives the image-to-video request a video model and prompt as examples, not the image edit\'s', async () => {
+    const document = (await (await harness.app.request('/openapi.json')).json()) as { components: { schemas: Record<string, { properties: Record<string, { example?: unknown }> }> } };
+    const video = document.components.schemas.ImageToVideoRequest.properties;
+    const image = document.components.schemas.ImageToImageRequest.properties;
+    expect(video.model.example).toBe('wan2.2-i2v-plus');
+    expect(image.model.example).toBe('wanx2.1-i2i-turbo');
+    expect(video.prompt.example).not.toBe(image.prompt.example);
+  });
+
   it("lists on every route the errors the middleware answers before any handler (Host check, body limit, shutdown)", async () => {
     const document = (await (await harness.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
     const missing = Object.entries(document.paths).flatMap(([path, operations]) => Object.entries(operations).flatMap(([method, operation]) => {

@@ -48,6 +48,9 @@ export const imageToImageBodySchema = z.object({
 /** Image-to-video body: AOG's fields plus duration, resolution, motion. */
 export const imageToVideoBodySchema = z.object({
   ...commonGenerationFields,
+  // The shared fields' examples are image edits.
+  model: commonGenerationFields.model.openapi({ example: 'wan2.2-i2v-plus' }),
+  prompt: commonGenerationFields.prompt.openapi({ example: '镜头缓缓推近，树叶随风摆动' }),
   duration: integerBetween(2, 15).optional().openapi({ description: 'Seconds; each model declares its own range (embedded engine 3–5, default 5).' }),
   resolution: oneOf(['480P', '720P', '1080P']).optional().openapi({ description: 'Output resolution tier (default: the model\'s).' }),
   motion: text(40).optional().openapi({ description: 'Embedded engine: explicit motion id, e.g. zoom-in, pan-left, ken-burns.' }),
