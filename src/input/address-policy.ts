@@ -28,6 +28,8 @@ const rules: readonly Rule[] = [
   { kind: 'unspecified', network: '::', prefix: 128, family: 'ipv6' },
   { kind: 'loopback', network: '::1', prefix: 128, family: 'ipv6' },
   { kind: 'private', network: 'fc00::', prefix: 7, family: 'ipv6' },
+  { kind: 'private', network: 'fec0::', prefix: 10, family: 'ipv6' }, // site-local: deprecated, still routed on some LANs
+  { kind: 'reserved', network: '64:ff9b:1::', prefix: 48, family: 'ipv6' }, // local-use NAT64 (RFC 8215)
   { kind: 'link-local', network: 'fe80::', prefix: 10, family: 'ipv6' },
   { kind: 'multicast', network: 'ff00::', prefix: 8, family: 'ipv6' },
   { kind: 'reserved', network: '2001:db8::', prefix: 32, family: 'ipv6' },
@@ -40,9 +42,10 @@ const blockLists = rules.map((rule) => {
 });
 
 /**
- * Classifies an IP address. IPv4-mapped (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d), IPv4-compatible
- * (::a.b.c.d) and NAT64 (64:ff9b::/96) IPv6 addresses, dotted or in hex, are judged by the IPv4 address inside them,
- * so they cannot be used to reach a private host.
+ * Classifies an IP address. IPv6 addresses with an IPv4 address inside — mapped (::ffff:a.b.c.d), translated
+ * (::ffff:0:a.b.c.d), compatible (::a.b.c.d), NAT64 (64:ff9b::/96) and 6to4 (2002:aabb:ccdd::/48), in any spelling —
+ * are judged by that IPv4 address, so they cannot be used to reach a private host. The local-use NAT64 prefix
+ * (64:ff9b:1::/48) is refused whole: which IPv4 space it reaches is the local network's choice.
  */
 export function classifyAddress(address: string): ForbiddenAddressKind | undefined {
   const embedded = embeddedIPv4(address);
@@ -56,18 +59,34 @@ export function classifyAddress(address: string): ForbiddenAddressKind | undefin
 }
 
 function embeddedIPv4(address: string): string | undefined {
-  if (!isIPv6(address)) return undefined;
-  const lower = address.toLowerCase();
-  // Mapped (::ffff:), translated (::ffff:0:), compatible (::) and NAT64; URL host names always come in the hex form.
-  const dotted = /^(?:::ffff:|::ffff:0:|::|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (dotted) return dotted[1];
-  const hex = /^(?:::ffff:|::ffff:0:|::|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (hex) {
-    const high = parseInt(hex[1], 16);
-    const low = parseInt(hex[2], 16);
-    return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
-  }
+  const groups = ipv6Groups(address);
+  if (!groups) return undefined;
+  const zeros = (from: number, to: number) => groups.slice(from, to).every((group) => group === 0);
+  const dotted = (high: number, low: number) => `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+  if (zeros(0, 5) && groups[5] === 0xffff) return dotted(groups[6], groups[7]); // mapped
+  if (zeros(0, 4) && groups[4] === 0xffff && groups[5] === 0) return dotted(groups[6], groups[7]); // translated
+  // Compatible; below ::1:0 it is :: or ::1, which the IPv6 rules name (unspecified, loopback).
+  if (zeros(0, 6) && groups[6] !== 0) return dotted(groups[6], groups[7]);
+  if (groups[0] === 0x64 && groups[1] === 0xff9b && zeros(2, 6)) return dotted(groups[6], groups[7]); // NAT64
+  if (groups[0] === 0x2002) return dotted(groups[1], groups[2]); // 6to4
   return undefined;
+}
+
+/** The eight 16-bit groups of an IPv6 address in any valid spelling (zeros written out, IPv4 tail), else undefined. */
+function ipv6Groups(address: string): number[] | undefined {
+  if (!isIPv6(address)) return undefined;
+  let text = address.toLowerCase();
+  const tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (tail) {
+    const [a, b, c, d] = tail.slice(1).map(Number);
+    text = `${text.slice(0, tail.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, rest] = text.split('::') as [string, string | undefined];
+  const parse = (part: string | undefined) => (part ? part.split(':').map((group) => parseInt(group, 16)) : []);
+  const before = parse(head);
+  const after = parse(rest);
+  const groups = rest === undefined ? before : [...before, ...new Array<number>(8 - before.length - after.length).fill(0), ...after];
+  return groups.length === 8 ? groups : undefined;
 }
 
 /**
