@@ -8,6 +8,9 @@ export interface DecodedBmp {
   rgba: Uint8Array;
 }
 
+/** The depths BMP writers produce: palettes of 1, 2, 4 and 8 bits, and 16, 24 and 32-bit colour. */
+const supportedBitsPerPixel = new Set([1, 2, 4, 8, 16, 24, 32]);
+
 /** Reads width and height from a BMP header without decoding (for the pixel limit). */
 export function readBmpSize(bytes: Buffer): { width: number; height: number } {
   if (bytes.length < 26) throw new Error('the BMP header is truncated');
@@ -37,6 +40,9 @@ export function decodeBmp(bytes: Buffer, parameter: string): DecodedBmp {
   if (width <= 0 || height <= 0) throw fail('the header declares no size');
   if (compression === 1 || compression === 2) throw fail('RLE-compressed BMP is not supported; save it uncompressed or as PNG');
   if (compression !== 0 && compression !== 3 && compression !== 6) throw fail(`compression type ${compression} is not supported`);
+  // Checked before anything is read: at 0 bits per pixel the rows take no bytes, so the truncation check below would
+  // let a 58-byte file declare (and this loop fill) an image as large as the pixel limit.
+  if (!supportedBitsPerPixel.has(bitsPerPixel)) throw fail(`${bitsPerPixel} bits per pixel is not supported`);
 
   let masks = { red: 0x00ff0000, green: 0x0000ff00, blue: 0x000000ff, alpha: bitsPerPixel === 32 ? 0xff000000 : 0 };
   if (bitsPerPixel === 16 && compression === 0) masks = { red: 0x7c00, green: 0x03e0, blue: 0x001f, alpha: 0 };
@@ -58,8 +64,6 @@ export function decodeBmp(bytes: Buffer, parameter: string): DecodedBmp {
       if (at + 3 > bytes.length) throw fail('the palette is truncated');
       palette.push([bytes[at + 2], bytes[at + 1], bytes[at]]);
     }
-  } else if (![16, 24, 32].includes(bitsPerPixel)) {
-    throw fail(`${bitsPerPixel} bits per pixel is not supported`);
   }
 
   const rowSize = Math.ceil((width * bitsPerPixel) / 32) * 4;
