@@ -79,7 +79,8 @@ function openResponse(url: URL, policy: DownloadPolicy, deadline: AbortSignal): 
   if (guard.literalRefusal) return Promise.reject(guard.literalRefusal);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const outgoing = send(url, { method: 'GET', lookup: guard.lookup as never, signal: deadline, headers: { 'user-agent': 'Atelier', accept: 'image/*' } }, resolve);
+    // agent: false — a pooled keep-alive socket would be reused without a lookup, so without the address check.
+    const outgoing = send(url, { method: 'GET', agent: false, lookup: guard.lookup as never, signal: deadline, headers: { 'user-agent': 'Atelier', accept: 'image/*' } }, resolve);
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
       const refusal = guard.refusal();
       if (refusal) return reject(refusal);

@@ -96,7 +96,7 @@ export abstract class DashScopeTaskModel implements ProviderModel {
     const result = await interpretTaskAnswer(answer, operation, {
       secrets: [this.settings.apiKey],
       download: (url, expect) => downloadResult(url, {
-        fetch: this.dependencies.fetch, maxBytes: this.settings.maxResultBytes, timeoutMs: Math.max(this.settings.requestTimeoutMs, 120_000),
+        fetch: this.dependencies.fetch, endpoint: this.settings.baseUrl, maxBytes: this.settings.maxResultBytes, timeoutMs: Math.max(this.settings.requestTimeoutMs, 120_000),
         signal: context.signal, expect, provider: dashscopeProviderName,
       }),
     });

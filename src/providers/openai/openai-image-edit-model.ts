@@ -93,7 +93,7 @@ export class OpenAiImageEditModel implements ProviderModel {
       for (const item of readImageItems(answer.body)) {
         const output = item.url !== undefined
           ? await downloadResult(item.url, {
-            fetch: this.dependencies.fetch, maxBytes: this.settings.maxResponseBytes, timeoutMs: this.settings.downloadTimeoutMs,
+            fetch: this.dependencies.fetch, endpoint: this.settings.baseUrl, maxBytes: this.settings.maxResponseBytes, timeoutMs: this.settings.downloadTimeoutMs,
             signal: context.signal, expect: 'image', provider: openAiDisplayName,
           })
           : decodeBase64Result(item.base64 ?? '', { provider: openAiDisplayName, field: 'data[].b64_json' });

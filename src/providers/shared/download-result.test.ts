@@ -18,7 +18,8 @@ beforeEach(async () => {
 });
 afterEach(() => server.stop());
 
-const options = { fetch, maxBytes: 1_000_000, timeoutMs: 2_000, provider: 'Example' };
+// The fake serves on 127.0.0.1, as a local provider would: its result URLs may be on this machine.
+const options = { fetch, endpoint: 'http://127.0.0.1/v1', maxBytes: 1_000_000, timeoutMs: 2_000, provider: 'Example' };
 describe('downloadResult', () => {
   test('returns the bytes and the media type from magic bytes (not Content-Type)', async () => {
     const output = await downloadResult(`${server.origin}/image.png`, options);

@@ -1,6 +1,8 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { GenerationOutput } from '../spec/generation-call.ts';
 import { createCallSignal } from './call-signal.ts';
+import { endpointIsPrivate } from './endpoint-is-private.ts';
+import { fetchPublicOnly, ResultUrlRefused } from './fetch-public-only.ts';
 import { malformedAnswer } from './malformed-answer.ts';
 import { networkErrorKind } from './network-error-kind.ts';
 import { readBodyWithLimit } from './read-body-with-limit.ts';
@@ -8,7 +10,13 @@ import { mediaKind, sniffMediaType } from './sniff-media-type.ts';
 import { UpstreamFailure } from './upstream-failure.ts';
 
 export interface DownloadOptions {
+  /** Used only when `endpoint` is private: `fetch` cannot check the address it connects to. */
   fetch: typeof fetch;
+  /**
+   * The provider's configured endpoint (its base URL). When it is on this machine or a private network, result URLs
+   * may be too; otherwise the result URL and every redirect must lead to public addresses.
+   */
+  endpoint: string;
   /** Largest accepted file, in bytes; a larger one fails without being read whole. */
   maxBytes: number;
   /** Timeout of the whole download, in ms. */
@@ -20,14 +28,18 @@ export interface DownloadOptions {
   provider?: string;
 }
 
+/** Redirects a result download follows; signed storage links redirect once or twice. */
+const maxResultRedirects = 5;
+
 /**
  * Downloads a result file the provider produced (its URLs expire, so adapters call this before reporting success).
- * The URL comes from the provider's answer, not from a client, so it is not SSRF-guarded; it must still be http(s),
- * is size-capped while streaming, and must be an image or video by magic bytes. Redirects are followed (signed
- * storage links often redirect). No credentials are ever sent with it.
+ * It must be http(s), is size-capped while streaming, and must be an image or video by magic bytes. Redirects are
+ * followed (signed storage links often redirect). No credentials are ever sent with it. The URL is the provider's
+ * word, yet neither it nor a redirect may lead a cloud provider's download into Atelier's own network: an internal
+ * image there would be stored and served to the client. See `endpoint`.
  *
- * @throws GatewayError `upstream_bad_response` (bad URL, too large, not media), `upstream_unavailable`
- * (network error or error status), `upstream_timeout`.
+ * @throws GatewayError `upstream_bad_response` (bad URL, a private address for a cloud provider, too large, not
+ * media), `upstream_unavailable` (network error or error status), `upstream_timeout`.
  */
 export async function downloadResult(url: string, options: DownloadOptions): Promise<GenerationOutput> {
   const provider = options.provider ?? 'the provider';
@@ -44,7 +56,9 @@ export async function downloadResult(url: string, options: DownloadOptions): Pro
     let bytes: Buffer | undefined;
     let status: number;
     try {
-      const response = await options.fetch(parsed, { method: 'GET', signal: callSignal.signal, redirect: 'follow' });
+      const response = await endpointIsPrivate(options.endpoint)
+        ? await options.fetch(parsed, { method: 'GET', signal: callSignal.signal, redirect: 'follow' })
+        : await fetchPublicOnly(parsed, { signal: callSignal.signal, maxRedirects: maxResultRedirects });
       status = response.status;
       if (!response.ok) {
         await response.body?.cancel().catch(() => undefined);
@@ -55,6 +69,7 @@ export async function downloadResult(url: string, options: DownloadOptions): Pro
       bytes = await readBodyWithLimit(response, options.maxBytes);
     } catch (error) {
       if (GatewayError.isInstance(error)) throw error;
+      if (error instanceof ResultUrlRefused) throw malformedAnswer(provider, error.message);
       if (options.signal?.aborted) throw options.signal.reason ?? error;
       if (callSignal.timedOut()) {
         throw new GatewayError('upstream_timeout', { provider, timeoutMs: options.timeoutMs }, { cause: new UpstreamFailure('timeout') });

@@ -167,7 +167,7 @@ export class StepFunImageEditModel implements ProviderModel {
     return afterBilledCall(async () => {
       const output = item.url !== undefined
         ? await downloadResult(item.url, {
-          fetch: this.dependencies.fetch, maxBytes: this.settings.maxResponseBytes, timeoutMs: this.settings.downloadTimeoutMs,
+          fetch: this.dependencies.fetch, endpoint: this.settings.baseUrl, maxBytes: this.settings.maxResponseBytes, timeoutMs: this.settings.downloadTimeoutMs,
           signal: context.signal, expect: 'image', provider: stepfunDisplayName,
         })
         : decodeBase64Result(withoutDataUriPrefix(item.base64 ?? ''), { provider: stepfunDisplayName, field: 'data[0].b64_json' });

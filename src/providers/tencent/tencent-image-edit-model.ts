@@ -159,7 +159,7 @@ export class TencentImageEditModel implements ProviderModel {
     return afterBilledCall(async () => {
       const output = body.RspImgType === 'url'
         ? await downloadResult(answer, {
-          fetch: this.dependencies.fetch, maxBytes: this.settings.maxResponseBytes, timeoutMs: this.settings.downloadTimeoutMs,
+          fetch: this.dependencies.fetch, endpoint: this.settings.endpoint, maxBytes: this.settings.maxResponseBytes, timeoutMs: this.settings.downloadTimeoutMs,
           signal: context.signal, expect: 'image', provider: tencentDisplayName,
         })
         : decodeBase64Result(withoutDataUriPrefix(answer), { provider: tencentDisplayName, field: 'Response.ResultImage' });

@@ -35,6 +35,8 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
   return new Promise((resolve, reject) => {
     const outgoing = send(target, {
       method: 'POST',
+      // A pooled keep-alive socket would be reused without a lookup, so without the address check.
+      agent: false,
       lookup: guard.lookup as never,
       signal,
       headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'Atelier-Webhook' },
