@@ -44,7 +44,8 @@ export async function interpretTaskAnswer(
         error: new GatewayError('upstream_task_lost', { provider, providerTaskId: operation.taskId, providerStatus: output.task_status }),
       };
     default:
-      throw new GatewayError('upstream_bad_response', { provider, reason: `unknown task_status ${JSON.stringify(String(output.task_status)).slice(0, 40)}` },
+      // Provider text like any other: scrubbed (an upstream may echo the key anywhere) and shortened.
+      throw new GatewayError('upstream_bad_response', { provider, reason: `unknown task_status ${JSON.stringify(truncateProviderCode(String(output.task_status), options.secrets))}` },
         { cause: new UpstreamFailure('malformed') });
   }
 }

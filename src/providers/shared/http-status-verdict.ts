@@ -1,5 +1,6 @@
 import { shortenText } from '../../text/character-length.ts';
 import { redactSecrets } from '../../logging/logger.ts';
+import { scrubCredentialPatterns } from './scrub-credential-patterns.ts';
 import type { ErrorCode } from '../../errors/catalogue.ts';
 import type { ErrorParameters } from '../../errors/gateway-error.ts';
 
@@ -44,9 +45,10 @@ export function truncateProviderCode(code: unknown, secrets: readonly string[] =
 }
 
 function scrubAndShorten(text: string, secrets: readonly string[], maxLength: number): string {
-  // Providers sometimes echo the key they rejected; scrub it (and every registered secret) before anything else.
+  // Providers sometimes echo the key they rejected, or the whole Authorization header; scrub them before anything else.
   let scrubbed = redactSecrets(text);
   for (const secret of secrets) if (secret.length > 0) scrubbed = scrubbed.split(secret).join('[redacted]');
+  scrubbed = scrubCredentialPatterns(scrubbed);
   const oneLine = scrubbed.replace(/\s+/g, ' ').trim();
   return shortenText(oneLine, maxLength);
 }
