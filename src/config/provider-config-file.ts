@@ -157,7 +157,7 @@ export function updateConfigFile(dataDirectory: string, update: (config: ConfigF
     const config = await readConfigFile(dataDirectory);
     if (update(config) === 'unchanged') return;
     check?.(config);
-    await mkdir(dataDirectory, { recursive: true });
+    await mkdir(dataDirectory, { recursive: true, mode: 0o700 }); // owner only, as the server creates it
     const target = configFilePath(dataDirectory);
     const temporary = `${target}.${randomUUID()}.partial`;
     try {

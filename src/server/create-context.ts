@@ -47,7 +47,8 @@ export function sleep(milliseconds: number, signal?: AbortSignal): Promise<void>
 /** `durableTasks: false` keeps tasks in memory (one-shot CLI runs, which must not share a server's task database). */
 export async function createContext(settings: Settings, options: { logger?: Logger; env?: Record<string, string | undefined>; durableTasks?: boolean } = {}): Promise<AppContext> {
   const logger = options.logger ?? createLogger({ level: settings.logLevel });
-  await mkdir(settings.dataDirectory, { recursive: true });
+  // Owner only: it holds copies of every input and result, the task database and keys (umask 022 would share them).
+  await mkdir(settings.dataDirectory, { recursive: true, mode: 0o700 });
   const fileStore = new FileStore(settings.dataDirectory);
   const engine = createEngine({ maxInputPixels: settings.input.maxPixels, logger, ffmpegPath: settings.ffmpegPath });
   const env = options.env ?? process.env;
