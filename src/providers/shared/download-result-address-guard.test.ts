@@ -75,6 +75,7 @@ describe('downloadResult for a cloud provider refuses addresses on its own netwo
     stub.loopbackIsPublic = true;
     const toPrivate = await rejectionOf(downloadResult(`${server.origin}/to-private`, options()));
     expect([toPrivate.code, toPrivate.message]).toEqual(['upstream_bad_response', expect.stringContaining('loopback address (127.0.0.2)')]);
+    expect(toPrivate.retryable).toBe(false); // the provider's answer will lead there again
     const toMetadata = await rejectionOf(downloadResult(`${server.origin}/to-metadata`, options()));
     expect(toMetadata.message).toContain('cloud-metadata');
   });

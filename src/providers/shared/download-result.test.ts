@@ -37,8 +37,10 @@ describe('downloadResult', () => {
     expect((await rejectionOf(downloadResult(`${server.origin}/image.png`, { ...options, expect: 'video' }))).message).toContain('expected a video result but received image/png');
   });
 
-  test('refuses a file over the cap', async () => {
-    expect((await rejectionOf(downloadResult(`${server.origin}/image.png`, { ...options, maxBytes: 10 }))).message).toContain('larger than 10 bytes');
+  test('refuses a file over the cap, for good: the same file will not be smaller when downloaded again', async () => {
+    const tooLarge = await rejectionOf(downloadResult(`${server.origin}/image.png`, { ...options, maxBytes: 10 }));
+    expect(tooLarge.message).toContain('larger than 10 bytes');
+    expect([tooLarge.code, tooLarge.retryable]).toEqual(['upstream_bad_response', false]);
   });
 
   test('an expired link (404) is not retryable; non-http URLs are refused before any request', async () => {

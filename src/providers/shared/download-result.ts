@@ -3,6 +3,7 @@ import type { GenerationOutput } from '../spec/generation-call.ts';
 import { createCallSignal } from './call-signal.ts';
 import { endpointIsPrivate } from './endpoint-is-private.ts';
 import { fetchPublicOnly, ResultUrlRefused } from './fetch-public-only.ts';
+import { notRetryable } from './ambiguous-failure.ts';
 import { malformedAnswer } from './malformed-answer.ts';
 import { networkErrorKind } from './network-error-kind.ts';
 import { readBodyWithLimit } from './read-body-with-limit.ts';
@@ -69,7 +70,8 @@ export async function downloadResult(url: string, options: DownloadOptions): Pro
       bytes = await readBodyWithLimit(response, options.maxBytes);
     } catch (error) {
       if (GatewayError.isInstance(error)) throw error;
-      if (error instanceof ResultUrlRefused) throw malformedAnswer(provider, error.message);
+      // Refused for where it leads: downloading the same URL again leads there again.
+      if (error instanceof ResultUrlRefused) throw notRetryable(malformedAnswer(provider, error.message));
       if (options.signal?.aborted) throw options.signal.reason ?? error;
       if (callSignal.timedOut()) {
         throw new GatewayError('upstream_timeout', { provider, timeoutMs: options.timeoutMs }, { cause: new UpstreamFailure('timeout') });
@@ -77,7 +79,8 @@ export async function downloadResult(url: string, options: DownloadOptions): Pro
       const { kind, reason } = networkErrorKind(error);
       throw new GatewayError('upstream_unavailable', { provider, reason: `result download: ${reason}` }, { cause: new UpstreamFailure(kind) });
     }
-    if (bytes === undefined) throw malformedAnswer(provider, `the result is larger than ${options.maxBytes} bytes`);
+    // For good: the same file is no smaller when downloaded again (a DashScope poll would otherwise repeat it to the deadline).
+    if (bytes === undefined) throw notRetryable(malformedAnswer(provider, `the result is larger than ${options.maxBytes} bytes`));
     const mediaType = sniffMediaType(bytes);
     if (mediaType === undefined) throw malformedAnswer(provider, 'the result is not an image or video file');
     if (options.expect !== undefined && mediaKind(mediaType) !== options.expect) {
