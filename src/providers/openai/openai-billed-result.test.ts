@@ -39,3 +39,32 @@ describe('failures after OpenAI made (and billed) the images', () => {
     expect(schedulerResubmits(error)).toBe(false);
   });
 });
+
+describe('several images of one billed call', () => {
+  it('keeps the images that were read when another one cannot be downloaded, with a warning naming it', async () => {
+    fake.server.script({ match: (request) => request.path.startsWith('/files/'), behaviour: { kind: 'answer', answer: { status: 404, body: 'gone' } } });
+    const bytes = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 20, g: 90, b: 200 } } }).png().toBuffer();
+    const edit = new OpenAiImageEditModel(findOpenAiModel('dall-e-2')!, settings(), dependencies());
+    const call = testCall({ bytes, mediaType: 'image/png', width: 64, height: 64, hasAlpha: false }, {
+      modelId: 'dall-e-2', prompt: 'make it sunset', n: 3, providerOptions: { response_format: 'url' },
+    });
+    const started = await edit.start(call, testContext());
+    if (started.status !== 'completed') throw new Error('expected a completed call');
+    expect(fake.editRequests()).toHaveLength(1);
+    expect(started.result.outputs).toHaveLength(2);
+    expect(started.result.usage).toEqual({ images: 2 });
+    expect(started.result.warnings).toContainEqual(expect.objectContaining({ feature: 'n', details: expect.stringMatching(/^Result 1 of 3 could not be read/) }));
+  });
+
+  it('fails, without a resubmission, when none of them can be read', async () => {
+    fake.server.script({ match: (request) => request.path.startsWith('/files/'), behaviour: { kind: 'answer', answer: { status: 404, body: 'gone' } }, times: 2 });
+    const bytes = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 20, g: 90, b: 200 } } }).png().toBuffer();
+    const edit = new OpenAiImageEditModel(findOpenAiModel('dall-e-2')!, settings(), dependencies());
+    const call = testCall({ bytes, mediaType: 'image/png', width: 64, height: 64, hasAlpha: false }, {
+      modelId: 'dall-e-2', prompt: 'make it sunset', n: 2, providerOptions: { response_format: 'url' },
+    });
+    const error = await rejectionOf(edit.start(call, testContext()));
+    expect(error.code).toBe('upstream_unavailable');
+    expect(schedulerResubmits(error)).toBe(false);
+  });
+});

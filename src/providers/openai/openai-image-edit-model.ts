@@ -88,25 +88,41 @@ export class OpenAiImageEditModel implements ProviderModel {
       backoff: { baseMs: this.settings.throttleBaseDelayMs, maxMs: 60_000 },
     });
 
-    const outputs: GenerationOutput[] = await afterBilledCall(async () => {
+    // Reading the answer is part of the billed call's aftermath: a malformed one must not be resent either.
+    const { outputs, returned } = await afterBilledCall(async () => {
+      const items = readImageItems(answer.body);
       const read: GenerationOutput[] = [];
-      for (const item of readImageItems(answer.body)) {
-        const output = item.url !== undefined
-          ? await downloadResult(item.url, {
-            fetch: this.dependencies.fetch, endpoint: this.settings.baseUrl, maxBytes: this.settings.maxResponseBytes, timeoutMs: this.settings.downloadTimeoutMs,
-            signal: context.signal, expect: 'image', provider: openAiDisplayName,
-          })
-          : decodeBase64Result(item.base64 ?? '', { provider: openAiDisplayName, field: 'data[].b64_json' });
-        // GPT image models honour output_format themselves; dall-e-2 (and some compatible servers) return PNG.
-        read.push(await reencodeResult(output, call.outputFormat, { provider: openAiDisplayName, reason: 'a result image could not be decoded' }));
+      const failures: unknown[] = [];
+      for (const [index, item] of items.entries()) {
+        try {
+          read.push(await this.readItem(item, call, context));
+        } catch (error) {
+          if (context.signal.aborted) throw error;
+          failures.push(error);
+          // All of them were billed in one call: an image that cannot be read does not cost the others.
+          warnings.push({ type: 'other', feature: 'n', details: `Result ${index + 1} of ${items.length} could not be read, so it is missing: ${GatewayError.isInstance(error) ? error.message : 'an unexpected error (see the server log)'}` });
+        }
       }
-      return read;
+      if (read.length === 0 && failures.length > 0) throw failures[0];
+      return { outputs: read, returned: items.length };
     });
-    if (outputs.length < call.n) {
-      warnings.push({ type: 'other', feature: 'n', details: `${call.n} images were asked for but the server returned ${outputs.length}.` });
+    if (returned < call.n) {
+      warnings.push({ type: 'other', feature: 'n', details: `${call.n} images were asked for but the server returned ${returned}.` });
     }
     context.onProgress(100);
     return { status: 'completed', result: { outputs, warnings, usage: { images: outputs.length } } };
+  }
+
+  /** One item of the answer as an output: downloaded (URL) or decoded (base64), re-encoded when another format was asked for. */
+  private async readItem(item: { url?: string; base64?: string }, call: GenerationCall, context: CallContext): Promise<GenerationOutput> {
+    const output = item.url !== undefined
+      ? await downloadResult(item.url, {
+        fetch: this.dependencies.fetch, endpoint: this.settings.baseUrl, maxBytes: this.settings.maxResponseBytes, timeoutMs: this.settings.downloadTimeoutMs,
+        signal: context.signal, expect: 'image', provider: openAiDisplayName,
+      })
+      : decodeBase64Result(item.base64 ?? '', { provider: openAiDisplayName, field: 'data[].b64_json' });
+    // GPT image models honour output_format themselves; dall-e-2 (and some compatible servers) return PNG.
+    return reencodeResult(output, call.outputFormat, { provider: openAiDisplayName, reason: 'a result image could not be decoded' });
   }
 
   private headers(): Record<string, string> {
