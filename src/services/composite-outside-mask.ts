@@ -1,5 +1,9 @@
 import sharp from 'sharp';
+import { GatewayError } from '../errors/gateway-error.ts';
 import type { GenerationOutput } from '../providers/spec/generation-call.ts';
+
+/** Largest provider result decoded for compositing: 64 MP (an 8K square), well above any provider's output. */
+const resultPixelLimit = 64_000_000;
 
 /**
  * Puts the original pixels back outside the mask of a provider's inpainting result. No generative provider keeps
@@ -12,13 +16,23 @@ export async function compositeOutsideMask(
   original: Buffer,
   canonicalMask: Buffer,
   size: { width: number; height: number },
+  provider: string,
 ): Promise<{ output: GenerationOutput; resized: boolean }> {
   const { width, height } = size;
-  const outputInfo = await sharp(output.bytes).metadata();
-  const resized = outputInfo.width !== width || outputInfo.height !== height;
-  const [originalPixels, editedPixels, maskPixels] = await Promise.all([
+  let resized: boolean;
+  let editedPixels: Buffer;
+  try {
+    // The result is the provider's file: decoded under the same pixel limit as an input, never sharp's 268 MP.
+    const edited = () => sharp(output.bytes, { limitInputPixels: resultPixelLimit, failOn: 'error' });
+    const outputInfo = await edited().metadata();
+    resized = outputInfo.width !== width || outputInfo.height !== height;
+    editedPixels = await edited().resize(width, height, { fit: 'fill' }).ensureAlpha().raw().toBuffer();
+  } catch {
+    // Billed and deterministic: downloading the same file again would fail the same way.
+    throw new GatewayError('upstream_bad_response', { provider, reason: `its inpainting result (${output.mediaType}) could not be decoded to put the pixels outside the mask back` }, { retryable: false });
+  }
+  const [originalPixels, maskPixels] = await Promise.all([
     sharp(original).ensureAlpha().raw().toBuffer(),
-    sharp(output.bytes).resize(width, height, { fit: 'fill' }).ensureAlpha().raw().toBuffer(),
     sharp(canonicalMask).extractChannel(0).raw().toBuffer(),
   ]);
   const result = Buffer.from(originalPixels);

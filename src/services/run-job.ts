@@ -80,7 +80,7 @@ export async function storeOutputs(
   for (const output of outputs) {
     let stored: GenerationOutput = output;
     if (original && mask) {
-      const composited = await compositeOutsideMask(output, original, mask, spec.image);
+      const composited = await compositeOutsideMask(output, original, mask, spec.image, spec.providerId);
       stored = composited.output;
       if (composited.resized && warnings.length === 0) {
         warnings.push({ type: 'substituted', feature: 'size', details: `${spec.providerId} returned another size; the result was scaled to the input's ${spec.image.width}×${spec.image.height} to composite it with the mask` });
