@@ -36,7 +36,7 @@ export const taskErrors = {
     status: 502, businessCode: 150706, retryable: false,
     message: 'Atelier stopped while task {taskId} was being submitted to {provider}; it was not submitted again because {provider} may already have accepted (and billed) it',
     description: 'A crash or kill happened between sending a billable request and saving the provider\'s task handle, so Atelier cannot know whether the provider has the task.',
-    howToFix: 'Check the provider console for an orphaned task, then submit the request again if needed.',
+    howToFix: 'Check the provider console for an orphaned task, then submit the request again if needed (with a new Idempotency-Key if you sent one: the old key keeps answering with this task).',
   },
   task_already_finished: {
     status: 409, businessCode: 150707, retryable: false,
