@@ -29,7 +29,7 @@ export const inputErrors = {
   input_url_invalid: {
     status: 400, businessCode: 150105, retryable: false,
     message: 'url must be an absolute http or https URL but received {received}',
-    description: 'The url input is not parseable or uses another scheme (file:, ftp:, data: …).',
+    description: 'The url input is not parseable or uses another scheme (file:, ftp:, data: …), or its server redirects to such a URL.',
     howToFix: 'Send an http(s) URL, or use image_type "base64" for inline data.',
   },
   input_url_forbidden_address: {

@@ -1,8 +1,7 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../errors/gateway-error.ts';
-import { guardAddresses } from './address-guarded-lookup.ts';
 import { classifyAddress } from './address-policy.ts';
+import { followGuardedRedirects } from './guarded-request.ts';
 
 export interface DownloadPolicy {
   /** Lets loopback/private/link-local/metadata addresses through (tests, trusted LANs). */
@@ -19,23 +18,25 @@ export interface DownloadPolicy {
  * checked is the address that is connected to (no DNS-rebinding window), and again for every redirect hop.
  */
 export async function guardedDownload(url: string, policy: DownloadPolicy): Promise<Buffer> {
-  let current = parseHttpUrl(url);
+  const start = parseHttpUrl(url);
   const deadline = AbortSignal.timeout(policy.timeoutMilliseconds);
-  for (let hop = 0; ; hop++) {
-    const response = await openResponse(current, policy, deadline);
-    const status = response.statusCode ?? 0;
-    if (status >= 300 && status < 400 && response.headers.location) {
-      response.resume();
-      if (hop >= policy.maxRedirects) throw new GatewayError('input_url_too_many_redirects', { url: redactUrl(url), limit: policy.maxRedirects });
-      current = parseHttpUrl(new URL(response.headers.location, current).href);
-      continue;
-    }
-    if (status < 200 || status >= 300) {
-      response.resume();
-      throw new GatewayError('input_url_fetch_failed', { url: redactUrl(current.href), reason: `the server answered HTTP ${status}` });
-    }
-    return readCapped(response, current, policy, deadline);
+  const { response, url: final } = await followGuardedRedirects(start, {
+    headers: { 'user-agent': 'Atelier', accept: 'image/*' },
+    signal: deadline,
+    refuse: (address, hop) => checkAddress(address, hop, policy),
+    failure: (error, hop) => downloadFailure(error, hop, policy, deadline),
+  }, {
+    maxRedirects: policy.maxRedirects,
+    tooManyRedirects: () => new GatewayError('input_url_too_many_redirects', { url: redactUrl(url), limit: policy.maxRedirects }),
+    // The Location is the remote server's text: name the problem, never quote it.
+    refusedTarget: (protocol) => new GatewayError('input_url_invalid', { received: protocol ? describeScheme(protocol) : 'a redirect to an invalid URL' }),
+  });
+  const status = response.statusCode ?? 0;
+  if (status < 200 || status >= 300) {
+    response.resume();
+    throw new GatewayError('input_url_fetch_failed', { url: redactUrl(final.href), reason: `the server answered HTTP ${status}` });
   }
+  return readCapped(response, final, policy, deadline);
 }
 
 function parseHttpUrl(value: string): URL {
@@ -46,9 +47,13 @@ function parseHttpUrl(value: string): URL {
     throw new GatewayError('input_url_invalid', { received: JSON.stringify(redactUrl(value).slice(0, 80)) });
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new GatewayError('input_url_invalid', { received: `a ${parsed.protocol.replace(':', '')}: URL` });
+    throw new GatewayError('input_url_invalid', { received: describeScheme(parsed.protocol) });
   }
   return parsed;
+}
+
+function describeScheme(protocol: string): string {
+  return `a ${protocol.replace(':', '')}: URL`;
 }
 
 /** Drops credentials and the query string (it may hold signatures) before a URL goes into a message. */
@@ -74,21 +79,9 @@ function checkAddress(address: string, url: URL, policy: DownloadPolicy): Gatewa
   return new GatewayError('input_url_forbidden_address', { url: redactUrl(url.href), address, kind });
 }
 
-function openResponse(url: URL, policy: DownloadPolicy, deadline: AbortSignal): Promise<IncomingMessage> {
-  const guard = guardAddresses(url, (address) => checkAddress(address, url, policy));
-  if (guard.literalRefusal) return Promise.reject(guard.literalRefusal);
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    // agent: false — a pooled keep-alive socket would be reused without a lookup, so without the address check.
-    const outgoing = send(url, { method: 'GET', agent: false, lookup: guard.lookup as never, signal: deadline, headers: { 'user-agent': 'Atelier', accept: 'image/*' } }, resolve);
-    outgoing.on('error', (error: NodeJS.ErrnoException) => {
-      const refusal = guard.refusal();
-      if (refusal) return reject(refusal);
-      if (deadline.aborted) return reject(new GatewayError('input_url_timeout', { url: redactUrl(url.href), timeoutMs: policy.timeoutMilliseconds }));
-      reject(new GatewayError('input_url_fetch_failed', { url: redactUrl(url.href), reason: error.code ?? error.message }));
-    });
-    outgoing.end();
-  });
+function downloadFailure(error: NodeJS.ErrnoException, url: URL, policy: DownloadPolicy, deadline: AbortSignal): GatewayError {
+  if (deadline.aborted) return new GatewayError('input_url_timeout', { url: redactUrl(url.href), timeoutMs: policy.timeoutMilliseconds });
+  return new GatewayError('input_url_fetch_failed', { url: redactUrl(url.href), reason: error.code ?? error.message });
 }
 
 function readCapped(response: IncomingMessage, url: URL, policy: DownloadPolicy, deadline: AbortSignal): Promise<Buffer> {
@@ -110,9 +103,6 @@ function readCapped(response: IncomingMessage, url: URL, policy: DownloadPolicy,
       chunks.push(chunk);
     });
     response.on('end', () => resolve(Buffer.concat(chunks)));
-    response.on('error', (error: NodeJS.ErrnoException) => {
-      if (deadline.aborted) reject(new GatewayError('input_url_timeout', { url: redactUrl(url.href), timeoutMs: policy.timeoutMilliseconds }));
-      else reject(new GatewayError('input_url_fetch_failed', { url: redactUrl(url.href), reason: error.code ?? error.message }));
-    });
+    response.on('error', (error: NodeJS.ErrnoException) => reject(downloadFailure(error, url, policy, deadline)));
   });
 }

@@ -1,8 +1,7 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
-import { guardAddresses } from '../../input/address-guarded-lookup.ts';
 import { classifyAddress } from '../../input/address-policy.ts';
+import { followGuardedRedirects } from '../../input/guarded-request.ts';
 
 /** Why a result URL was not fetched: a private address, a redirect loop, a redirect to another scheme. */
 export class ResultUrlRefused extends Error {
@@ -22,42 +21,19 @@ const nullBodyStatuses = new Set([204, 205, 304]);
  *   error (with its `code`) for a network failure; the signal's abort error when `signal` fires.
  */
 export async function fetchPublicOnly(url: URL, options: { signal: AbortSignal; maxRedirects: number }): Promise<Response> {
-  let current = url;
-  for (let hop = 0; ; hop++) {
-    const incoming = await get(current, options.signal);
-    const status = incoming.statusCode ?? 0;
-    const location = incoming.headers.location;
-    if (status < 300 || status >= 400 || location === undefined) return asResponse(incoming);
-    incoming.resume();
-    if (hop >= options.maxRedirects) throw new ResultUrlRefused(`the result URL redirects more than ${options.maxRedirects} times`);
-    current = redirectTarget(location, current);
-  }
-}
-
-function redirectTarget(location: string, from: URL): URL {
-  let target: URL;
-  try {
-    target = new URL(location, from);
-  } catch {
-    throw new ResultUrlRefused('the result URL redirects to an invalid URL');
-  }
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new ResultUrlRefused(`the result URL redirects to a ${target.protocol} URL`);
-  return target;
-}
-
-function get(url: URL, signal: AbortSignal): Promise<IncomingMessage> {
-  const guard = guardAddresses(url, (address) => {
-    const kind = classifyAddress(address);
-    return kind ? new ResultUrlRefused(`the result URL leads to a ${kind} address (${address})`) : undefined;
+  const { response } = await followGuardedRedirects(url, {
+    headers: { 'user-agent': 'Atelier' },
+    signal: options.signal,
+    refuse: (address) => {
+      const kind = classifyAddress(address);
+      return kind ? new ResultUrlRefused(`the result URL leads to a ${kind} address (${address})`) : undefined;
+    },
+  }, {
+    maxRedirects: options.maxRedirects,
+    tooManyRedirects: () => new ResultUrlRefused(`the result URL redirects more than ${options.maxRedirects} times`),
+    refusedTarget: (protocol) => new ResultUrlRefused(protocol ? `the result URL redirects to a ${protocol} URL` : 'the result URL redirects to an invalid URL'),
   });
-  if (guard.literalRefusal) return Promise.reject(guard.literalRefusal);
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    // agent: false — a pooled keep-alive socket would be reused without a lookup, so without the address check.
-    const outgoing = send(url, { method: 'GET', agent: false, lookup: guard.lookup as never, signal, headers: { 'user-agent': 'Atelier' } }, resolve);
-    outgoing.on('error', (error) => reject(guard.refusal() ?? error));
-    outgoing.end();
-  });
+  return asResponse(response);
 }
 
 function asResponse(incoming: IncomingMessage): Response {
