@@ -5,9 +5,15 @@
  * object, and a bearer token Atelier never registered (one being rotated, a proxy's) is still somebody's key.
  */
 const credentialPatterns: ReadonlyArray<[RegExp, string]> = [
-  [/\bBearer\s+[\w.~+/-]{8,}=*/g, 'Bearer [redacted]'],
-  // TC3 (`Credential=AKID…/date/service/tc3_request, … Signature=hex`), OSS, S3 and COS signed-URL parameters.
-  [/\b(credential|signature|sig|x-amz-signature|x-amz-credential|x-amz-security-token|security-token|ossaccesskeyid|q-signature|access_token|api[_-]?key)=[^\s&,;"'<>]+/gi, '$1=[redacted]'],
+  // A header's whole value, whatever its scheme (Basic, a proxy's); only written as a header, so prose that says
+  // "Authorization failed" is kept.
+  [/\b((?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:[\w-]+\s+)?[^\s"',;]{8,}/gi, '$1[redacted]'],
+  // Any case (the scheme is case-insensitive); the token has a digit or a symbol, so "Bearer authentication" is prose.
+  [/\b(bearer)\s+(?=[\w.~+/-]*[\d_.~+/-])[\w.~+/-]{8,}=*/gi, '$1 [redacted]'],
+  // Key-named fields, echoed as JSON, an assignment or a header: `"api_key": "…"`, `api_key="…"`, `x-api-key: …`.
+  [/\b((?:x-)?api[_-]?key|secret[_-]?key|access[_-]?token|auth[_-]?key)(["']?\s*[:=]\s*["']?)[^\s&,;"'<>]+/gi, '$1$2[redacted]'],
+  // TC3 (`Credential=AKID…/date/service/tc3_request, … Signature=hex`), OSS, S3, COS and CDN signed-URL parameters.
+  [/\b(credential|signature|sig|x-amz-signature|x-amz-credential|x-amz-security-token|security-token|ossaccesskeyid|q-signature|token)=[^\s&,;"'<>]+/gi, '$1=[redacted]'],
 ];
 
 /** Replaces every credential-shaped token in `text` with `[redacted]`, keeping the name that introduces it. */
