@@ -57,7 +57,9 @@ export async function downloadResult(url: string, options: DownloadOptions): Pro
     let bytes: Buffer | undefined;
     let status: number;
     try {
-      const response = await endpointIsPrivate(options.endpoint)
+      // The endpoint's DNS lookup cannot be aborted itself: a resolver that does not answer must not hold the
+      // download past its timeout or the caller's cancel.
+      const response = await untilAborted(endpointIsPrivate(options.endpoint), callSignal.signal)
         ? await options.fetch(parsed, { method: 'GET', signal: callSignal.signal, redirect: 'follow' })
         : await fetchPublicOnly(parsed, { signal: callSignal.signal, maxRedirects: maxResultRedirects });
       status = response.status;
@@ -90,4 +92,14 @@ export async function downloadResult(url: string, options: DownloadOptions): Pro
   } finally {
     callSignal.dispose();
   }
+}
+
+/** `work`'s outcome, or the signal's reason as soon as it aborts (`work` itself is left to settle unobserved). */
+function untilAborted<Result>(work: Promise<Result>, signal: AbortSignal): Promise<Result> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
