@@ -53,7 +53,9 @@ export async function followGuardedRedirects(url: URL, request: Omit<GuardedRequ
     const location = response.headers.location;
     // An empty Location names no target: the 3xx is the answer, as when there is no Location at all.
     if (status < 300 || status >= 400 || !location) return { response, url: current };
-    response.resume();
+    // Closed, not drained: its body is not wanted, the socket is never reused (agent: false), and an endless body
+    // would otherwise keep streaming after the caller's timeout was cleared.
+    response.destroy();
     if (hop >= rules.maxRedirects) throw rules.tooManyRedirects();
     current = redirectTarget(location, current, rules);
   }
