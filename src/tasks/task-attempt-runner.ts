@@ -11,6 +11,9 @@ import type { TaskStore } from './task-store.ts';
 import type { TaskEvents } from './task-events.ts';
 import type { TaskPatch, TaskRecord, TaskState } from './task-record.ts';
 
+/** Longest the one status call after a deadline may take (the call and its result downloads). */
+const lastLookMilliseconds = 120_000;
+
 export interface AttemptDependencies {
   store: TaskStore;
   fileStore: FileStore;
@@ -138,8 +141,9 @@ export class TaskAttemptRunner {
     try {
       const model = this.dependencies.modelFor(task);
       if (!model.status) return undefined;
-      // The run's own signal is already aborted by the deadline; the adapter's request timeouts bound this call.
-      const status = await model.status(operation, this.callContext(run, task, new AbortController().signal));
+      // The run's own signal is already aborted by the deadline: this look gets a bound of its own, whatever the
+      // adapter's request and download timeouts add up to.
+      const status = await model.status(operation, this.callContext(run, task, AbortSignal.timeout(lastLookMilliseconds)));
       if (status.status !== 'completed') return undefined;
       return { taskId: task.id, patch: await this.succeededPatch(task, status.result) };
     } catch (error) {
