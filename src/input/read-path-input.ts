@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open, realpath } from 'node:fs/promises';
+import { open, realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { isLoopbackHost } from './address-policy.ts';
@@ -17,8 +17,8 @@ export interface PathPolicy {
 
 /**
  * Reads an image file named by a caller. The path is resolved with realpath, so `..` and symlinks cannot leave
- * the allowed roots, and the opened file is checked against the roots again; the magic bytes are checked before the
- * rest of the file is read.
+ * the allowed roots, and the opened file is checked against the roots again; only a regular file is opened (a FIFO or
+ * a device never is), and the magic bytes are checked before the rest of the file is read.
  */
 export async function readPathInput(path: string, policy: PathPolicy): Promise<Buffer> {
   if (!policy.rootsExplicit && !isLoopbackHost(policy.serverHost)) {
@@ -32,9 +32,18 @@ export async function readPathInput(path: string, policy: PathPolicy): Promise<B
   const outsideRoots = () => new GatewayError('input_path_outside_roots', { path, roots: policy.roots.join(', ') });
   if (!isInsideRoots(real, realRoots)) throw outsideRoots();
 
-  // Non-blocking: a FIFO inside the roots would otherwise wait in open() for a writer, holding a thread-pool thread
-  // for good (the check below refuses it once open). No-follow: a symlink swapped in after realpath is refused.
-  const handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW).catch(() => {
+  // Opening is not harmless for everything a name can denote: a FIFO waits for a writer, a terminal becomes the
+  // controlling one, some devices act on open. So only a regular file is opened at all.
+  const beforeOpening = await stat(real).catch(() => {
+    throw new GatewayError('input_path_not_found', { path });
+  });
+  if (!beforeOpening.isFile()) throw new GatewayError('input_path_not_file', { path });
+  // The name can be swapped for something else after that stat, so the open itself stays safe and the opened file
+  // is checked again below. Non-blocking: a FIFO would otherwise wait in open() for a writer, holding a thread-pool
+  // thread for good. No-controlling-tty: a terminal cannot attach itself. No-follow: a symlink swapped in after
+  // realpath is refused.
+  const flags = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | constants.O_NOFOLLOW;
+  const handle = await open(real, flags).catch(() => {
     throw new GatewayError('input_path_not_found', { path });
   });
   try {
