@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors/gateway-error.ts';
+import { decodeBmpRows, type BmpPixelLayout } from './bmp-pixel-rows.ts';
 
 /** Decoded BMP pixels: RGBA, top row first. */
 export interface DecodedBmp {
@@ -9,7 +10,8 @@ export interface DecodedBmp {
 }
 
 /** The depths BMP writers produce: palettes of 1, 2, 4 and 8 bits, and 16, 24 and 32-bit colour. */
-const supportedBitsPerPixel = new Set([1, 2, 4, 8, 16, 24, 32]);
+const supportedBitsPerPixel = new Set<number>([1, 2, 4, 8, 16, 24, 32]);
+const isSupportedBitsPerPixel = (bits: number): bits is BmpPixelLayout['bitsPerPixel'] => supportedBitsPerPixel.has(bits);
 
 /** Reads width and height from a BMP header without decoding (for the pixel limit). */
 export function readBmpSize(bytes: Buffer): { width: number; height: number } {
@@ -42,7 +44,7 @@ export function decodeBmp(bytes: Buffer, parameter: string): DecodedBmp {
   if (compression !== 0 && compression !== 3 && compression !== 6) throw fail(`compression type ${compression} is not supported`);
   // Checked before anything is read: at 0 bits per pixel the rows take no bytes, so the truncation check below would
   // let a 58-byte file declare (and this loop fill) an image as large as the pixel limit.
-  if (!supportedBitsPerPixel.has(bitsPerPixel)) throw fail(`${bitsPerPixel} bits per pixel is not supported`);
+  if (!isSupportedBitsPerPixel(bitsPerPixel)) throw fail(`${bitsPerPixel} bits per pixel is not supported`);
 
   let masks = { red: 0x00ff0000, green: 0x0000ff00, blue: 0x000000ff, alpha: bitsPerPixel === 32 ? 0xff000000 : 0 };
   if (bitsPerPixel === 16 && compression === 0) masks = { red: 0x7c00, green: 0x03e0, blue: 0x001f, alpha: 0 };
@@ -69,44 +71,18 @@ export function decodeBmp(bytes: Buffer, parameter: string): DecodedBmp {
   const rowSize = Math.ceil((width * bitsPerPixel) / 32) * 4;
   if (dataOffset + rowSize * height > bytes.length) throw fail('the pixel data is truncated');
   const rgba = new Uint8Array(width * height * 4);
-  const channel = (value: number, mask: number) => {
-    if (mask === 0) return 255;
-    const low = 31 - Math.clz32(mask & -mask); // index of the mask's lowest set bit
-    const bits = 32 - Math.clz32(mask >>> low);
-    const raw = (value & mask) >>> low;
-    return Math.round((raw * 255) / ((1 << bits) - 1));
-  };
+  decodeBmpRows({ bytes, dataOffset, rowSize, width, height, topDown, bitsPerPixel }, rgba, palette, masks);
+  // Palettes and 24-bit pixels are opaque; a 16 or 32-bit pixel has alpha only when its masks give it a channel.
   let sawAlpha = false;
-  for (let row = 0; row < height; row++) {
-    const source = dataOffset + (topDown ? row : height - 1 - row) * rowSize;
-    for (let column = 0; column < width; column++) {
-      const target = (row * width + column) * 4;
-      let red: number, green: number, blue: number, alpha = 255;
-      if (bitsPerPixel <= 8) {
-        const bitOffset = column * bitsPerPixel;
-        const byte = bytes[source + (bitOffset >> 3)];
-        const index = (byte >> (8 - bitsPerPixel - (bitOffset & 7))) & ((1 << bitsPerPixel) - 1);
-        [red, green, blue] = palette[index] ?? [0, 0, 0];
-      } else if (bitsPerPixel === 24) {
-        blue = bytes[source + column * 3];
-        green = bytes[source + column * 3 + 1];
-        red = bytes[source + column * 3 + 2];
-      } else {
-        const value = bitsPerPixel === 16 ? bytes.readUInt16LE(source + column * 2) : bytes.readUInt32LE(source + column * 4);
-        red = channel(value, masks.red);
-        green = channel(value, masks.green);
-        blue = channel(value, masks.blue);
-        if (masks.alpha) alpha = channel(value, masks.alpha);
-      }
-      if (alpha !== 255) sawAlpha = true;
-      rgba[target] = red;
-      rgba[target + 1] = green;
-      rgba[target + 2] = blue;
-      rgba[target + 3] = alpha;
+  let sawNonZeroAlpha = false;
+  if (bitsPerPixel >= 16 && masks.alpha !== 0) {
+    for (let index = 3; index < rgba.length; index += 4) {
+      if (rgba[index] !== 255) sawAlpha = true;
+      if (rgba[index] !== 0) sawNonZeroAlpha = true;
     }
   }
   // Many 32-bit BMPs carry an all-zero "alpha" byte that is really padding: treat it as opaque.
-  if (sawAlpha && rgba.every((value, index) => index % 4 !== 3 || value === 0)) {
+  if (sawAlpha && !sawNonZeroAlpha) {
     for (let index = 3; index < rgba.length; index += 4) rgba[index] = 255;
     sawAlpha = false;
   }
