@@ -6,6 +6,7 @@ import { createMemoryTaskBackend } from './memory/create-memory-task-backend.ts'
 import { openSqliteTaskBackend } from './sqlite/open-sqlite-task-backend.ts';
 import { makeTaskRecord } from './task-backend.case.test.ts';
 import { completedResult, createHarness, deferred, FakeModel, FakeModels, resultPng, type Harness } from './task-test-harness.ts';
+import type { StatusResult } from '../providers/spec/provider-model.ts';
 
 /*
  * A result a cloud provider already made was paid for: neither a deadline that passes while it is on its way, nor a
@@ -64,23 +65,7 @@ describe('a paid cloud result is never thrown away', () => {
   });
 
   it('after a restart past the deadline, looks at the saved operation once and keeps a result the provider finished meanwhile', async () => {
-    const backend = createMemoryTaskBackend();
-    const models = new FakeModels();
-    const model = models.add(new FakeModel('aliyun', 'fake-model', completed, {
-      status: async () => ({ status: 'completed', result: completedResult() }),
-      cancelable: true,
-    }));
-    harness = await createHarness(models, { backend, manualStart: true });
-    const stored = await harness.fileStore.put(resultPng, 'image/png');
-    const base = makeTaskRecord();
-    const spec = { ...base.spec, providerId: 'aliyun', image: { ...base.spec.image, fileId: stored.id } };
-    // Polling when the process died; the deadline passed while it was down, and the provider finished (and billed).
-    const crashed = makeTaskRecord({
-      spec, providerId: 'aliyun', state: 'running', runPhase: 'polling', attempts: 1, operation: { taskId: 'finished-upstream' }, createdAt: new Date(Date.now() - 1_800_000).toISOString(), deadlineAt: Date.now() - 1000,
-    });
-    await backend.store.insert(crashed);
-    await harness.scheduler.start();
-    const done = await harness.settled(crashed.id);
+    const { model, done } = await restartPastDeadline('finished-upstream', async () => ({ status: 'completed', result: completedResult() }));
     expect(done, JSON.stringify(done.error)).toMatchObject({ state: 'succeeded', attempts: 1 });
     expect(done.outputs).toHaveLength(1);
     expect(model.statusCalls).toEqual([{ taskId: 'finished-upstream' }]);
@@ -89,26 +74,33 @@ describe('a paid cloud result is never thrown away', () => {
   });
 
   it('after a restart past the deadline, fails a task whose provider has not finished and cancels it there', async () => {
-    const backend = createMemoryTaskBackend();
-    const models = new FakeModels();
-    const model = models.add(new FakeModel('aliyun', 'fake-model', completed, {
-      status: async () => ({ status: 'pending', progress: 40 }),
-      cancelable: true,
-    }));
-    harness = await createHarness(models, { backend, manualStart: true });
-    const stored = await harness.fileStore.put(resultPng, 'image/png');
-    const base = makeTaskRecord();
-    const spec = { ...base.spec, providerId: 'aliyun', image: { ...base.spec.image, fileId: stored.id } };
-    const crashed = makeTaskRecord({
-      spec, providerId: 'aliyun', state: 'running', runPhase: 'polling', attempts: 1, operation: { taskId: 'still-running' }, createdAt: new Date(Date.now() - 1_800_000).toISOString(), deadlineAt: Date.now() - 1000,
-    });
-    await backend.store.insert(crashed);
-    await harness.scheduler.start();
-    expect(await harness.settled(crashed.id)).toMatchObject({ state: 'failed', error: { code: 'task_deadline_exceeded' } });
+    const { model, done } = await restartPastDeadline('still-running', async () => ({ status: 'pending', progress: 40 }));
+    expect(done).toMatchObject({ state: 'failed', error: { code: 'task_deadline_exceeded' } });
     await expect.poll(() => model.cancels).toEqual([{ taskId: 'still-running' }]);
     expect(model.starts).toHaveLength(0);
   });
 });
+
+/**
+ * A task that was polling when the process died, restarted after its deadline passed: its provider answers a status
+ * call with `status`. Resolves with the model and the task as it settled.
+ */
+async function restartPastDeadline(upstreamTaskId: string, status: () => Promise<StatusResult>) {
+  const backend = createMemoryTaskBackend();
+  const models = new FakeModels();
+  const model = models.add(new FakeModel('aliyun', 'fake-model', completed, { status, cancelable: true }));
+  harness = await createHarness(models, { backend, manualStart: true });
+  const stored = await harness.fileStore.put(resultPng, 'image/png');
+  const base = makeTaskRecord();
+  const spec = { ...base.spec, providerId: 'aliyun', image: { ...base.spec.image, fileId: stored.id } };
+  const crashed = makeTaskRecord({
+    spec, providerId: 'aliyun', state: 'running', runPhase: 'polling', attempts: 1, operation: { taskId: upstreamTaskId },
+    createdAt: new Date(Date.now() - 1_800_000).toISOString(), deadlineAt: Date.now() - 1000,
+  });
+  await backend.store.insert(crashed);
+  await harness.scheduler.start();
+  return { model, done: await harness.settled(crashed.id) };
+}
 
 describe('an accepted cloud operation that could not be saved', () => {
   it('is canceled at the provider rather than left running (and billing) with nobody polling it', async () => {

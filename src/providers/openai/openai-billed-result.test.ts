@@ -29,11 +29,7 @@ afterEach(() => fake.stop());
 describe('failures after OpenAI made (and billed) the images', () => {
   it('a dall-e-2 url result whose download answers 429 is not resubmitted', async () => {
     fake.server.script({ match: (request) => request.path.startsWith('/files/'), behaviour: { kind: 'answer', answer: { status: 429, body: 'slow down' } } });
-    const bytes = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 20, g: 90, b: 200 } } }).png().toBuffer();
-    const edit = new OpenAiImageEditModel(findOpenAiModel('dall-e-2')!, settings(), dependencies());
-    const call = testCall({ bytes, mediaType: 'image/png', width: 64, height: 64, hasAlpha: false }, {
-      modelId: 'dall-e-2', prompt: 'make it sunset', providerOptions: { response_format: 'url' },
-    });
+    const { edit, call } = await dallE2UrlEdit(1);
     const error = await rejectionOf(edit.start(call, testContext()));
     expect(fake.editRequests()).toHaveLength(1);
     expect(schedulerResubmits(error)).toBe(false);
@@ -43,11 +39,7 @@ describe('failures after OpenAI made (and billed) the images', () => {
 describe('several images of one billed call', () => {
   it('keeps the images that were read when another one cannot be downloaded, with a warning naming it', async () => {
     fake.server.script({ match: (request) => request.path.startsWith('/files/'), behaviour: { kind: 'answer', answer: { status: 404, body: 'gone' } } });
-    const bytes = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 20, g: 90, b: 200 } } }).png().toBuffer();
-    const edit = new OpenAiImageEditModel(findOpenAiModel('dall-e-2')!, settings(), dependencies());
-    const call = testCall({ bytes, mediaType: 'image/png', width: 64, height: 64, hasAlpha: false }, {
-      modelId: 'dall-e-2', prompt: 'make it sunset', n: 3, providerOptions: { response_format: 'url' },
-    });
+    const { edit, call } = await dallE2UrlEdit(3);
     const started = await edit.start(call, testContext());
     if (started.status !== 'completed') throw new Error('expected a completed call');
     expect(fake.editRequests()).toHaveLength(1);
@@ -58,13 +50,19 @@ describe('several images of one billed call', () => {
 
   it('fails, without a resubmission, when none of them can be read', async () => {
     fake.server.script({ match: (request) => request.path.startsWith('/files/'), behaviour: { kind: 'answer', answer: { status: 404, body: 'gone' } }, times: 2 });
-    const bytes = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 20, g: 90, b: 200 } } }).png().toBuffer();
-    const edit = new OpenAiImageEditModel(findOpenAiModel('dall-e-2')!, settings(), dependencies());
-    const call = testCall({ bytes, mediaType: 'image/png', width: 64, height: 64, hasAlpha: false }, {
-      modelId: 'dall-e-2', prompt: 'make it sunset', n: 2, providerOptions: { response_format: 'url' },
-    });
+    const { edit, call } = await dallE2UrlEdit(2);
     const error = await rejectionOf(edit.start(call, testContext()));
     expect(error.code).toBe('upstream_unavailable');
     expect(schedulerResubmits(error)).toBe(false);
   });
 });
+
+/** A dall-e-2 edit of `n` images answered with URLs (which the fake serves, unless a script says otherwise). */
+async function dallE2UrlEdit(n: number) {
+  const bytes = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 20, g: 90, b: 200 } } }).png().toBuffer();
+  const edit = new OpenAiImageEditModel(findOpenAiModel('dall-e-2')!, settings(), dependencies());
+  const call = testCall({ bytes, mediaType: 'image/png', width: 64, height: 64, hasAlpha: false }, {
+    modelId: 'dall-e-2', prompt: 'make it sunset', n, providerOptions: { response_format: 'url' },
+  });
+  return { edit, call };
+}
