@@ -27,6 +27,19 @@ export function checkService(value: unknown): ServiceName {
   throw new GatewayError('service_not_found', { service: describeReceived(value) });
 }
 
+/**
+ * `service_source` as install and create read it: `remote` (also when absent, `null` or `""`, as Go clients send
+ * "unset") or `local`.
+ *
+ * @throws GatewayError `parameter_invalid` for anything else
+ */
+export function readServiceSource(body: Record<string, unknown>): (typeof serviceSources)[number] {
+  const source = Object.hasOwn(body, 'service_source') ? body.service_source : undefined;
+  if (isAbsent(source)) return 'remote';
+  if (source === 'local' || source === 'remote') return source;
+  throw new GatewayError('parameter_invalid', { parameter: 'service_source', expected: `one of: ${serviceSources.join(', ')}`, received: describeReceived(source) });
+}
+
 /** What `POST /aog/v0.2/service_provider` asks for: nothing to store (the embedded engine), or a cloud provider's entry. */
 export type CreateServiceProviderPlan =
   | { kind: 'embedded' }
@@ -44,11 +57,7 @@ export type CreateServiceProviderPlan =
  */
 export function readCreateServiceProviderRequest(body: Record<string, unknown>, definitions: readonly ProviderDefinition[]): CreateServiceProviderPlan {
   const service = checkService(body.service_name);
-  const source = optionalString(body, 'service_source') ?? 'remote';
-  if (!(serviceSources as readonly string[]).includes(source)) {
-    throw new GatewayError('parameter_invalid', { parameter: 'service_source', expected: `one of: ${serviceSources.join(', ')}`, received: describeReceived(source) });
-  }
-  if (source === 'local') {
+  if (readServiceSource(body) === 'local') {
     const local = definitions.find((definition) => definition.capabilities.kind === 'local')!;
     checkProviderName(body, definitions, local, service);
     return { kind: 'embedded' };

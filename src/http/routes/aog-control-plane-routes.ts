@@ -1,12 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { mergeServicePolicy, updateConfigFile } from '../../config/provider-config-file.ts';
 import { installableFlavors, providerSettingsFromInstall, saveInstalledSettings } from '../../config/install-provider.ts';
-import { GatewayError, describeReceived } from '../../errors/gateway-error.ts';
 import { hybridPolicies } from '../../routing/hybrid-policy.ts';
 import type { AppContext } from '../../server/create-context.ts';
 import { aogEnvelope, aogEnvelopeSchema } from '../aog-envelope.ts';
 import { readAogListFilters } from '../aog-list-filters.ts';
-import { checkService, serviceSources } from '../aog-service-provider-requests.ts';
+import { checkService, readServiceSource, serviceSources } from '../aog-service-provider-requests.ts';
 import { defineRoute, type AtelierApp } from '../define-route.ts';
 import { readJsonObject } from '../parse-json-body.ts';
 import { errorResponses } from '../schemas/response-schemas.ts';
@@ -15,7 +14,6 @@ import { storedHybridPolicy } from '../stored-hybrid-policy.ts';
 import { registerAogExportImportRoutes } from './aog-export-import-routes.ts';
 import { registerAogModelRoutes } from './aog-model-routes.ts';
 import { registerAogServiceProviderRoutes } from './aog-service-provider-routes.ts';
-import { isAbsent } from '../aog-absent-value.ts';
 
 /**
  * The part of AOG's control plane clients use to set Atelier up: install a remote image service with a key, read and
@@ -37,11 +35,7 @@ export function registerAogControlPlaneRoutes(app: AtelierApp, context: AppConte
   }), async (http) => {
     const body = await readJsonObject(http);
     checkService(body.service_name);
-    const source = isAbsent(body.service_source) ? 'remote' : body.service_source;
-    if (!(serviceSources as readonly unknown[]).includes(source)) {
-      throw new GatewayError('parameter_invalid', { parameter: 'service_source', expected: `one of: ${serviceSources.join(', ')}`, received: describeReceived(source) });
-    }
-    if (source === 'remote') {
+    if (readServiceSource(body) === 'remote') {
       const { providerId, settings } = providerSettingsFromInstall(body.api_flavor, body.auth_key);
       const provider = context.catalog.findProvider(providerId)!;
       // Checked before the write: a refusal leaves the file and the catalogue as they were.
