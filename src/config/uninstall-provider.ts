@@ -2,6 +2,7 @@ import { findProviderNamed } from '../providers/provider-catalog.ts';
 import type { ProviderDefinition } from '../providers/spec/provider-definition.ts';
 import type { EnvironmentCheck } from './install-provider.ts';
 import { removeProviderSettings } from './provider-config-file.ts';
+import { storedSettingsConfigure } from './service-provider-entry.ts';
 
 /**
  * Removes everything config.json stores for `provider` (`DELETE /aog/v0.2/service_provider`): the entry under its id
@@ -26,7 +27,7 @@ export async function uninstallProvider(
     (key) => findProviderNamed(providers, key) === provider,
     // Checked before writing, as a start without environment variables would read the file: nothing left may configure it.
     (config) => {
-      if (provider.readSettings({ env: {}, file: config.providers ?? {} }) !== undefined) {
+      if (storedSettingsConfigure(provider, config)) {
         throw new Error(`config.json would still configure ${provider.capabilities.id} after removing its settings`);
       }
       checkWithEnvironment(config.providers ?? {});
