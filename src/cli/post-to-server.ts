@@ -8,12 +8,16 @@ export function serverAddress(flag: string | undefined): string {
 /**
  * POSTs a JSON body to a running Atelier and answers its status and parsed body.
  *
+ * @param options.timeoutMilliseconds give up after this long (for a caller with another way to go when no server answers)
  * @throws Error saying no server answered (with how to start one) when the request cannot be sent
  */
-export async function postToServer(server: string, path: string, body: string): Promise<{ ok: boolean; status: number; body: Record<string, unknown> }> {
+export async function postToServer(
+  server: string, path: string, body: string, options: { timeoutMilliseconds?: number } = {},
+): Promise<{ ok: boolean; status: number; body: Record<string, unknown> }> {
   let response: Response;
   try {
-    response = await fetch(`${server}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const signal = options.timeoutMilliseconds === undefined ? undefined : AbortSignal.timeout(options.timeoutMilliseconds);
+    response = await fetch(`${server}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
   } catch (error) {
     const reason = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
     throw new Error(`cannot reach Atelier at ${server} (${reason}); is \`atelier serve\` running? Use --server to point elsewhere`);

@@ -4,7 +4,7 @@ import { findProviderNamed } from '../../providers/provider-catalog.ts';
 import { providerDefinitions } from '../../providers/registry.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { parseCommandLine, type Command, type FlagSpec } from '../command.ts';
-import { checkServerIsThisMachine, serverAddress } from '../post-to-server.ts';
+import { checkServerIsThisMachine, postToServer, serverAddress } from '../post-to-server.ts';
 
 const flags: Record<string, FlagSpec> = {
   remote: { type: 'boolean', description: 'Install a cloud provider for the service (AOG form)' },
@@ -48,17 +48,16 @@ export const installCommand: Command = {
         console.error(`atelier install: ${(error as Error).message}`);
         return 2;
       }
-      const viaServer = await fetch(`${server}/aog/v0.2/service/install`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(2000),
-        body: JSON.stringify({ service_name: service, service_source: 'remote', api_flavor: flavor, auth_key: authKey }),
-      }).catch(() => undefined);
+      // No answer within 2 s: no server runs there, and config.json is written directly below.
+      const viaServer = await postToServer(server, '/aog/v0.2/service/install', JSON.stringify({
+        service_name: service, service_source: 'remote', api_flavor: flavor, auth_key: authKey,
+      }), { timeoutMilliseconds: 2000 }).catch(() => undefined);
       if (viaServer?.ok) {
         console.log(`${service}: ${providerId} configured on the running Atelier at ${server}.`);
         return 0;
       }
       if (viaServer) {
-        const body = (await viaServer.json().catch(() => ({}))) as { message?: string };
-        console.error(`atelier install: the server refused it: ${body.message ?? viaServer.status}`);
+        console.error(`atelier install: the server refused it: ${String(viaServer.body.message ?? viaServer.status)}`);
         return 1;
       }
       const dataDirectory = values['data-dir'] as string | undefined;
