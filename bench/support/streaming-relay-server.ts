@@ -1,8 +1,9 @@
 /**
- * The least a gateway in front of DashScope can do, for `bench/relay-floor-bench.ts`: a plain node:http server that
- * streams each request body to the fake DashScope as it arrives (no parsing, decoding, hashing or storage), polls the
- * task every millisecond until it ends, downloads the result and answers with its bytes. Run as a child process, like
- * Atelier in bench:gateway. Prints `relay listening on <url>`. Environment: RELAY_UPSTREAM (the fake's base URL).
+ * The least a gateway in front of DashScope can do, bench:gateway's floor path: a plain node:http server that streams
+ * each request body to the fake DashScope as it arrives (no parsing, decoding, hashing or storage), polls the task
+ * every millisecond until it ends, downloads the result and answers with its bytes. Run as a child process, like
+ * Atelier (streaming-relay.ts starts it). Prints `relay listening on <url>`. Environment: RELAY_UPSTREAM (the fake's
+ * base URL).
  */
 import { createServer, request, type IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
