@@ -13,6 +13,7 @@ import type { TaskBackend } from './task-backend.ts';
 import type { TaskEvents } from './task-events.ts';
 import { isTerminal, type QueueEntry, type TaskPatch, type TaskRecord, type TaskState } from './task-record.ts';
 import { decideRetry } from './task-retry-policy.ts';
+import { cancelUpstreamOperation } from './upstream-cancel.ts';
 
 /** The part of the provider catalogue the scheduler needs (`ProviderCatalog` satisfies it). */
 export interface ModelSource {
@@ -60,7 +61,12 @@ export interface SchedulerOptions {
   progressWriteIntervalMilliseconds?: number;
   /** How long graceful shutdown lets embedded-engine work finish before stopping it (default 10 s). */
   shutdownGraceMilliseconds?: number;
+  /** Delay between the retries of an upstream cancel that failed transiently (default base 1 s, max 4 s: half to all of 1, 2, 4 s, with jitter). */
+  cancelRetryBackoff?: BackoffOptions;
 }
+
+/** Upstream cancel calls at most, the first included: three retries, then the give-up is logged. */
+const upstreamCancelAttempts = 4;
 
 /** What happens to a queue entry once its runner is done: removed, kept (retry, shutdown), or moved to a provider. */
 type EntryDisposition = { keep: false } | { keep: true; moveTo?: string };
@@ -91,6 +97,8 @@ export class TaskScheduler {
   private wakeTimer?: NodeJS.Timeout;
   private wakeAt?: number;
   private stalledTimer?: NodeJS.Timeout;
+  /** Aborted by `stop`: upstream cancel retries still waiting are dropped, so they never delay the exit. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly dependencies: SchedulerDependencies, private readonly options: SchedulerOptions = {}) {
     this.owner = options.owner ?? `scheduler-${randomUUID()}`;
@@ -205,6 +213,7 @@ export class TaskScheduler {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopping.abort();
     clearTimeout(this.wakeTimer);
     clearInterval(this.stalledTimer);
     for (const run of this.active.values()) if (run.phase === 'polling') run.stop('shutdown');
@@ -479,7 +488,10 @@ export class TaskScheduler {
     }
   }
 
-  /** Best effort: asks the provider to drop the operation; failures are logged, never thrown. */
+  /**
+   * Best effort, in the background: asks the provider to drop the operation, retrying transient failures a few
+   * times (`cancelUpstreamOperation`); failures are logged, never thrown, and the caller never waits.
+   */
   private cancelUpstream(task: TaskRecord, operation: JsonValue): void {
     let model: ProviderModel;
     try {
@@ -488,10 +500,14 @@ export class TaskScheduler {
       return;
     }
     if (!model.cancel) return;
-    model.cancel(operation).then(
-      () => this.dependencies.logger.info('asked the provider to cancel', { taskId: task.id, provider: task.providerId }),
-      (error: unknown) => this.dependencies.logger.warn('provider cancel failed', { taskId: task.id, provider: task.providerId, code: GatewayError.isInstance(error) ? error.code : undefined }),
-    );
+    void cancelUpstreamOperation(model.cancel.bind(model), operation, { taskId: task.id, provider: task.providerId }, {
+      attempts: upstreamCancelAttempts,
+      backoff: this.options.cancelRetryBackoff ?? { baseMs: 1000, maxMs: 4000 },
+      // An unref'd timer, and aborted by `stop`: a retry waiting on its backoff never keeps the process alive.
+      sleep: this.dependencies.sleep ?? ((milliseconds, signal) => delay(milliseconds, undefined, { signal, ref: false })),
+      signal: this.stopping.signal,
+      logger: this.dependencies.logger,
+    });
   }
 }
 

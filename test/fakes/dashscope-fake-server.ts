@@ -53,6 +53,8 @@ export interface DashScopeFake {
   /** Submissions that reached a submit route (accepted or not). */
   submissions(): RecordedRequest[];
   polls(): RecordedRequest[];
+  /** Cancel requests received (POST /tasks/{id}/cancel), answered or scripted to fail. */
+  cancels(): RecordedRequest[];
   /** A file uploaded through the temporary-upload flow, by its `oss://` URL. */
   uploadedFile(ossUrl: string): Buffer | undefined;
   /** Result downloads received (GET /results/…). */
@@ -313,6 +315,7 @@ export async function startDashScopeFake(options: DashScopeFakeOptions = {}): Pr
     tasks,
     submissions: () => server.requests.filter((request) => routeOf(request) === 'submit'),
     polls: () => server.requests.filter((request) => routeOf(request) === 'poll'),
+    cancels: () => server.requests.filter((request) => routeOf(request) === 'cancel'),
     uploadedFile: (ossUrl) => uploads.get(ossUrl.replace(/^oss:\/\//, ''))?.bytes,
     resultDownloads: () => server.requests.filter((request) => routeOf(request) === 'result'),
     scriptNextTask: (script) => scripts.push(script),
