@@ -32,14 +32,18 @@ export async function createWasmFrameSink(options: FrameSinkOptions): Promise<Fr
   encoder.quantizationParameter = wasmEncoderSettings.quantizationParameter;
   encoder.groupOfPictures = Math.round(options.fps * wasmEncoderSettings.keyFrameIntervalSeconds);
   encoder.initialize();
+  let finalized = false;
   let released = false;
   const release = () => {
     if (released) return;
     released = true;
+    // Without finalize first, delete() throws (the WASM module's abort, after an assertion printed on stderr), which
+    // would replace the error that stopped the clip; finalize frees the native state, and the clip is then discarded.
+    if (!finalized) encoder.finalize();
     try {
       encoder.FS.unlink(encoder.outputFilename);
     } catch {
-      // Nothing was written yet (aborted before finalize): nothing to delete.
+      // No output file was written: nothing to delete.
     }
     encoder.delete();
   };
@@ -49,6 +53,7 @@ export async function createWasmFrameSink(options: FrameSinkOptions): Promise<Fr
     },
     async finish() {
       encoder.finalize();
+      finalized = true;
       const written = encoder.FS.readFile(encoder.outputFilename);
       release();
       return moveMoovToFront(written);
