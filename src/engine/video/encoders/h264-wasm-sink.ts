@@ -59,7 +59,12 @@ export async function createWasmFrameSink(options: FrameSinkOptions): Promise<Fr
       return moveMoovToFront(written);
     },
     async abort() {
-      release();
+      try {
+        release();
+      } catch {
+        // The clip is being discarded and the caller is reporting why: an encoder that cannot even be torn down (a
+        // finalize that failed in `finish`, say) must not replace that reason.
+      }
     },
   };
 }
