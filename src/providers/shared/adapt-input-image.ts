@@ -31,9 +31,9 @@ const sharpFormatByMediaType: Record<string, string> = {
 /**
  * Brings an input image within a model's `InputLimits`: scales it (aspect kept) into [minSide, maxSide] (and the
  * shorter side under maxShortSide), flattens alpha onto white when the model refuses alpha, re-encodes formats the
- * model does not read as PNG (or JPEG when PNG is too large), and resizes the canonical mask with it (nearest
- * neighbour, then binarised at 128 so it stays pure black and white). An input already within limits is returned
- * untouched, bytes and all.
+ * model does not read as PNG (or JPEG when PNG is too large, dropping an alpha channel that is opaque everywhere),
+ * and resizes the canonical mask with it (nearest neighbour, then binarised at 128 so it stays pure black and white).
+ * An input already within limits is returned untouched, bytes and all.
  *
  * @throws GatewayError `provider_cannot_serve` when no scale fits the bounds or the aspect ratio is beyond the
  *   model's, or when `allowChanges` is false and the input is out of limits.
@@ -59,8 +59,13 @@ export async function adaptInputImage(image: ImageInput, mask: MaskInput | undef
   const height = Math.round(image.height * scale);
   let pipeline = sharp(image.bytes, { failOn: 'error' });
   if (scale !== 1) pipeline = pipeline.resize(width, height, { fit: 'fill', kernel: 'lanczos3' });
-  const keepAlpha = image.hasAlpha && !mustFlatten;
+  // Many PNGs carry an alpha channel that is opaque everywhere. Over the byte limit, dropping it changes no pixel and
+  // lets the JPEG fallback in `encode` apply, where keeping it would leave only PNG and refuse an image that can fit.
+  const dropOpaqueAlpha = image.hasAlpha && !mustFlatten && encodedBytes > limits.maxBytes && limits.formats.includes('jpeg')
+    && (await sharp(image.bytes, { failOn: 'error' }).stats()).isOpaque;
+  const keepAlpha = image.hasAlpha && !mustFlatten && !dropOpaqueAlpha;
   if (mustFlatten) pipeline = pipeline.flatten({ background: '#ffffff' });
+  if (dropOpaqueAlpha) pipeline = pipeline.removeAlpha();
   const reencode = !formatAccepted || mustFlatten || encodedBytes > limits.maxBytes || scale !== 1;
   let bytes: Buffer;
   let mediaType = image.mediaType;
@@ -75,7 +80,7 @@ export async function adaptInputImage(image: ImageInput, mask: MaskInput | undef
   const warnings: Warning[] = [{
     type: 'substituted',
     feature: 'image',
-    details: `The input image was adapted for ${options.target}: ${problems.join('; ')}; sent ${width}×${height} ${mediaType.replace('image/', '').toUpperCase()}${mustFlatten ? ' flattened onto white' : ''}.`,
+    details: `The input image was adapted for ${options.target}: ${problems.join('; ')}; sent ${width}×${height} ${mediaType.replace('image/', '').toUpperCase()}${mustFlatten ? ' flattened onto white' : ''}${dropOpaqueAlpha ? ' without its alpha channel (opaque everywhere)' : ''}.`,
   }];
   return { image: adapted, mask: adaptedMask, warnings };
 }
