@@ -94,10 +94,12 @@ interface OddImage {
   alpha: boolean;
   /** Stored sideways: the input module turns it upright, so even an untouched input differs from the bytes sent. */
   sideways?: boolean;
+  /** Stored in CMYK, which many provider decoders misread: always converted to sRGB before it is sent. */
+  cmyk?: boolean;
 }
 
 const oddImages: OddImage[] = [
-  { name: 'a CMYK JPEG', format: 'jpeg', alpha: false, make: (width, height) => quadrants(width, height).toColourspace('cmyk').jpeg({ quality: 95 }).toBuffer() },
+  { name: 'a CMYK JPEG', format: 'jpeg', alpha: false, cmyk: true, make: (width, height) => quadrants(width, height).toColourspace('cmyk').jpeg({ quality: 95 }).toBuffer() },
   { name: 'a 16-bit RGBA PNG', format: 'png', alpha: true, make: (width, height) => quadrants(width, height, true).toColourspace('rgb16').png().toBuffer() },
   { name: 'a greyscale + alpha PNG', format: 'png', alpha: true, make: (width, height) => quadrants(width, height, true).toColourspace('b-w').png().toBuffer() },
   { name: 'a palette PNG with transparency', format: 'png', alpha: true, make: (width, height) => quadrants(width, height, true).png({ palette: true, colours: 16 }).toBuffer() },
@@ -255,6 +257,22 @@ async function expectUpright(bytes: Buffer): Promise<void> {
 
 const imageChanged = expect.objectContaining({ type: 'substituted', feature: 'image' });
 
+/** Every quadrant its own colour, read as the provider decodes it (no conversion): a misread CMYK image fails this. */
+async function expectQuadrantColours(bytes: Buffer): Promise<void> {
+  const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
+  const at = (xFraction: number, yFraction: number): Colour => {
+    const offset = (Math.floor(info.height * yFraction) * info.width + Math.floor(info.width * xFraction)) * info.channels;
+    return [data[offset], data[offset + 1], data[offset + 2]];
+  };
+  const [topLeft, topRight, bottomLeft, bottomRight] = [at(0.25, 0.25), at(0.75, 0.25), at(0.25, 0.75), at(0.75, 0.75)];
+  expect(Math.min(...topLeft)).toBeGreaterThan(235);
+  expect(topRight[0]).toBeGreaterThan(180);
+  expect(Math.max(topRight[1], topRight[2])).toBeLessThan(80);
+  expect(bottomLeft[1]).toBeGreaterThan(120);
+  expect(Math.max(bottomLeft[0], bottomLeft[2])).toBeLessThan(90);
+  expect(Math.max(...bottomRight)).toBeLessThan(30);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
@@ -274,7 +292,12 @@ describe.each([dashScopeVideo, openAiDallE2, tencentTarget, stepfunTarget, openA
     await expectUpright(image);
     const flattened = odd.alpha && target.limits.alpha === 'flattened';
     const reencoded = !target.limits.formats.includes(odd.format);
-    if (flattened) {
+    if (odd.cmyk) {
+      // Converted to sRGB, in its own format where the model reads it, the colours where they were and not inverted.
+      expect(metadata).toMatchObject({ space: 'srgb', channels: 3, format: reencoded ? 'png' : odd.format });
+      await expectQuadrantColours(image);
+      expect(task.warnings).toContainEqual(expect.objectContaining({ type: 'substituted', feature: 'image', details: expect.stringContaining('CMYK colour, which the provider may not decode') }));
+    } else if (flattened) {
       // Flattened onto white, as the warning says (not onto black, not the colour under the transparency).
       expect(luma(await colourAt(image, 0.75, 0.25))).toBeGreaterThan(240);
       expect(task.warnings).toContainEqual(expect.objectContaining({ type: 'substituted', feature: 'image', details: expect.stringContaining('flattened onto white') }));
@@ -286,6 +309,15 @@ describe.each([dashScopeVideo, openAiDallE2, tencentTarget, stepfunTarget, openA
       if (!odd.sideways) expect(image.equals(sent)).toBe(true);
     }
   });
+});
+
+it('Tencent with adapt_input false: a CMYK JPEG within the limits is sent byte for byte, with a warning that it is CMYK', async () => {
+  const sent = await oddImages.find((odd) => odd.cmyk)!.make(...tencentTarget.inside);
+  const task = await runTask(tencentTarget, sent, { provider_options: { tencent: { adapt_input: false } } });
+  expect(task.state, JSON.stringify(task.error)).toBe('succeeded');
+  expect((await tencentTarget.received()).image.equals(sent)).toBe(true);
+  expect(task.warnings).not.toContainEqual(imageChanged);
+  expect(task.warnings).toContainEqual(expect.objectContaining({ type: 'other', feature: 'image', details: expect.stringContaining('CMYK colour') }));
 });
 
 describe('sizes outside the limits', () => {

@@ -2,10 +2,44 @@ import sharp from 'sharp';
 import { describe, expect, test } from 'vitest';
 import { testImage, testMask } from '../../../test/fakes/generation-call-kit.ts';
 import type { InputLimits } from '../spec/capabilities.ts';
+import type { ImageInput } from '../spec/generation-call.ts';
 import { adaptInputImage } from './adapt-input-image.ts';
 
 const limits: InputLimits = { formats: ['jpeg', 'png', 'webp'], maxBytes: 10 * 1024 * 1024, minSide: 360, maxSide: 2000, alpha: 'flattened' };
 const options = { target: 'Example model', allowChanges: true };
+
+/** A CMYK image in four quadrants: white, red, green, black (clockwise from top left), as a print workflow saves it. */
+async function cmykQuadrants(width: number, height: number, format: 'jpeg' | 'tiff'): Promise<ImageInput> {
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const colour = y < height / 2 ? (x < width / 2 ? [255, 255, 255] : [220, 40, 40]) : x < width / 2 ? [40, 160, 60] : [0, 0, 0];
+      pixels.set(colour, (y * width + x) * 3);
+    }
+  }
+  const cmyk = sharp(pixels, { raw: { width, height, channels: 3 } }).toColourspace('cmyk');
+  const bytes = await (format === 'jpeg' ? cmyk.jpeg({ quality: 95 }) : cmyk.tiff()).toBuffer();
+  return { bytes, mediaType: `image/${format}`, width, height, hasAlpha: false };
+}
+
+/** The sRGB colour at the middle of each quadrant, read without any colour conversion: [top left, top right, bottom left, bottom right]. */
+async function quadrantColours(bytes: Buffer): Promise<number[][]> {
+  const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
+  return [[0.25, 0.25], [0.75, 0.25], [0.25, 0.75], [0.75, 0.75]].map(([xFraction, yFraction]) => {
+    const offset = (Math.floor(info.height * yFraction) * info.width + Math.floor(info.width * xFraction)) * info.channels;
+    return [...data.subarray(offset, offset + 3)];
+  });
+}
+
+/** White, red, green, black where they were: an inverted or misread CMYK image fails every one of these. */
+function expectQuadrantColours([topLeft, topRight, bottomLeft, bottomRight]: number[][]): void {
+  expect(Math.min(...topLeft)).toBeGreaterThan(235);
+  expect(topRight[0]).toBeGreaterThan(180);
+  expect(Math.max(topRight[1], topRight[2])).toBeLessThan(80);
+  expect(bottomLeft[1]).toBeGreaterThan(120);
+  expect(Math.max(bottomLeft[0], bottomLeft[2])).toBeLessThan(90);
+  expect(Math.max(...bottomRight)).toBeLessThan(30);
+}
 
 describe('adaptInputImage', () => {
   test('keeps the shorter side under maxShortSide and refuses an aspect ratio beyond maxAspectRatio', async () => {
@@ -70,5 +104,52 @@ describe('adaptInputImage', () => {
   test('an aspect ratio no scale can fit is refused, not distorted', async () => {
     const image = await testImage(4000, 300);
     await expect(adaptInputImage(image, undefined, limits, options)).rejects.toThrow('aspect ratio too extreme');
+  });
+
+  test('a CMYK JPEG within limits is converted to sRGB and stays a JPEG, with the colours kept and a warning', async () => {
+    const image = await cmykQuadrants(640, 480, 'jpeg');
+    expect((await sharp(image.bytes).metadata()).space).toBe('cmyk');
+    const adapted = await adaptInputImage(image, undefined, limits, options);
+    const metadata = await sharp(adapted.image.bytes).metadata();
+    expect(metadata).toMatchObject({ format: 'jpeg', space: 'srgb', channels: 3, width: 640, height: 480 });
+    expect(adapted.image).toMatchObject({ mediaType: 'image/jpeg', width: 640, height: 480, hasAlpha: false });
+    expectQuadrantColours(await quadrantColours(adapted.image.bytes));
+    expect(adapted.warnings).toEqual([{
+      type: 'substituted',
+      feature: 'image',
+      details: 'The input image was adapted for Example model: CMYK colour, which the provider may not decode; sent 640×480 JPEG converted to sRGB.',
+    }]);
+  });
+
+  test('a CMYK image that also needs scaling is converted in the same pass, and the warning names both', async () => {
+    const adapted = await adaptInputImage(await cmykQuadrants(3000, 1500, 'jpeg'), undefined, limits, options);
+    expect(await sharp(adapted.image.bytes).metadata()).toMatchObject({ format: 'jpeg', space: 'srgb', width: 2000, height: 1000 });
+    expectQuadrantColours(await quadrantColours(adapted.image.bytes));
+    expect(adapted.warnings[0].details).toBe('The input image was adapted for Example model: 3000×1500 is outside 360–2000 px per side; CMYK colour, which the provider may not decode; sent 2000×1000 JPEG converted to sRGB.');
+  });
+
+  test('a CMYK TIFF a model reads as TIFF is converted to sRGB (as PNG, like every TIFF Atelier re-encodes)', async () => {
+    const adapted = await adaptInputImage(await cmykQuadrants(400, 400, 'tiff'), undefined, { ...limits, formats: ['jpeg', 'png', 'tiff'] }, options);
+    expect(await sharp(adapted.image.bytes).metadata()).toMatchObject({ format: 'png', space: 'srgb' });
+    expect(adapted.image.mediaType).toBe('image/png');
+    expectQuadrantColours(await quadrantColours(adapted.image.bytes));
+    expect(adapted.warnings[0].details).toContain('CMYK colour, which the provider may not decode');
+  });
+
+  test('allowChanges false: a CMYK image within limits is sent byte for byte, with a warning that it is CMYK', async () => {
+    const image = await cmykQuadrants(640, 480, 'jpeg');
+    const adapted = await adaptInputImage(image, undefined, limits, { ...options, allowChanges: false });
+    expect(adapted.image).toBe(image);
+    expect(adapted.warnings).toEqual([{
+      type: 'other',
+      feature: 'image',
+      details: 'The input image is in CMYK colour, which Example model may not decode; it was sent as is because adapt_input is false.',
+    }]);
+  });
+
+  test('allowChanges false: a CMYK image outside the limits is refused for the limits it misses, CMYK not among them', async () => {
+    const refusal = adaptInputImage(await cmykQuadrants(3000, 1500, 'jpeg'), undefined, limits, { ...options, allowChanges: false });
+    await expect(refusal).rejects.toThrow("Example model cannot serve this request: the input image does not meet the model's limits: 3000×1500 is outside 360–2000 px per side");
+    await expect(refusal).rejects.not.toThrow(/CMYK/);
   });
 });

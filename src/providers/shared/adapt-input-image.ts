@@ -16,12 +16,16 @@ export interface AdaptOptions {
   target: string;
   /**
    * Whether Atelier may resize, re-encode or flatten the input. When false, an input outside the limits fails
-   * with a 400 that names the limit instead (spec: "only when the user opted in" for pixel changes).
+   * with a 400 that names the limit instead (spec: "only when the user opted in" for pixel changes), and a CMYK
+   * input within them is sent as is with an `other` warning (CMYK is a risk, not a limit the model declares).
    */
   allowChanges: boolean;
   /** Counts the base64 size against `maxBytes` (for providers that limit the encoded request, e.g. Tencent). */
   base64Budget?: boolean;
 }
+
+/** The only formats Atelier reads that can hold CMYK, so the only ones whose header is worth reading for it. */
+const formatsThatCanBeCmyk = new Set(['jpeg', 'tiff']);
 
 const sharpFormatByMediaType: Record<string, string> = {
   'image/png': 'png', 'image/jpeg': 'jpeg', 'image/webp': 'webp', 'image/bmp': 'bmp', 'image/tiff': 'tiff',
@@ -33,7 +37,9 @@ const sharpFormatByMediaType: Record<string, string> = {
  * shorter side under maxShortSide), flattens alpha onto white when the model refuses alpha, re-encodes formats the
  * model does not read as PNG (or JPEG when PNG is too large, dropping an alpha channel that is opaque everywhere),
  * and resizes the canonical mask with it (nearest neighbour, then binarised at 128 so it stays pure black and white).
- * An input already within limits is returned untouched, bytes and all.
+ * A CMYK input is converted to sRGB for every model, within its limits or not: many decoders behind cloud APIs
+ * invert or refuse CMYK, and no model declares it. An RGB or grey input already within limits is returned
+ * untouched, bytes and all.
  *
  * @throws GatewayError `provider_cannot_serve` when no scale fits the bounds or the aspect ratio is beyond the
  *   model's, or when `allowChanges` is false and the input is out of limits.
@@ -50,10 +56,19 @@ export async function adaptInputImage(image: ImageInput, mask: MaskInput | undef
   const encodedBytes = options.base64Budget ? Math.ceil(image.bytes.length / 3) * 4 : image.bytes.length;
   if (encodedBytes > limits.maxBytes) problems.push(`${encodedBytes} bytes${options.base64Budget ? ' of base64' : ''} exceeds ${limits.maxBytes} bytes`);
 
-  if (problems.length === 0) return { image, mask, warnings: [] };
-  if (!options.allowChanges) {
+  // Refused before the CMYK header read: a caller who forbade changes gets the limits missed, and pays nothing more.
+  if (problems.length > 0 && !options.allowChanges) {
     throw new GatewayError('provider_cannot_serve', { provider: options.target, reason: `the input image does not meet the model's limits: ${problems.join('; ')}` });
   }
+  // The header says the colour space without decoding pixels; only JPEG and TIFF can carry CMYK.
+  const isCmyk = formatsThatCanBeCmyk.has(format) && (await sharp(image.bytes).metadata()).space === 'cmyk';
+  if (isCmyk && !options.allowChanges) {
+    // adapt_input false asks for the exact bytes: send them (the provider may yet read them) and say why it may not.
+    const details = `The input image is in CMYK colour, which ${options.target} may not decode; it was sent as is because adapt_input is false.`;
+    return { image, mask, warnings: [{ type: 'other', feature: 'image', details }] };
+  }
+  if (isCmyk) problems.push('CMYK colour, which the provider may not decode');
+  if (problems.length === 0) return { image, mask, warnings: [] };
 
   const width = Math.round(image.width * scale);
   const height = Math.round(image.height * scale);
@@ -66,7 +81,10 @@ export async function adaptInputImage(image: ImageInput, mask: MaskInput | undef
   const keepAlpha = image.hasAlpha && !mustFlatten && !dropOpaqueAlpha;
   if (mustFlatten) pipeline = pipeline.flatten({ background: '#ffffff' });
   if (dropOpaqueAlpha) pipeline = pipeline.removeAlpha();
-  const reencode = !formatAccepted || mustFlatten || encodedBytes > limits.maxBytes || scale !== 1;
+  // Explicit, though sharp converts to sRGB on output anyway: through the embedded profile when there is one,
+  // else libvips's built-in CMYK profile (the same conversion the embedded engine makes).
+  if (isCmyk) pipeline = pipeline.toColourspace('srgb');
+  const reencode = !formatAccepted || mustFlatten || encodedBytes > limits.maxBytes || scale !== 1 || isCmyk;
   let bytes: Buffer;
   let mediaType = image.mediaType;
   if (!reencode) {
@@ -80,7 +98,7 @@ export async function adaptInputImage(image: ImageInput, mask: MaskInput | undef
   const warnings: Warning[] = [{
     type: 'substituted',
     feature: 'image',
-    details: `The input image was adapted for ${options.target}: ${problems.join('; ')}; sent ${width}×${height} ${mediaType.replace('image/', '').toUpperCase()}${mustFlatten ? ' flattened onto white' : ''}${dropOpaqueAlpha ? ' without its alpha channel (opaque everywhere)' : ''}.`,
+    details: `The input image was adapted for ${options.target}: ${problems.join('; ')}; sent ${width}×${height} ${mediaType.replace('image/', '').toUpperCase()}${isCmyk ? ' converted to sRGB' : ''}${mustFlatten ? ' flattened onto white' : ''}${dropOpaqueAlpha ? ' without its alpha channel (opaque everywhere)' : ''}.`,
   }];
   return { image: adapted, mask: adaptedMask, warnings };
 }

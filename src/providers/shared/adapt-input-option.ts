@@ -5,7 +5,8 @@ import type { ParameterSpec } from '../spec/capabilities.ts';
  * `provider_options.<provider>.adapt_input`, which every cloud adapter takes: whether Atelier may resize, re-encode
  * or flatten an input image that is outside the model's limits. True (the default) adapts it and says so in a
  * `substituted` warning; false sends the input exactly as given or refuses it with 400 `provider_cannot_serve`
- * naming the limit, for callers who must know the provider saw their exact bytes.
+ * naming the limit, for callers who must know the provider saw their exact bytes. A CMYK input within the limits
+ * is converted to sRGB when true and sent as is (with an `other` warning) when false: CMYK is not a declared limit.
  *
  * Declared once so the four adapters cannot drift in spelling, type, default or description.
  */
