@@ -17,6 +17,7 @@ import { startDashScopeFake, type DashScopeFake } from '../../test/fakes/dashsco
 import { startOpenAiFake, type OpenAiFake } from '../../test/fakes/openai-fake-server.ts';
 import { startStepFunFake, type StepFunFake } from '../../test/fakes/stepfun-fake-server.ts';
 import { exampleTencentCredentials, startTencentFake, type TencentFake } from '../../test/fakes/tencent-fake-server.ts';
+import { expectQuadrantColours } from '../../test/support/quadrant-colours.ts';
 import { createTestApp } from '../../test/support/test-context.ts';
 import type { TaskResource } from '../tasks/task-resource.ts';
 import { findDashScopeModel } from './dashscope/dashscope-capabilities.ts';
@@ -257,21 +258,6 @@ async function expectUpright(bytes: Buffer): Promise<void> {
 
 const imageChanged = expect.objectContaining({ type: 'substituted', feature: 'image' });
 
-/** Every quadrant its own colour, read as the provider decodes it (no conversion): a misread CMYK image fails this. */
-async function expectQuadrantColours(bytes: Buffer): Promise<void> {
-  const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
-  const at = (xFraction: number, yFraction: number): Colour => {
-    const offset = (Math.floor(info.height * yFraction) * info.width + Math.floor(info.width * xFraction)) * info.channels;
-    return [data[offset], data[offset + 1], data[offset + 2]];
-  };
-  const [topLeft, topRight, bottomLeft, bottomRight] = [at(0.25, 0.25), at(0.75, 0.25), at(0.25, 0.75), at(0.75, 0.75)];
-  expect(Math.min(...topLeft)).toBeGreaterThan(235);
-  expect(topRight[0]).toBeGreaterThan(180);
-  expect(Math.max(topRight[1], topRight[2])).toBeLessThan(80);
-  expect(bottomLeft[1]).toBeGreaterThan(120);
-  expect(Math.max(bottomLeft[0], bottomLeft[2])).toBeLessThan(90);
-  expect(Math.max(...bottomRight)).toBeLessThan(30);
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, test } from 'vitest';
 import { testImage, testMask } from '../../../test/fakes/generation-call-kit.ts';
+import { expectQuadrantColours } from '../../../test/support/quadrant-colours.ts';
 import type { InputLimits } from '../spec/capabilities.ts';
 import type { ImageInput } from '../spec/generation-call.ts';
 import { adaptInputImage } from './adapt-input-image.ts';
@@ -20,25 +21,6 @@ async function cmykQuadrants(width: number, height: number, format: 'jpeg' | 'ti
   const cmyk = sharp(pixels, { raw: { width, height, channels: 3 } }).toColourspace('cmyk');
   const bytes = await (format === 'jpeg' ? cmyk.jpeg({ quality: 95 }) : cmyk.tiff()).toBuffer();
   return { bytes, mediaType: `image/${format}`, width, height, hasAlpha: false };
-}
-
-/** The sRGB colour at the middle of each quadrant, read without any colour conversion: [top left, top right, bottom left, bottom right]. */
-async function quadrantColours(bytes: Buffer): Promise<number[][]> {
-  const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
-  return [[0.25, 0.25], [0.75, 0.25], [0.25, 0.75], [0.75, 0.75]].map(([xFraction, yFraction]) => {
-    const offset = (Math.floor(info.height * yFraction) * info.width + Math.floor(info.width * xFraction)) * info.channels;
-    return [...data.subarray(offset, offset + 3)];
-  });
-}
-
-/** White, red, green, black where they were: an inverted or misread CMYK image fails every one of these. */
-function expectQuadrantColours([topLeft, topRight, bottomLeft, bottomRight]: number[][]): void {
-  expect(Math.min(...topLeft)).toBeGreaterThan(235);
-  expect(topRight[0]).toBeGreaterThan(180);
-  expect(Math.max(topRight[1], topRight[2])).toBeLessThan(80);
-  expect(bottomLeft[1]).toBeGreaterThan(120);
-  expect(Math.max(bottomLeft[0], bottomLeft[2])).toBeLessThan(90);
-  expect(Math.max(...bottomRight)).toBeLessThan(30);
 }
 
 describe('adaptInputImage', () => {
@@ -113,7 +95,7 @@ describe('adaptInputImage', () => {
     const metadata = await sharp(adapted.image.bytes).metadata();
     expect(metadata).toMatchObject({ format: 'jpeg', space: 'srgb', channels: 3, width: 640, height: 480 });
     expect(adapted.image).toMatchObject({ mediaType: 'image/jpeg', width: 640, height: 480, hasAlpha: false });
-    expectQuadrantColours(await quadrantColours(adapted.image.bytes));
+    await expectQuadrantColours(adapted.image.bytes);
     expect(adapted.warnings).toEqual([{
       type: 'substituted',
       feature: 'image',
@@ -124,7 +106,7 @@ describe('adaptInputImage', () => {
   test('a CMYK image that also needs scaling is converted in the same pass, and the warning names both', async () => {
     const adapted = await adaptInputImage(await cmykQuadrants(3000, 1500, 'jpeg'), undefined, limits, options);
     expect(await sharp(adapted.image.bytes).metadata()).toMatchObject({ format: 'jpeg', space: 'srgb', width: 2000, height: 1000 });
-    expectQuadrantColours(await quadrantColours(adapted.image.bytes));
+    await expectQuadrantColours(adapted.image.bytes);
     expect(adapted.warnings[0].details).toBe('The input image was adapted for Example model: 3000×1500 is outside 360–2000 px per side; CMYK colour, which the provider may not decode; sent 2000×1000 JPEG converted to sRGB.');
   });
 
@@ -132,7 +114,7 @@ describe('adaptInputImage', () => {
     const adapted = await adaptInputImage(await cmykQuadrants(400, 400, 'tiff'), undefined, { ...limits, formats: ['jpeg', 'png', 'tiff'] }, options);
     expect(await sharp(adapted.image.bytes).metadata()).toMatchObject({ format: 'png', space: 'srgb' });
     expect(adapted.image.mediaType).toBe('image/png');
-    expectQuadrantColours(await quadrantColours(adapted.image.bytes));
+    await expectQuadrantColours(adapted.image.bytes);
     expect(adapted.warnings[0].details).toContain('CMYK colour, which the provider may not decode');
   });
 
