@@ -88,10 +88,7 @@ export function readUpdateServiceProviderRequest(
 ): { provider: ProviderDefinition; providerName: string; change: ServiceProviderChange } {
   const name = optionalString(body, 'provider_name');
   if (name === undefined) throw new GatewayError('parameter_missing', { parameter: 'provider_name' });
-  const resolved = resolveAogProviderName(definitions, name);
-  if (resolved === undefined) {
-    throw new GatewayError('provider_not_found', { provider: leadingCharacters(name, 80), known: definitions.map((definition) => definition.capabilities.id).join(', ') });
-  }
+  const resolved = resolveKnownProviderName(definitions, name);
   const { provider } = resolved;
   const { id, kind } = provider.capabilities;
   if (kind === 'local') {
@@ -117,6 +114,17 @@ export function readUpdateServiceProviderRequest(
   const authKey = body.auth_key;
   const settings = isAbsent(authKey) ? undefined : providerSettingsFromInstall(id, authKey).settings;
   return { provider, providerName: name, change: { settings, description: readDescription(body) } };
+}
+
+/**
+ * The provider (and service, when the name gives one) that a `provider_name` sent to an update or a removal names.
+ *
+ * @throws GatewayError `provider_not_found` listing the providers Atelier knows
+ */
+export function resolveKnownProviderName(definitions: readonly ProviderDefinition[], name: string): { provider: ProviderDefinition; service?: ServiceName } {
+  const resolved = resolveAogProviderName(definitions, name);
+  if (resolved !== undefined) return resolved;
+  throw new GatewayError('provider_not_found', { provider: leadingCharacters(name, 80), known: definitions.map((definition) => definition.capabilities.id).join(', ') });
 }
 
 /**

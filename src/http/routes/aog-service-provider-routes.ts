@@ -8,9 +8,8 @@ import type { ProviderCapabilities } from '../../providers/spec/capabilities.ts'
 import type { AppContext } from '../../server/create-context.ts';
 import { aogEnvelope, aogEnvelopeSchema } from '../aog-envelope.ts';
 import { readAogListFilters } from '../aog-list-filters.ts';
-import { resolveAogProviderName } from '../aog-provider-names.ts';
 import { matchingServiceProviders, serviceProviderFilterNames, type ServiceProviderFilters } from '../aog-service-provider-entries.ts';
-import { maxDescriptionLength, providerNotConfigured, readCreateServiceProviderRequest, readUpdateServiceProviderRequest, serviceSources } from '../aog-service-provider-requests.ts';
+import { maxDescriptionLength, providerNotConfigured, readCreateServiceProviderRequest, readUpdateServiceProviderRequest, resolveKnownProviderName, serviceSources } from '../aog-service-provider-requests.ts';
 import { defineRoute, type AtelierApp } from '../define-route.ts';
 import { checkJsonContentType, readJsonObject } from '../parse-json-body.ts';
 import { errorResponses } from '../schemas/response-schemas.ts';
@@ -170,10 +169,7 @@ export function registerAogServiceProviderRoutes(app: AtelierApp, context: AppCo
     checkJsonContentType(http);
     const name = (await readAogListFilters(http, ['provider_name'])).provider_name;
     if (name === undefined) throw new GatewayError('parameter_missing', { parameter: 'provider_name' });
-    const provider = resolveAogProviderName(context.catalog.definitions, name)?.provider;
-    if (provider === undefined) {
-      throw new GatewayError('provider_not_found', { provider: leadingCharacters(name, 80), known: context.catalog.definitions.map((definition) => definition.capabilities.id).join(', ') });
-    }
+    const { provider } = resolveKnownProviderName(context.catalog.definitions, name);
     const { capabilities } = provider;
     // The embedded engine reads no settings, so config.json holds none to remove (an entry written there by hand is
     // never read); asking config.json whether it "still configures" the engine would always say yes.
