@@ -7,9 +7,8 @@ import { storedSettingsConfigure } from './service-provider-entry.ts';
 /**
  * Removes everything config.json stores for `provider` (`DELETE /aog/v0.2/service_provider`): the entry under its id
  * and any under one of its aliases, since a provider may read those too (aliyun reads `providers.dashscope`), and its
- * description. Written
- * through the same locked, checked, 0600 write as an install. Environment variables are not touched: a provider they
- * configure stays configured after the caller reloads the catalogue.
+ * description. Written through the same locked, checked, 0600 write as an install. Environment variables are not
+ * touched: a provider they configure stays configured after the caller reloads the catalogue.
  *
  * @param providers every provider, to tell which config.json keys name `provider`
  * @param checkWithEnvironment reads `provider`'s settings from these `providers` with the environment variables
